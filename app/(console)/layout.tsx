@@ -1,0 +1,28 @@
+import { currentPrincipal } from "@/lib/auth/page";
+import { Nav } from "@/components/shell/nav";
+import { SignOutButton } from "@/components/shell/sign-out";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  // Each page guards itself (it knows its own path for the return trip after sign-in).
+  const me = await currentPrincipal();
+  if (!me) return <>{children}</>;
+  return (
+    <>
+      <header className="topbar">
+        <div className="brand">
+          Risk<span>Pulse</span>
+        </div>
+        <Nav admin={me.role === "admin"} />
+        <div className="spacer" />
+        <div id="connection-status" />
+        <div className="who" data-testid="who">
+          <b>{me.name}</b> · {me.role}
+        </div>
+        <SignOutButton />
+      </header>
+      <main>{children}</main>
+    </>
+  );
+}

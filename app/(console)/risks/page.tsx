@@ -1,0 +1,109 @@
+import Link from "next/link";
+import { requirePrincipal } from "@/lib/auth/page";
+import { getContext } from "@/lib/context";
+import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
+import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function RisksPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  await requirePrincipal("/risks");
+  const raw = await searchParams;
+  const parsed = riskListSchema.safeParse(raw);
+  const q = parsed.success ? parsed.data : riskListSchema.parse({});
+  const page = await getContext().risks.list(q);
+  const link = (p: number) => `/risks?${new URLSearchParams({ ...raw, page: String(p) })}`;
+
+  return (
+    <>
+      <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between" }}>
+        <h1>Risks</h1>
+        <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
+      </div>
+      {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
+      <form className="toolbar" method="get" role="search">
+        <label>
+          Search title
+          <input name="q" defaultValue={q.q} placeholder="e.g. Payment" />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={q.status ?? ""}>
+            <option value="">any</option>
+            <option>open</option>
+            <option>closed</option>
+          </select>
+        </label>
+        <label>
+          Severity
+          <select name="severity" defaultValue={q.severity ?? ""}>
+            <option value="">any</option>
+            {SEVERITIES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort
+          <select name="sort" defaultValue={q.sort}>
+            <option value="score">score</option>
+            <option value="opened_at">opened</option>
+            <option value="updated_at">updated</option>
+            <option value="title">title</option>
+          </select>
+        </label>
+        <button type="submit" className="secondary">
+          Apply
+        </button>
+      </form>
+      <section className="panel">
+        {page.items.length === 0 ? (
+          <div className="empty">No risks match these filters.</div>
+        ) : (
+          <table data-testid="risk-list">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Title</th>
+                <th>Severity</th>
+                <th className="num">Likelihood</th>
+                <th className="num">Impact</th>
+                <th className="num">Score</th>
+                <th>Status</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((r) => (
+                <tr key={r.id} data-risk-id={r.id}>
+                  <td className="muted">{r.id}</td>
+                  <td>{r.title}</td>
+                  <td>
+                    <span className={`sev sev-${r.severity}`}>{r.severity}</span>
+                  </td>
+                  <td className="num">{r.likelihood.toFixed(2)}</td>
+                  <td className="num">{r.impact.toFixed(2)}</td>
+                  <td className="num">{r.score.toFixed(2)}</td>
+                  <td>
+                    <span className="pill">{r.status}</span>
+                  </td>
+                  <td style={{ display: "flex", gap: 6, justifyContent: "flex-end" }}>
+                    <RiskDialogButton mode={{ kind: "edit", risk: r }} label="Edit" className="secondary" />
+                    <DeleteRiskButton id={r.id} title={r.title} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <div className="pager">
+          <span data-testid="risk-total">
+            {page.total} risks · page {page.page} of {Math.max(page.pages, 1)}
+          </span>
+          {page.page > 1 && <Link href={link(page.page - 1)}>← Previous</Link>}
+          {page.page < page.pages && <Link href={link(page.page + 1)}>Next →</Link>}
+        </div>
+      </section>
+    </>
+  );
+}

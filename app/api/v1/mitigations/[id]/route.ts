@@ -1,0 +1,10 @@
+import { mitigationUpdateSchema } from "@/lib/domain/mitigations";
+import { body, idParam, route } from "@/lib/http/route";
+
+type P = { id: string };
+export const GET = route<P>({}, async ({ app, params }) => app.mitigations.get(idParam(params.id, "mitigation")));
+export const PATCH = route<P>({}, async ({ req, app, params }) => {
+  const id = idParam(params.id, "mitigation");
+  return app.mitigations.update(id, await body(req, mitigationUpdateSchema));
+});
+export const DELETE = route<P>({}, async ({ app, params }) => app.mitigations.remove(idParam(params.id, "mitigation")));

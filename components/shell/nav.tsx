@@ -1,0 +1,26 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function Nav({ admin }: { admin: boolean }) {
+  const path = usePathname();
+  const links = [
+    { href: "/dashboard", label: "Dashboard" },
+    { href: "/risks", label: "Risks" },
+    ...(admin
+      ? [
+          { href: "/admin/quotas", label: "Quotas" },
+          { href: "/admin/tokens", label: "API tokens" },
+        ]
+      : []),
+  ];
+  return (
+    <nav className="nav">
+      {links.map((l) => (
+        <Link key={l.href} href={l.href} className={path.startsWith(l.href) ? "active" : undefined}>
+          {l.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

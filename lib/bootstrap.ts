@@ -1,0 +1,49 @@
+// Builds the application context: migrate, connect, seed, wire services to the bus.
+import { createApiTokenService } from "./auth/api-tokens";
+import { resolveSecret } from "./auth/secret";
+import type { Config } from "./config";
+import type { AppContext } from "./context";
+import { createDb } from "./db/client";
+import { migrate } from "./db/migrate";
+import { flavorOf, redactUrl } from "./db/url";
+import { computeSnapshot } from "./domain/dashboard";
+import { createMitigationService } from "./domain/mitigations";
+import { createRiskService } from "./domain/risks";
+import { systemClock, type Clock } from "./domain/time";
+import type { Logger } from "./log";
+import { EventBus } from "./realtime/bus";
+import { DEMO_USERS, seedDemo } from "./seed/seed-demo";
+
+export async function createAppContext(config: Config, log: Logger, clock: Clock = systemClock): Promise<AppContext> {
+  const flavor = flavorOf(config.databaseUrl);
+  const { secret, source } = resolveSecret(config.NEXTAUTH_SECRET, config.dataDir);
+  if (source === "generated") log.info({ dir: config.dataDir }, "generated a session secret (set NEXTAUTH_SECRET to choose one)");
+
+  const started = Date.now();
+  const result = await migrate(config.databaseUrl, {
+    onApply: (name) => log.info({ migration: name }, "migration applied"),
+    onWarn: (msg) => log.warn(msg),
+  });
+  log.info({ db: redactUrl(config.databaseUrl), flavor, applied: result.applied.length, ms: Date.now() - started }, "database ready");
+
+  const db = createDb(config.databaseUrl);
+  const bus = new EventBus(log);
+  if (config.seedDemo && (await seedDemo(db, flavor, clock))) {
+    log.info({ users: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }, "demo data seeded; sign in with");
+  }
+
+  return {
+    config,
+    secret,
+    db,
+    flavor,
+    clock,
+    log,
+    bus,
+    startedAt: new Date(),
+    risks: createRiskService({ db, events: bus, clock, flavor }),
+    mitigations: createMitigationService({ db, events: bus, clock }),
+    tokens: createApiTokenService({ db, clock }),
+    dashboard: { snapshot: () => computeSnapshot(db, clock) },
+  };
+}

@@ -1,0 +1,43 @@
+// The dashboard's 30-day trend: one row per UTC day holding the average score of open risks
+// as of the last change that day. Kept current inside every risk write's transaction, so
+// reading the trend costs 30 rows however many risks or score changes there are.
+import type { Db, Tx } from "../db/client";
+import { lastDays, round, utcDay } from "./time";
+
+export async function refreshTodayTrend(tx: Tx, now: Date): Promise<void> {
+  const agg = await tx.risk.aggregate({ where: { status: "open" }, _avg: { score: true }, _count: { _all: true } });
+  const day = utcDay(now);
+  const values = { averageScore: round(agg._avg.score ?? 0, 4), openRisks: agg._count._all };
+  await tx.riskTrendDay.upsert({ where: { day }, create: { day, ...values }, update: values });
+}
+
+export interface TrendPoint {
+  date: string;
+  score: number;
+}
+
+/**
+ * `days` points ending today. A day with no row carries the previous day's value forward
+ * (nothing changed that day); days before the first row are 0.
+ */
+export async function readTrend(db: Db | Tx, now: Date, days = 30): Promise<TrendPoint[]> {
+  const window = lastDays(now, days);
+  const [rows, before] = await Promise.all([
+    db.riskTrendDay.findMany({ where: { day: { gte: window[0] } }, orderBy: { day: "asc" } }),
+    db.riskTrendDay.findFirst({ where: { day: { lt: window[0] } }, orderBy: { day: "desc" } }),
+  ]);
+  const byDay = new Map(rows.map((r) => [r.day, r.averageScore]));
+  let carry = before?.averageScore ?? 0;
+  return window.map((date) => {
+    carry = byDay.get(date) ?? carry;
+    return { date, score: round(carry) };
+  });
+}
+
+/** Percent change of the last 7 days' average vs the 7 days before (0 when there is no base). */
+export function trendingUpPercent(trend: TrendPoint[]): number {
+  const avg = (xs: TrendPoint[]) => xs.reduce((s, p) => s + p.score, 0) / (xs.length || 1);
+  const last = avg(trend.slice(-7));
+  const prev = avg(trend.slice(-14, -7));
+  return prev === 0 ? 0 : round(((last - prev) / prev) * 100, 1);
+}

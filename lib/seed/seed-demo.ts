@@ -1,0 +1,114 @@
+// Seeds an empty database with the demo data set, in one transaction. Idempotent: a database
+// that has any user is left alone, and on PostgreSQL a transaction-scoped advisory lock makes
+// instances that start together seed once.
+import { hashPassword } from "../auth/password";
+import type { Db, Tx } from "../db/client";
+import type { DbFlavor } from "../db/url";
+import { PERIODS, windowStart, type Period } from "../domain/quota/periods";
+import { DAY_MS, type Clock } from "../domain/time";
+import { refreshTodayTrend } from "../domain/trend";
+import { makeRisks, trendDays } from "./demo-data";
+import { rng, type Rng } from "./random";
+
+export const DEMO_USERS = [
+  { email: "admin@riskpulse.local", name: "Ada Admin", role: "admin", password: "riskpulse-admin" },
+  { email: "analyst@riskpulse.local", name: "Ana Analyst", role: "analyst", password: "riskpulse-analyst" },
+] as const;
+export const DEMO_RISKS = 200;
+export const COMMAND_TYPES = ["shell", "code", "test", "review"] as const;
+export const DEFAULT_QUOTAS: { commandType: string; period: Period; limit: number }[] = [
+  { commandType: "shell", period: "hourly", limit: 30 },
+  { commandType: "shell", period: "daily", limit: 100 },
+  { commandType: "code", period: "daily", limit: 200 },
+  { commandType: "test", period: "hourly", limit: 50 },
+  { commandType: "review", period: "weekly", limit: 100 },
+  { commandType: "code", period: "monthly", limit: 3000 },
+];
+const PG_SEED_LOCK = 72_707_370;
+
+export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { risks?: number } = {}): Promise<boolean> {
+  const now = clock.now();
+  const r = rng(20261122);
+  const risks = makeRisks(r, opts.risks ?? DEMO_RISKS, now);
+  const demoHashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(u.password)));
+  const teamHash = await hashPassword(crypto.randomUUID()); // team members cannot sign in
+  return db.$transaction(
+    async (tx) => {
+      if (flavor === "postgres") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_SEED_LOCK})`;
+      if ((await tx.user.count()) > 0) return false;
+
+      await tx.user.createMany({ data: DEMO_USERS.map((u, i) => ({ email: u.email, name: u.name, role: u.role, passwordHash: demoHashes[i] })) });
+      await tx.user.createMany({
+        data: Array.from({ length: 20 }, (_, i) => ({
+          email: `user${String(i + 1).padStart(2, "0")}@riskpulse.local`,
+          name: `Team member ${i + 1}`,
+          role: "analyst",
+          passwordHash: teamHash,
+        })),
+      });
+      for (const risk of risks) {
+        const { history, mitigations, ...row } = risk;
+        await tx.risk.create({
+          data: { ...row, history: { createMany: { data: history } }, mitigations: { createMany: { data: mitigations } } },
+        });
+      }
+      await tx.riskTrendDay.createMany({ data: trendDays(risks, now) });
+      await refreshTodayTrend(tx, now);
+      await seedQuotas(tx, r, now);
+      return true;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/** Default quotas, a few per-user overrides, and a week of command history under them. */
+async function seedQuotas(tx: Tx, r: Rng, now: Date) {
+  const users = await tx.user.findMany({ where: { email: { startsWith: "user" } }, orderBy: { id: "asc" } });
+  await tx.commandQuota.createMany({ data: DEFAULT_QUOTAS.map((q) => ({ ...q, scope: "*" })) });
+  const overrides = [
+    { user: users[2], commandType: "shell", period: "daily" as Period, limit: 40 },
+    { user: users[5], commandType: "code", period: "daily", limit: 400 },
+    { user: users[7], commandType: "test", period: "hourly", limit: 10 },
+  ] as const;
+  await tx.commandQuota.createMany({
+    data: overrides.map((o) => ({ scope: String(o.user.id), userId: o.user.id, commandType: o.commandType, period: o.period, limit: o.limit })),
+  });
+
+  const executions: { userId: number; commandType: string; allowed: boolean; executedAt: Date }[] = [];
+  const violations: { userId: number; commandType: string; period: string; limit: number; attempted: number; message: string; createdAt: Date }[] = [];
+  const usage = new Map<string, number>();
+  for (const [ui, user] of users.entries()) {
+    const busy = ui % 6 === 0; // a few heavy users, near their limits today
+    for (const commandType of COMMAND_TYPES) {
+      const limits = PERIODS.map((period) => {
+        const o = overrides.find((x) => x.user.id === user.id && x.commandType === commandType && x.period === period);
+        return { period, limit: o?.limit ?? DEFAULT_QUOTAS.find((q) => q.commandType === commandType && q.period === period)?.limit };
+      }).filter((l): l is { period: Period; limit: number } => l.limit !== undefined);
+      const times: number[] = [];
+      for (let day = 6; day >= 0; day--) {
+        const n = r.int(0, busy && day === 0 ? 90 : 25);
+        for (let k = 0; k < n; k++) times.push(now.getTime() - day * DAY_MS - r.next() * (day === 0 ? 6 * 3_600_000 : DAY_MS));
+      }
+      for (const t of times.sort((a, b) => a - b)) {
+        const at = new Date(t);
+        const keys = limits.map((l) => ({ ...l, key: `${user.id}|${commandType}|${l.period}|${windowStart(l.period, at).toISOString()}` }));
+        const allowed = keys.every((k) => (usage.get(k.key) ?? 0) < k.limit);
+        if (allowed) for (const k of keys) usage.set(k.key, (usage.get(k.key) ?? 0) + 1);
+        const over = keys.find((k) => (usage.get(k.key) ?? 0) >= k.limit && !allowed);
+        if (over) {
+          const message = `User exceeded ${over.period} ${commandType} quota`;
+          violations.push({ userId: user.id, commandType, period: over.period, limit: over.limit, attempted: over.limit + 1, message, createdAt: at });
+        }
+        executions.push({ userId: user.id, commandType, allowed, executedAt: at });
+      }
+    }
+  }
+  await tx.commandExecution.createMany({ data: executions });
+  if (violations.length) await tx.violation.createMany({ data: violations });
+  await tx.quotaUsage.createMany({
+    data: [...usage].map(([key, count]) => {
+      const [userId, commandType, period, start] = key.split("|");
+      return { userId: Number(userId), commandType, period, windowStart: new Date(start), count };
+    }),
+  });
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// The one test command (`npm test`, also run by CI): typecheck, build, schema drift check,
+// unit and integration suites on SQLite and on PostgreSQL, then the Playwright e2e suite in
+// Debian's Chromium. Prints a closing "N passed, N failed" line; exits non-zero on any failure.
+//   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
+//   TEST_ONLY=unit,integration,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const only = process.env.TEST_ONLY?.split(",");
+const wants = (s) => !only || only.includes(s);
+const flavors = process.env.TEST_POSTGRES === "0" ? ["sqlite"] : ["sqlite", "postgres"];
+const totals = { passed: 0, failed: 0 };
+const timings = [];
+
+function run(label, cmd, args, extraEnv = {}, count) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    console.log(`\n▶ ${label}`);
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on("exit", (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      timings.push(`${label}: ${seconds}s`);
+      const counted = count?.(out);
+      if (counted) {
+        totals.passed += counted.passed;
+        totals.failed += counted.failed;
+      }
+      if (code !== 0 && !(counted && counted.failed > 0)) totals.failed += 1; // a crash counts as a failure
+      resolve(code === 0);
+    });
+  });
+}
+const nodeTestCount = (out) => ({
+  passed: Number(out.match(/^# pass (\d+)/m)?.[1] ?? 0),
+  failed: Number(out.match(/^# fail (\d+)/m)?.[1] ?? 0),
+});
+const playwrightCount = (out) => ({
+  passed: Number(out.match(/(\d+) passed/)?.[1] ?? 0),
+  failed: Number(out.match(/(\d+) failed/)?.[1] ?? 0) + Number(out.match(/(\d+) flaky/)?.[1] ?? 0),
+});
+const files = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join(dir, f));
+
+function ensureChromium() {
+  if (fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) return;
+  console.log("▶ installing Debian's chromium for the e2e suite (apt-get)");
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
+let ok = true;
+const step = async (...a) => (ok = (await run(...a)) && ok);
+
+if (flavors.length === 1) console.warn("\n!!! TEST_POSTGRES=0: the PostgreSQL pass is SKIPPED !!!\n");
+if (wants("e2e")) ensureChromium();
+await step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
+if (process.env.SKIP_BUILD !== "1" && !(await run("build", "npm", ["run", "-s", "build"]))) {
+  console.log("\nbuild failed; nothing else can run\n0 passed, 1 failed");
+  process.exit(1);
+}
+if (flavors.includes("postgres") && wants("unit")) await step("schema drift (migrations vs prisma/schema.prisma)", "npx", ["tsx", "scripts/db-migration.ts", "--check"]);
+for (const flavor of flavors) {
+  const testEnv = { TEST_DB: flavor };
+  const nodeTest = ["--import", "tsx", "--test", "--test-reporter=tap", "--test-concurrency=1"];
+  if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
+  if (wants("integration")) await step(`integration (${flavor})`, process.execPath, [...nodeTest, ...files("test/integration")], testEnv, nodeTestCount);
+}
+if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
+
+console.log(`\n${timings.join("\n")}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);

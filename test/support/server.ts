@@ -1,0 +1,109 @@
+// Runs the real production server (dist/server.mjs, built by the test command) on a free port
+// with its own fresh database, for integration tests that talk HTTP and Socket.IO to it.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { scratchDatabase } from "../../lib/db/scratch";
+import { flavor } from "./flavor";
+
+export interface TestServer {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  logs(): string;
+  stop(): Promise<number | null>;
+  /** Stops the process but keeps the database and data dir (to restart on the same data). */
+  restart(env?: Record<string, string>): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitHealthy(url: string, proc: ChildProcess, logs: () => string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${logs()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${logs()}`);
+}
+
+export async function startServer(opts: { env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
+  const root = process.cwd(); // tests run from the repository root (Playwright compiles this as CommonJS)
+  if (!fs.existsSync(path.join(root, "dist/server.mjs"))) throw new Error("dist/server.mjs missing: run `npm run build` first");
+  const scratch = await scratchDatabase(flavor, "it");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-it-data-"));
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  let out = "";
+  let proc!: ChildProcess;
+
+  const launch = async (env: Record<string, string> = {}) => {
+    out = "";
+    proc = spawn(process.execPath, ["dist/server.mjs"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        DATABASE_URL: scratch.url,
+        NEXTAUTH_URL: url,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...opts.env,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout!.on("data", (d) => (out += d));
+    proc.stderr!.on("data", (d) => (out += d));
+    await waitHealthy(url, proc, () => out);
+  };
+  const kill = async () => {
+    if (proc.exitCode !== null) return proc.exitCode;
+    const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+    proc.kill("SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  await launch();
+  return {
+    url,
+    port,
+    get proc() {
+      return proc;
+    },
+    logs: () => out,
+    async stop() {
+      const code = await kill();
+      await scratch.drop().catch(() => undefined);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+    async restart(env) {
+      await kill();
+      await launch(env);
+    },
+  };
+}

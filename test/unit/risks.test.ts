@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DomainEvent } from "../../lib/domain/events";
+import { createRiskService, riskCreateSchema, riskUpdateSchema } from "../../lib/domain/risks";
+import { fixedClock, testDb } from "../support/db";
+
+describe("risk service", () => {
+  const clock = fixedClock("2026-03-01T10:00:00Z");
+  const events: DomainEvent[] = [];
+  let t: Awaited<ReturnType<typeof testDb>>;
+  let risks: ReturnType<typeof createRiskService>;
+  before(async () => {
+    t = await testDb();
+    risks = createRiskService({ db: t.db, events: { publish: (e) => events.push(e) }, clock, flavor: t.flavor });
+  });
+  after(() => t.close());
+
+  it("scores 10 × likelihood × impact and records the first history point", async () => {
+    const r = await risks.create(riskCreateSchema.parse({ title: "Vendor outage", severity: "high", likelihood: 0.6, impact: 0.7 }));
+    assert.equal(r.score, 4.2);
+    assert.equal(r.status, "open");
+    const full = await risks.get(r.id);
+    assert.deepEqual(full.score_history.map((h) => h.score), [4.2]);
+    assert.deepEqual(events.at(-1), { type: "risk.changed", riskId: r.id, change: "created" });
+  });
+
+  it("rescores on update and appends history only when the score changes", async () => {
+    const r = await risks.create(riskCreateSchema.parse({ title: "Key leak", severity: "critical", likelihood: 0.5, impact: 0.5 }));
+    clock.set("2026-03-02T10:00:00Z");
+    await risks.update(r.id, { likelihood: 0.9 });
+    await risks.update(r.id, { title: "Key leak (prod)" });
+    const full = await risks.get(r.id);
+    assert.equal(full.score, 4.5);
+    assert.equal(full.title, "Key leak (prod)");
+    assert.deepEqual(full.score_history.map((h) => h.score), [2.5, 4.5]);
+  });
+
+  it("sets closed_at on closing and clears it on reopening", async () => {
+    const r = await risks.create(riskCreateSchema.parse({ title: "Stale", severity: "low", likelihood: 0.1, impact: 0.1 }));
+    const closed = await risks.update(r.id, { status: "closed" });
+    assert.equal(closed.closed_at, clock.now().toISOString());
+    const reopened = await risks.update(r.id, { status: "open" });
+    assert.equal(reopened.closed_at, null);
+  });
+
+  it("keeps today's trend row equal to the average open score", async () => {
+    const day = await t.db.riskTrendDay.findUnique({ where: { day: "2026-03-02" } });
+    const agg = await t.db.risk.aggregate({ where: { status: "open" }, _avg: { score: true }, _count: { _all: true } });
+    assert.equal(day?.openRisks, agg._count._all);
+    assert.equal(day?.averageScore.toFixed(3), agg._avg.score!.toFixed(3));
+  });
+
+  it("filters, searches case-insensitively and paginates", async () => {
+    const page = await risks.list({ severity: "critical", sort: "score", order: "desc", page: 1, page_size: 10 });
+    assert.deepEqual(page.items.map((r) => r.title), ["Key leak (prod)"]);
+    const found = await risks.list({ q: "KEY", sort: "title", order: "asc", page: 1, page_size: 10 });
+    assert.equal(found.total, 1);
+    const p2 = await risks.list({ sort: "title", order: "asc", page: 2, page_size: 2 });
+    assert.equal(p2.total, 3);
+    assert.equal(p2.pages, 2);
+    assert.deepEqual(p2.items.map((r) => r.title), ["Vendor outage"]);
+  });
+
+  it("answers not found for unknown ids, on update and delete alike", async () => {
+    await assert.rejects(risks.update(9999, { title: "x" }), { status: 404, message: "risk 9999 not found" });
+    await assert.rejects(risks.remove(9999), { status: 404 });
+  });
+
+  it("deletes a risk with its history and mitigations", async () => {
+    const r = await risks.create(riskCreateSchema.parse({ title: "Temp", severity: "low", likelihood: 0.2, impact: 0.2 }));
+    await t.db.mitigation.create({ data: { riskId: r.id, title: "m", dueDate: clock.now() } });
+    await risks.remove(r.id);
+    assert.equal(await t.db.mitigation.count({ where: { riskId: r.id } }), 0);
+    assert.equal(await t.db.riskScoreHistory.count({ where: { riskId: r.id } }), 0);
+    assert.deepEqual(events.at(-1), { type: "risk.changed", riskId: r.id, change: "deleted" });
+  });
+
+  it("rejects bad input naming the field", () => {
+    const res = riskCreateSchema.safeParse({ title: "", severity: "huge", likelihood: 1.5, impact: 0.5, extra: 1 });
+    assert.equal(res.success, false);
+    const fields = res.error!.issues.map((i) => i.path.join(".") || i.code);
+    assert.ok(fields.includes("title") && fields.includes("severity") && fields.includes("likelihood"), fields.join());
+    assert.equal(riskUpdateSchema.safeParse({}).success, false);
+    // A PATCH names only what changes: no default may sneak in and reset a field.
+    assert.deepEqual(riskUpdateSchema.parse({ title: "x" }), { title: "x" });
+  });
+});
