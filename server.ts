@@ -22,7 +22,7 @@ async function main() {
   const handle = nextApp.getRequestHandler();
   // Registered before Socket.IO attaches: engine.io keeps /socket.io/ and passes the rest on.
   httpServer.on("request", (req, res) => void handle(req, res));
-  const realtime = startRealtime(httpServer, app);
+  const realtime = await startRealtime(httpServer, app);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -12,6 +12,7 @@ import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import type { Logger } from "./log";
 import { EventBus } from "./realtime/bus";
+import { createRealtimeHub } from "./realtime/hub";
 import { DEMO_USERS, seedDemo } from "./seed/seed-demo";
 
 export async function createAppContext(config: Config, log: Logger, clock: Clock = systemClock): Promise<AppContext> {
@@ -44,6 +45,6 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     risks: createRiskService({ db, events: bus, clock, flavor }),
     mitigations: createMitigationService({ db, events: bus, clock }),
     tokens: createApiTokenService({ db, clock }),
-    dashboard: { snapshot: () => computeSnapshot(db, clock) },
+    realtime: createRealtimeHub({ config, bus, log, compute: () => computeSnapshot(db, clock) }),
   };
 }

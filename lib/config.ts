@@ -28,6 +28,7 @@ const schema = z.object({
   PING_INTERVAL_MS: ms(25_000),
   PING_TIMEOUT_MS: ms(20_000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  SLOW_CLIENT_MAX_QUEUE: z.coerce.number().int().positive().default(200), // messages queued for one client
   ENABLE_TEST_ENDPOINTS: bool.optional(),
 });
 

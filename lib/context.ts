@@ -5,12 +5,12 @@ import type { ApiTokenService } from "./auth/api-tokens";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { DbFlavor } from "./db/url";
-import type { DashboardSnapshot } from "./domain/dashboard";
 import type { MitigationService } from "./domain/mitigations";
 import type { RiskService } from "./domain/risks";
 import type { Clock } from "./domain/time";
 import type { Logger } from "./log";
 import type { EventBus } from "./realtime/bus";
+import type { RealtimeHub } from "./realtime/hub";
 
 export interface AppContext {
   config: Config;
@@ -24,7 +24,7 @@ export interface AppContext {
   risks: RiskService;
   mitigations: MitigationService;
   tokens: ApiTokenService;
-  dashboard: { snapshot(): Promise<DashboardSnapshot> };
+  realtime: RealtimeHub;
 }
 
 const KEY = Symbol.for("riskpulse.context");

@@ -1,4 +1,5 @@
 import { currentPrincipal } from "@/lib/auth/page";
+import { ConnectionStatus } from "@/components/live/connection-status";
 import { Nav } from "@/components/shell/nav";
 import { SignOutButton } from "@/components/shell/sign-out";
 
@@ -16,7 +17,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </div>
         <Nav admin={me.role === "admin"} />
         <div className="spacer" />
-        <div id="connection-status" />
+        <ConnectionStatus />
         <div className="who" data-testid="who">
           <b>{me.name}</b> · {me.role}
         </div>

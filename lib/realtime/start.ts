@@ -3,14 +3,22 @@ import type { Server as HttpServer } from "node:http";
 import type { AppContext } from "../context";
 import { createSocketServer } from "./socket-server";
 
-export function startRealtime(httpServer: HttpServer, app: AppContext) {
+export async function startRealtime(httpServer: HttpServer, app: AppContext) {
+  await app.realtime.start();
   const sockets = createSocketServer(httpServer, app);
   return {
     sockets,
     /** Tells every client why, then drops the transports so clients reconnect (elsewhere). */
     async close(reason: string) {
-      for (const nsp of [sockets.dashboard, sockets.quotas]) nsp.emit("error", { error: reason, code: "shutdown" });
+      app.realtime.stop();
+      for (const [nsp, channel] of [
+        [sockets.dashboard, app.realtime.channels.dashboard],
+        [sockets.quotas, app.realtime.channels.quotas],
+      ] as const) {
+        nsp.emit("error", channel.direct("error", { error: reason, code: "shutdown" }));
+      }
       await new Promise((r) => setTimeout(r, 50)); // let the notice flush
+      sockets.detach();
       sockets.io.engine.close();
       await new Promise<void>((resolve) => sockets.io.close(() => resolve()));
     },

@@ -10,6 +10,7 @@ import { flavor } from "./flavor";
 
 export interface TestServer {
   url: string;
+  databaseUrl: string;
   port: number;
   proc: ChildProcess;
   logs(): string;
@@ -90,6 +91,7 @@ export async function startServer(opts: { env?: Record<string, string>; port?: n
   await launch();
   return {
     url,
+    databaseUrl: scratch.url,
     port,
     get proc() {
       return proc;

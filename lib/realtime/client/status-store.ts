@@ -1,0 +1,31 @@
+// The live connection's state, for the status light in the header: the page that owns a live
+// connection publishes here; the light subscribes (useSyncExternalStore).
+export type LiveState = "connecting" | "live" | "reconnecting" | "sse" | "polling" | "offline";
+export type Source = "websocket" | "sse" | "polling" | null;
+
+export interface LiveStatus {
+  state: LiveState;
+  source: Source;
+  error: string | null;
+  attempt: number;
+  nextRetryAt: number | null;
+}
+
+type Listener = () => void;
+let current: LiveStatus | null = null;
+let reconnect: (() => void) | null = null;
+const listeners = new Set<Listener>();
+
+export const statusStore = {
+  get: (): LiveStatus | null => current,
+  subscribe(fn: Listener) {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  },
+  publish(status: LiveStatus | null, onReconnect?: () => void) {
+    current = status;
+    reconnect = status ? (onReconnect ?? reconnect) : null;
+    listeners.forEach((l) => l());
+  },
+  reconnect: () => reconnect?.(),
+};

@@ -1,0 +1,189 @@
+// The /dashboard namespace through the running server, with real socket.io-client connections.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { DashboardPatch, DashboardUpdate } from "../../lib/realtime/dashboard-feed";
+import { applyDashboardMessage } from "../../lib/realtime/client/dashboard-state";
+import { startServer, type TestServer } from "../support/server";
+import { ADMIN, call, login } from "../support/http";
+import { record, sleep, type Recorder } from "../support/socket";
+
+const COALESCE_MS = 300;
+
+describe("live dashboard over Socket.IO", () => {
+  let srv: TestServer;
+  let cookie: string, token: string;
+  const url = () => `${srv.url}/dashboard`;
+  const risk = (title: string, severity = "high", likelihood = 0.7) =>
+    call(srv.url, { cookie }, "POST", "/api/v1/risks", { title, severity, likelihood, impact: 0.7 });
+  const health = async () => (await call(srv.url, { cookie }, "GET", "/api/ws/health")).body;
+
+  before(async () => {
+    srv = await startServer({ env: { DASHBOARD_COALESCE_MS: String(COALESCE_MS), DASHBOARD_TICK_MS: "3600000", REFRESH_RATE_LIMIT: "3", REFRESH_RATE_WINDOW_MS: "60000" } });
+    cookie = await login(srv.url, ADMIN);
+    token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "live tests" })).body.token;
+  });
+  after(() => srv?.stop());
+
+  it("sends a full dashboard_update on connect, as an envelope", async () => {
+    const c = await record(url(), token);
+    const env = await c.next("dashboard_update", { from: 0 });
+    assert.deepEqual(Object.keys(env).sort(), ["data", "id", "timestamp", "type"]);
+    assert.match(env.id, /^\d+-\d+$/);
+    assert.ok(!Number.isNaN(Date.parse(env.timestamp)));
+    const rest = (await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body;
+    assert.deepEqual(env.data, rest);
+    c.close();
+  });
+
+  it("pushes a change made through REST to every connected client, computed once", async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => record(url(), token)));
+    await Promise.all(clients.map((c) => c.next("dashboard_update", { from: 0 })));
+    const before = (await health()).broadcaster.dashboard.recomputes;
+    const from = clients.map((c) => c.messages.length);
+    const created = await call(srv.url, { cookie }, "POST", "/api/v1/risks", { title: "Pushed to everyone", severity: "critical", likelihood: 1, impact: 1 });
+    const patches = await Promise.all(clients.map((c, i) => c.next("dashboard_patch", { from: from[i] })));
+    assert.equal(new Set(patches.map((p) => p.id)).size, 1, "one broadcast, the same message for all");
+    assert.ok(JSON.stringify(patches[0].data).includes("Pushed to everyone"));
+    assert.equal((await health()).broadcaster.dashboard.recomputes, before + 1);
+    clients.forEach((c) => c.close());
+    await call(srv.url, { cookie }, "DELETE", `/api/v1/risks/${created.body.id}`);
+    await sleep(COALESCE_MS * 2);
+  });
+
+  it("coalesces two changes inside the window into one recompute and one patch", async () => {
+    const c = await record(url(), token);
+    await c.next("dashboard_update", { from: 0 });
+    await sleep(COALESCE_MS * 2);
+    const held = (await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body as DashboardUpdate;
+    const before = (await health()).broadcaster.dashboard.recomputes;
+    const from = c.messages.length;
+    await Promise.all([risk("Coalesced A"), risk("Coalesced B")]);
+    const patch = await c.next("dashboard_patch", { from });
+    await sleep(COALESCE_MS * 3);
+    assert.equal((await health()).broadcaster.dashboard.recomputes, before + 1);
+    assert.equal(c.messages.slice(from).filter((m) => m.type === "dashboard_patch").length, 1);
+    const r = applyDashboardMessage(held, patch);
+    assert.equal(r.kind === "updated" && r.data.metrics.total_risks, held.metrics.total_risks + 2, "both changes in the one patch");
+    c.close();
+  });
+
+  it("a patch applied to the previous snapshot equals the new full snapshot, and is much smaller", async () => {
+    const c = await record(url(), token);
+    const first = await c.next("dashboard_update", { from: 0 });
+    let held = first.data as DashboardUpdate;
+    const from = c.messages.length;
+    await call(srv.url, { cookie }, "PATCH", `/api/v1/risks/${(held.top_risks.at(-1) as { id: number }).id}`, { likelihood: 1, impact: 1 });
+    const patch = await c.next("dashboard_patch", { from });
+    const p = patch.data as DashboardPatch;
+    assert.equal(p.base_version, held.version);
+    assert.equal(p.version, held.version + 1);
+    const r = applyDashboardMessage(held, patch);
+    assert.equal(r.kind, "updated");
+    if (r.kind === "updated") held = r.data;
+    const full = (await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body;
+    assert.deepEqual(held, full);
+    assert.ok(JSON.stringify(patch).length < JSON.stringify(first).length / 2, `patch ${JSON.stringify(patch).length} B vs full ${JSON.stringify(first).length} B`);
+    c.close();
+  });
+
+  it("recovers a dropped connection: the missed patches arrive once each, in order, without a full update", async () => {
+    const c = await record(url(), token);
+    await c.next("dashboard_update", { from: 0 });
+    await sleep(COALESCE_MS * 2);
+    c.socket.io.engine.close(); // the network drops (not a clean disconnect)
+    await sleep(100);
+    const versions: number[] = [];
+    for (const title of ["Missed 1", "Missed 2", "Missed 3"]) {
+      await risk(title);
+      await sleep(COALESCE_MS * 2); // each its own patch
+    }
+    versions.push(...[(await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body.version]);
+    const from = c.messages.length;
+    const reconnected = new Promise<void>((r) => c.socket.once("connect", () => r()));
+    c.socket.connect();
+    await reconnected;
+    assert.equal(c.socket.recovered, true);
+    await sleep(300);
+    const got = c.messages.slice(from);
+    assert.deepEqual(got.map((m) => m.type), ["dashboard_patch", "dashboard_patch", "dashboard_patch"]);
+    const vs = got.map((m) => (m.data as DashboardPatch).version);
+    assert.deepEqual(vs, [versions[0] - 2, versions[0] - 1, versions[0]]);
+    assert.equal(new Set(got.map((m) => m.id)).size, 3);
+    c.close();
+  });
+
+  it("answers ping with pong, as an event and through the acknowledgement", async () => {
+    const c = await record(url(), token);
+    const from = c.messages.length;
+    const ack = await c.socket.timeout(2000).emitWithAck("ping");
+    assert.equal(ack.type, "pong");
+    assert.equal((await c.next("pong", { from })).id, ack.id);
+    c.close();
+  });
+
+  it("rate-limits refresh per client with an error message, not a disconnect", async () => {
+    const c = await record(url(), token);
+    const other = await record(url(), token);
+    for (let i = 0; i < 3; i++) assert.equal((await c.socket.timeout(5000).emitWithAck("refresh")).type, "dashboard_update");
+    const limited = await c.socket.timeout(5000).emitWithAck("refresh");
+    assert.equal(limited.type, "error");
+    assert.equal(limited.data.code, "rate_limited");
+    assert.match(limited.data.error, /at most 3 per 60s/);
+    assert.equal(c.socket.connected, true);
+    assert.equal((await other.socket.timeout(5000).emitWithAck("refresh")).type, "dashboard_update", "limits are per client");
+    c.close();
+    other.close();
+  });
+
+  it("answers unknown or malformed commands with an error, and changes nothing", async () => {
+    const c = await record(url(), token);
+    const before = (await c.next("dashboard_update", { from: 0 })).data as DashboardUpdate;
+    const from = c.messages.length;
+    const reply = await c.socket.timeout(2000).emitWithAck("drop_all_risks", { everything: true });
+    assert.deepEqual([reply.type, reply.data.code], ["error", "unknown_command"]);
+    c.socket.emit("refresh", "garbage", { nested: [1, 2] }); // extra junk arguments are ignored
+    await c.next("dashboard_update", { from });
+    c.socket.emit("ping", null);
+    await c.next("pong", { from });
+    assert.equal(c.socket.connected, true);
+    assert.equal((await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body.version, before.version);
+    c.close();
+  });
+
+  it("reports clients and broadcasts on /api/v1/ws/stats and /api/ws/health, to signed-in users only", async () => {
+    assert.equal((await call(srv.url, null, "GET", "/api/v1/ws/stats")).status, 401);
+    assert.equal((await call(srv.url, null, "GET", "/api/ws/health")).status, 401);
+    const c = await record(url(), token);
+    const stats = (await call(srv.url, { token }, "GET", "/api/v1/ws/stats")).body;
+    assert.equal(stats.namespaces["/dashboard"].connected_clients, 1);
+    assert.ok(stats.total_broadcasts >= 5);
+    assert.ok(stats.uptime_seconds >= 0);
+    assert.ok(Date.parse(stats.last_broadcast) > 0);
+    assert.equal(typeof stats.avg_broadcast_time_ms, "number");
+    const h = (await call(srv.url, { token }, "GET", "/api/ws/health")).body;
+    assert.deepEqual([h.status, h.clients["/dashboard"], h.broadcaster.running], ["ok", 1, true]);
+    c.close();
+  });
+});
+
+describe("dashboard safety-net tick", () => {
+  let srv: TestServer;
+  before(async () => (srv = await startServer({ env: { DASHBOARD_TICK_MS: "700" } })));
+  after(() => srv?.stop());
+
+  it("picks up a change made behind the app's back within one tick", async () => {
+    const cookie = await login(srv.url, ADMIN);
+    const token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "tick" })).body.token;
+    const c: Recorder = await record(`${srv.url}/dashboard`, token);
+    const first = (await c.next("dashboard_update", { from: 0 })).data as DashboardUpdate;
+    // Another process writes to the database directly: no domain event is published.
+    const { createDb } = await import("../../lib/db/client");
+    const db = createDb(srv.databaseUrl);
+    await db.risk.updateMany({ where: { status: "open", severity: "low" }, data: { status: "closed" } });
+    await db.$disconnect();
+    const patch = await c.next("dashboard_patch", { timeoutMs: 3000 });
+    const r = applyDashboardMessage(first, patch);
+    assert.equal(r.kind === "updated" && r.data.metrics.low_risks, 0);
+    c.close();
+  });
+});
