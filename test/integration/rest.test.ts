@@ -36,7 +36,7 @@ describe("REST API", () => {
   it("serves the snapshot of SPEC §2 to any signed-in user", async () => {
     const r = await call(srv.url, analyst, "GET", "/api/v1/dashboard");
     assert.equal(r.status, 200);
-    assert.deepEqual(Object.keys(r.body).sort(), ["metrics", "mitigation_progress", "mitigation_status", "risk_trends", "severity_distribution", "top_risks"]);
+    assert.deepEqual(Object.keys(r.body).sort(), ["metrics", "mitigation_progress", "mitigation_status", "risk_trends", "severity_distribution", "top_risks", "version"]);
     assert.equal(r.body.risk_trends.length, 30);
     assert.equal(r.body.top_risks.length, 10);
     const m = r.body.metrics;
