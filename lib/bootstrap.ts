@@ -8,12 +8,17 @@ import { migrate } from "./db/migrate";
 import { flavorOf, redactUrl } from "./db/url";
 import { computeSnapshot } from "./domain/dashboard";
 import { createMitigationService } from "./domain/mitigations";
+import { createAlertService, parseAlertRules } from "./domain/quota/alerts";
+import { createCommandService } from "./domain/quota/commands";
+import { createQuotaAdmin } from "./domain/quota/quotas";
+import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import type { Logger } from "./log";
 import { EventBus } from "./realtime/bus";
 import { createRealtimeHub } from "./realtime/hub";
 import { DEMO_USERS, seedDemo } from "./seed/seed-demo";
+import { systemLoadSampler } from "./system-load";
 
 export async function createAppContext(config: Config, log: Logger, clock: Clock = systemClock): Promise<AppContext> {
   const flavor = flavorOf(config.databaseUrl);
@@ -33,6 +38,16 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     log.info({ users: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }, "demo data seeded; sign in with");
   }
 
+  const alerts = createAlertService({ db, events: bus, clock, rules: parseAlertRules(config.ALERT_RULES) });
+  const load = systemLoadSampler();
+  const quotas = {
+    admin: createQuotaAdmin({ db, events: bus }),
+    commands: createCommandService({ db, events: bus, clock, alerts }),
+    alerts,
+    stats: () => computeQuotaStats(db, clock, load),
+    usage: () => currentUsage(db, clock),
+  };
+
   return {
     config,
     secret,
@@ -45,6 +60,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     risks: createRiskService({ db, events: bus, clock, flavor }),
     mitigations: createMitigationService({ db, events: bus, clock }),
     tokens: createApiTokenService({ db, clock }),
-    realtime: createRealtimeHub({ config, bus, log, compute: () => computeSnapshot(db, clock) }),
+    quotas,
+    realtime: createRealtimeHub({ config, bus, log, compute: () => computeSnapshot(db, clock), quotaStats: quotas.stats }),
   };
 }

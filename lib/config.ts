@@ -25,8 +25,12 @@ const schema = z.object({
   REFRESH_RATE_WINDOW_MS: ms(10_000),
   MESSAGE_LOG_SIZE: z.coerce.number().int().positive().default(1000),
   RECOVERY_WINDOW_MS: ms(120_000),
-  PING_INTERVAL_MS: ms(25_000),
+  // Transport heartbeat: a client silent for PING_INTERVAL_MS + PING_TIMEOUT_MS (30 s) is dropped.
+  PING_INTERVAL_MS: ms(10_000),
   PING_TIMEOUT_MS: ms(20_000),
+  STATS_INTERVAL_MS: ms(5_000),
+  HEARTBEAT_INTERVAL_MS: ms(10_000),
+  ALERT_RULES: z.string().default("3:warning,5:critical"),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
   SLOW_CLIENT_MAX_QUEUE: z.coerce.number().int().positive().default(200), // messages queued for one client
   ENABLE_TEST_ENDPOINTS: bool.optional(),

@@ -6,6 +6,10 @@ import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { DbFlavor } from "./db/url";
 import type { MitigationService } from "./domain/mitigations";
+import type { AlertService } from "./domain/quota/alerts";
+import type { CommandService } from "./domain/quota/commands";
+import type { QuotaAdmin } from "./domain/quota/quotas";
+import type { QuotaStats, UsageRow } from "./domain/quota/stats";
 import type { RiskService } from "./domain/risks";
 import type { Clock } from "./domain/time";
 import type { Logger } from "./log";
@@ -24,6 +28,13 @@ export interface AppContext {
   risks: RiskService;
   mitigations: MitigationService;
   tokens: ApiTokenService;
+  quotas: {
+    admin: QuotaAdmin;
+    commands: CommandService;
+    alerts: AlertService;
+    stats(): Promise<QuotaStats>;
+    usage(): Promise<UsageRow[]>;
+  };
   realtime: RealtimeHub;
 }
 

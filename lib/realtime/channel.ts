@@ -67,11 +67,16 @@ export class Channel {
     return this.sinks.size;
   }
 
-  stats(): ChannelStats {
+  /** Clients connected through every transport. */
+  clientCount(): number {
     let clients = 0;
     for (const c of this.clientCounters) clients += c();
+    return clients;
+  }
+
+  stats(): ChannelStats {
     return {
-      connected_clients: clients,
+      connected_clients: this.clientCount(),
       total_broadcasts: this.broadcasts,
       last_broadcast: this.lastBroadcast,
       avg_broadcast_time_ms: this.broadcasts ? Math.round((this.broadcastMs / this.broadcasts) * 1000) / 1000 : 0,

@@ -3,12 +3,20 @@
 // attach to it.
 import type { Config } from "../config";
 import type { DashboardSnapshot } from "../domain/dashboard";
+import type { QuotaStats } from "../domain/quota/stats";
 import type { Logger } from "../log";
 import type { EventBus } from "./bus";
 import { Channel, type ChannelName, type ChannelStats } from "./channel";
 import { DashboardFeed } from "./dashboard-feed";
+import { QuotaFeed } from "./quota-feed";
 
-export function createRealtimeHub(deps: { config: Config; bus: EventBus; log: Logger; compute: () => Promise<DashboardSnapshot> }) {
+export function createRealtimeHub(deps: {
+  config: Config;
+  bus: EventBus;
+  log: Logger;
+  compute: () => Promise<DashboardSnapshot>;
+  quotaStats: () => Promise<QuotaStats>;
+}) {
   const { config, bus, log } = deps;
   const onError = (err: unknown) => log.error({ err }, "a realtime sink failed");
   const channels: Record<ChannelName, Channel> = {
@@ -22,19 +30,23 @@ export function createRealtimeHub(deps: { config: Config; bus: EventBus; log: Lo
     tickMs: config.DASHBOARD_TICK_MS,
     log,
   });
+  const quotaFeed = new QuotaFeed({ channel: channels.quotas, stats: deps.quotaStats, intervalMs: config.STATS_INTERVAL_MS, log });
   const startedAt = Date.now();
-  let unsubscribe: (() => void) | null = null;
+  let unsubscribe: (() => void)[] = [];
 
   return {
     channels,
     feed,
+    quotaFeed,
     async start() {
-      await feed.start();
-      unsubscribe = bus.subscribe(feed.onEvent);
+      await Promise.all([feed.start(), quotaFeed.start()]);
+      unsubscribe = [bus.subscribe(feed.onEvent), bus.subscribe(quotaFeed.onEvent)];
     },
     stop() {
-      unsubscribe?.();
+      unsubscribe.forEach((u) => u());
+      unsubscribe = [];
       feed.stop();
+      quotaFeed.stop();
     },
     /** GET /api/v1/ws/stats: overall and per namespace. */
     stats() {
@@ -54,11 +66,12 @@ export function createRealtimeHub(deps: { config: Config; bus: EventBus; log: Lo
     /** GET /api/ws/health: clients per namespace and the broadcaster's state. */
     health() {
       return {
-        status: feed.lastError ? "degraded" : "ok",
+        status: feed.lastError || quotaFeed.lastError ? "degraded" : "ok",
         clients: { "/dashboard": channels.dashboard.stats().connected_clients, "/admin/quotas": channels.quotas.stats().connected_clients },
         broadcaster: {
-          running: unsubscribe !== null,
+          running: unsubscribe.length > 0,
           dashboard: { ...feed.state, last_recompute_ms: feed.lastRecomputeMs, last_error: feed.lastError, tick_ms: config.DASHBOARD_TICK_MS, coalesce_ms: config.DASHBOARD_COALESCE_MS },
+          quotas: { stats_interval_ms: config.STATS_INTERVAL_MS, last_error: quotaFeed.lastError },
           message_log: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, { size: c.log.size, capacity: c.log.capacity, last_id: c.log.lastId }])),
           bus_subscribers: bus.subscriberCount,
         },

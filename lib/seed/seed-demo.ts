@@ -21,7 +21,7 @@ export const DEFAULT_QUOTAS: { commandType: string; period: Period; limit: numbe
   { commandType: "shell", period: "daily", limit: 100 },
   { commandType: "code", period: "daily", limit: 200 },
   { commandType: "test", period: "hourly", limit: 50 },
-  { commandType: "review", period: "weekly", limit: 100 },
+  { commandType: "review", period: "weekly", limit: 250 },
   { commandType: "code", period: "monthly", limit: 3000 },
 ];
 const PG_SEED_LOCK = 72_707_370;

@@ -25,6 +25,8 @@ export class LiveConnection {
     private opts: LiveOptions,
     private onMessage: (env: Envelope) => void,
     private onStatus: (s: LiveStatus) => void,
+    /** Called on every connect that could not replay what was missed (fetch it another way). */
+    private onResync: () => void = () => {},
   ) {}
 
   start(): void {
@@ -34,9 +36,12 @@ export class LiveConnection {
       reconnection: false, // our own backoff below
       transports: ["websocket"], // fail fast where WebSocket is blocked, instead of silently long-polling
     });
+    let connectedBefore = false;
     s.on("connect", () => {
       this.set({ state: "live", source: "websocket", error: null, attempt: 0, nextRetryAt: null });
       this.startHeartbeat();
+      if (connectedBefore && !s.recovered) this.onResync();
+      connectedBefore = true;
     });
     s.on("disconnect", (reason) => {
       this.stopHeartbeat();

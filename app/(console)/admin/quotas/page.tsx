@@ -1,44 +1,17 @@
 import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
+import { LiveQuotaConsole } from "@/components/quotas/live-quota-console";
 
 export const dynamic = "force-dynamic";
 
 export default async function QuotasPage() {
   await requirePrincipal("/admin/quotas", "admin");
-  const quotas = await getContext().db.commandQuota.findMany({
-    orderBy: [{ scope: "asc" }, { commandType: "asc" }, { period: "asc" }],
-    include: { user: { select: { name: true } } },
-  });
-  return (
-    <>
-      <h1>Quota console</h1>
-      <section className="panel">
-        <h2>Configured quotas</h2>
-        {quotas.length === 0 ? (
-          <div className="empty">No quotas configured.</div>
-        ) : (
-          <table data-testid="quota-list">
-            <thead>
-              <tr>
-                <th>Applies to</th>
-                <th>Command</th>
-                <th>Period</th>
-                <th className="num">Limit</th>
-              </tr>
-            </thead>
-            <tbody>
-              {quotas.map((q) => (
-                <tr key={q.id}>
-                  <td>{q.user ? q.user.name : <span className="pill">everyone</span>}</td>
-                  <td>{q.commandType}</td>
-                  <td>{q.period}</td>
-                  <td className="num">{q.limit}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </>
-  );
+  const { quotas, realtime } = getContext();
+  const [stats, violations, alerts, usage] = await Promise.all([
+    realtime.quotaFeed.currentStats(),
+    quotas.commands.violations({ page: 1, page_size: 30 }),
+    quotas.alerts.list({ status: "open", page: 1, page_size: 50 }),
+    quotas.usage(),
+  ]);
+  return <LiveQuotaConsole initial={{ stats, violations: violations.items, alerts: alerts.items, usage: usage.slice(0, 200) }} />;
 }

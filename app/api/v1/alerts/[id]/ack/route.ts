@@ -1,0 +1,5 @@
+import { idParam, route } from "@/lib/http/route";
+
+export const POST = route<{ id: string }>({ role: "admin" }, async ({ app, params, principal }) =>
+  app.quotas.alerts.acknowledge(idParam(params.id, "alert"), principal.userId),
+);

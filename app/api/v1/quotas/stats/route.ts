@@ -1,0 +1,3 @@
+import { route } from "@/lib/http/route";
+
+export const GET = route({ role: "admin" }, async ({ app }) => app.realtime.quotaFeed.currentStats());

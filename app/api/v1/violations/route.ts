@@ -1,0 +1,4 @@
+import { violationListSchema } from "@/lib/domain/quota/schemas";
+import { query, route } from "@/lib/http/route";
+
+export const GET = route({ role: "admin" }, async ({ req, app }) => app.quotas.commands.violations(query(req, violationListSchema)));

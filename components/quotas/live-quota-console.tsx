@@ -1,0 +1,40 @@
+"use client";
+import { useQuotaConsole, type QuotaConsoleInitial } from "@/hooks/use-quota-console";
+import { AlertToasts } from "./alert-toasts";
+import { OpenAlerts, UsageTable, ViolationFeed } from "./feeds";
+import { LoadChart } from "./load-chart";
+import { StatsCards } from "./stats-cards";
+
+export function LiveQuotaConsole({ initial }: { initial: QuotaConsoleInitial }) {
+  const c = useQuotaConsole(initial);
+  return (
+    <>
+      <h1>Quota console</h1>
+      {c.error && c.state !== "offline" && <div className="notice">{c.error}</div>}
+      <div className="grid">
+        <StatsCards s={c.stats} />
+        <div className="grid two">
+          <section className="panel">
+            <h2>System load</h2>
+            <LoadChart data={c.history} />
+          </section>
+          <section className="panel">
+            <h2>Open alerts</h2>
+            <OpenAlerts items={c.alerts} onAck={c.acknowledge} />
+          </section>
+        </div>
+        <div className="grid two">
+          <section className="panel">
+            <h2>Violations</h2>
+            <ViolationFeed items={c.violations} />
+          </section>
+          <section className="panel">
+            <h2>Users nearest their limits</h2>
+            <UsageTable rows={c.usage} />
+          </section>
+        </div>
+      </div>
+      <AlertToasts toasts={c.toasts} onAck={c.acknowledge} onDismiss={c.dismiss} />
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import { ADMIN, ANALYST, expect, test } from "./fixtures";
+
+test("an admin sees a violation and an alert toast within a second of going over a limit, and acknowledges it", async ({ page, signIn }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/admin/quotas");
+  await expect(page.getByTestId("connection-status")).toHaveText("Live");
+  const me = await (await page.request.get("/api/v1/me")).json();
+  await page.request.put("/api/v1/quotas", { data: { user_id: me.id, command_type: "deploy", period: "daily", limit: 0 } });
+
+  const feed = page.getByTestId("violation-item");
+  for (let i = 0; i < 3; i++) {
+    const res = await page.request.post("/api/v1/commands", { data: { command_type: "deploy" } });
+    expect(res.status()).toBe(429);
+  }
+  const answered = Date.now();
+  await expect(feed.first()).toContainText("User exceeded daily deploy quota", { timeout: 1000 });
+  const toast = page.getByTestId("alert-toast");
+  await expect(toast).toContainText("Warning: 3 quota violations today", { timeout: 1000 });
+  expect(Date.now() - answered).toBeLessThan(1000);
+
+  await toast.getByRole("button", { name: "Acknowledge" }).click();
+  await expect(toast).toHaveCount(0);
+  await expect(page.getByText("No open alerts.")).toBeVisible();
+  const open = await (await page.request.get("/api/v1/alerts?status=open")).json();
+  expect(open.items.filter((a: { user_id: number }) => a.user_id === me.id)).toHaveLength(0);
+});
+
+test("an analyst is refused the quota console and its API", async ({ page, signIn }) => {
+  await signIn(page, ANALYST);
+  await page.goto("/admin/quotas");
+  await expect(page).toHaveURL(/\/dashboard\?denied=admin/);
+  expect((await page.request.get("/api/v1/violations")).status()).toBe(403);
+  expect((await page.request.get("/api/v1/quotas/stats")).status()).toBe(403);
+});

@@ -1,0 +1,166 @@
+// The quota console through the running server: commands over HTTP, the /admin/quotas
+// namespace, admin-only routes, the connection limit and slow clients.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { io } from "socket.io-client";
+import { startServer, type TestServer } from "../support/server";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { record, sleep } from "../support/socket";
+import { stalledClient } from "../support/stalled-client";
+
+describe("quota console", () => {
+  let srv: TestServer;
+  let admin: { cookie: string }, analyst: { cookie: string }, token: string, analystId: number;
+  const quotas = () => `${srv.url}/admin/quotas`;
+
+  before(async () => {
+    srv = await startServer({ env: { MAX_CONNECTIONS: "4", ENABLE_TEST_ENDPOINTS: "1", SLOW_CLIENT_MAX_QUEUE: "20" } });
+    admin = { cookie: await login(srv.url, ADMIN) };
+    analyst = { cookie: await login(srv.url, ANALYST) };
+    token = (await call(srv.url, admin, "POST", "/api/v1/tokens", { name: "quota tests" })).body.token;
+    analystId = (await call(srv.url, analyst, "GET", "/api/v1/me")).body.id;
+  });
+  after(() => srv?.stop());
+
+  it("allows exactly the limit of 200 concurrent commands: 50 × 200 and 150 × 429 with their violations", async () => {
+    await call(srv.url, admin, "PUT", "/api/v1/quotas", { user_id: analystId, command_type: "burst", period: "hourly", limit: 50 });
+    const answers = await Promise.all(Array.from({ length: 200 }, () => call(srv.url, analyst, "POST", "/api/v1/commands", { command_type: "burst" })));
+    assert.equal(answers.filter((a) => a.status === 200).length, 50);
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(refused.length, 150);
+    assert.deepEqual(Object.keys(refused[0].body).sort(), ["allowed", "command_type", "remaining", "throttle_factor", "violation"]);
+    assert.deepEqual([refused[0].body.allowed, refused[0].body.remaining.hourly, refused[0].body.throttle_factor], [false, 0, 0]);
+    const v = await call(srv.url, admin, "GET", `/api/v1/violations?user_id=${analystId}&command_type=burst&page_size=1`);
+    assert.equal(v.body.total, 150);
+  });
+
+  it("validates commands and lets only admins act for someone else", async () => {
+    const bad = await call(srv.url, analyst, "POST", "/api/v1/commands", { command_type: "Rm -rf" });
+    assert.deepEqual([bad.status, bad.body.details[0].field], [400, "command_type"]);
+    assert.equal((await call(srv.url, analyst, "POST", "/api/v1/commands", { command_type: "shell", user_id: 1 })).status, 403);
+    assert.equal((await call(srv.url, admin, "POST", "/api/v1/commands", { command_type: "shell", user_id: 999999 })).status, 404);
+    assert.equal((await call(srv.url, admin, "POST", "/api/v1/commands", { command_type: "shell", user_id: analystId })).status, 200);
+    const q = await call(srv.url, admin, "PUT", "/api/v1/quotas", { command_type: "shell", period: "yearly", limit: -1 });
+    assert.deepEqual(q.body.details.map((d: { field: string }) => d.field).sort(), ["limit", "period"]);
+  });
+
+  it("keeps non-admins out of every admin route and the namespace", async () => {
+    const routes: [string, string, unknown?][] = [
+      ["GET", "/api/v1/quotas"], ["PUT", "/api/v1/quotas", { command_type: "x", period: "daily", limit: 1 }], ["DELETE", "/api/v1/quotas/1"],
+      ["GET", "/api/v1/quotas/usage"], ["GET", "/api/v1/quotas/stats"], ["GET", "/api/v1/violations"], ["GET", "/api/v1/alerts"],
+      ["POST", "/api/v1/alerts/1/ack"], ["POST", "/api/ws/test-broadcast", {}], ["POST", "/api/ws/test-violation"], ["POST", "/api/ws/test-alert"],
+    ];
+    for (const [method, path, payload] of routes) {
+      assert.equal((await call(srv.url, analyst, method, path, payload)).status, 403, `${method} ${path}`);
+      assert.equal((await call(srv.url, null, method, path, payload)).status, 401, `${method} ${path} anonymous`);
+    }
+    await assert.rejects(record(quotas(), ""), /unauthorized/);
+    const s = io(quotas(), { extraHeaders: { cookie: analyst.cookie }, transports: ["websocket"], forceNew: true, reconnection: false });
+    const err = await new Promise<Error & { data?: { code: number } }>((r) => s.once("connect_error", r));
+    assert.deepEqual([err.message, err.data?.code], ["forbidden: the /admin/quotas channel is for admins only", 403]);
+    s.close();
+  });
+
+  it("pushes the violation and the alert to admins within milliseconds of the 429, and the acknowledgement too", async () => {
+    // The admin's own commands: the analyst's alert rules already fired in the burst test.
+    const adminId = (await call(srv.url, admin, "GET", "/api/v1/me")).body.id;
+    const c = await record(quotas(), token);
+    await c.next("stats", { from: 0 });
+    await call(srv.url, admin, "PUT", "/api/v1/quotas", { user_id: adminId, command_type: "deploy", period: "daily", limit: 0 });
+    let answeredAt = 0;
+    for (let i = 0; i < 3; i++) {
+      const from = c.messages.length;
+      const r = await call(srv.url, admin, "POST", "/api/v1/commands", { command_type: "deploy" });
+      answeredAt = performance.now();
+      assert.equal(r.status, 429);
+      const v = await c.next("violation", { from, timeoutMs: 1000 });
+      assert.equal((v.data as { id: number }).id, r.body.violation.id);
+      assert.ok(performance.now() - answeredAt < 500, "violation pushed promptly");
+    }
+    const alert = await c.next("alert", { timeoutMs: 1000, from: 0 });
+    const a = alert.data as { alert_id: number; severity: string; user_id: number; action_needed: boolean };
+    assert.deepEqual([a.severity, a.user_id, a.action_needed], ["warning", adminId, true]);
+    const from = c.messages.length;
+    const acked = await call(srv.url, admin, "POST", `/api/v1/alerts/${a.alert_id}/ack`);
+    assert.equal(acked.status, 200);
+    assert.ok(acked.body.acknowledged_at);
+    const pushed = await c.next("alert", { from });
+    assert.equal((pushed.data as { acknowledged_at: string | null }).acknowledged_at, acked.body.acknowledged_at);
+    assert.equal((await call(srv.url, admin, "GET", "/api/v1/alerts?status=open")).body.items.some((x: { alert_id: number }) => x.alert_id === a.alert_id), false);
+    assert.equal((await call(srv.url, admin, "POST", "/api/v1/alerts/999999/ack")).status, 404);
+    c.close();
+  });
+
+  it("publishes quota_change when an admin sets a quota", async () => {
+    const c = await record(quotas(), token);
+    const from = c.messages.length;
+    await call(srv.url, admin, "PUT", "/api/v1/quotas", { command_type: "lint", period: "weekly", limit: 77 });
+    const m = await c.next("quota_change", { from });
+    assert.deepEqual([(m.data as { limit: number }).limit, (m.data as { change: string }).change], [77, "created"]);
+    c.close();
+  });
+
+  it("refuses the client past MAX_CONNECTIONS with a clear error instead of a hang", async () => {
+    const held = await Promise.all(Array.from({ length: 4 }, () => record(quotas(), token)));
+    const s = io(quotas(), { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false });
+    const err = await new Promise<Error & { data?: { code: number } }>((r) => s.once("connect_error", r));
+    assert.equal(err.data?.code, 503);
+    assert.match(err.message, /too many connections: this instance serves at most 4/);
+    s.close();
+    held.forEach((c) => c.close());
+    await sleep(200);
+    const again = await record(quotas(), token); // room again
+    again.close();
+  });
+
+  it("disconnects a client that stops reading, without holding up anyone else", async () => {
+    const fast = await record(quotas(), token);
+    const slow = await stalledClient(srv.port, "/admin/quotas", token);
+    assert.equal((await call(srv.url, admin, "GET", "/api/ws/health")).body.clients["/admin/quotas"], 2);
+    const from = fast.messages.length;
+    // 60 MB: more than the kernel's socket buffers can absorb (loopback autotunes up to 32 MB here).
+    const big = { blob: "x".repeat(100_000) };
+    for (let i = 0; i < 6; i++) await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "bulk", data: big, count: 100 });
+    const deadline = Date.now() + 6000;
+    while (Date.now() < deadline && (await call(srv.url, admin, "GET", "/api/ws/health")).body.clients["/admin/quotas"] > 1) await sleep(200);
+    assert.equal((await call(srv.url, admin, "GET", "/api/ws/health")).body.clients["/admin/quotas"], 1, "the stalled client was dropped");
+    assert.equal(fast.socket.connected, true, "the reading client stays");
+    await sleep(300);
+    assert.equal(fast.messages.slice(from).filter((m) => m.type === "bulk").length, 600, "the reader got everything");
+    slow.destroy();
+    fast.close();
+  });
+
+  it("keeps test endpoints off in production unless enabled", async () => {
+    assert.equal((await call(srv.url, admin, "POST", "/api/ws/test-violation")).status, 200);
+    const plain = await startServer();
+    try {
+      const cookie = await login(plain.url, ADMIN);
+      assert.equal((await call(plain.url, { cookie }, "POST", "/api/ws/test-alert")).status, 404);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe("quota stats cadence", () => {
+  let srv: TestServer;
+  before(async () => (srv = await startServer()));
+  after(() => srv?.stop());
+
+  it("pushes stats every ~5 s with the fields of SPEC §2", async () => {
+    const cookie = await login(srv.url, ADMIN);
+    const token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "stats" })).body.token;
+    const c = await record(`${srv.url}/admin/quotas`, token);
+    await c.next("stats", { from: 0 });
+    const a = await c.next("stats", { timeoutMs: 7000 });
+    const b = await c.next("stats", { timeoutMs: 7000 });
+    const gap = Date.parse(b.timestamp) - Date.parse(a.timestamp);
+    assert.ok(gap > 4500 && gap < 5500, `stats ${gap} ms apart`);
+    assert.deepEqual(Object.keys(b.data as object).sort(), ["average_throttle_factor", "commands_today", "high_utilization_count", "system_load", "total_users", "violations_today"]);
+    const s = b.data as { total_users: number; system_load: { cpu_percent: number; memory_percent: number } };
+    assert.equal(s.total_users, 22);
+    assert.ok(s.system_load.memory_percent > 0 && s.system_load.memory_percent <= 100);
+    c.close();
+  });
+});
