@@ -3,7 +3,7 @@ import { createApiTokenService } from "./auth/api-tokens";
 import { resolveSecret } from "./auth/secret";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
-import { createDb } from "./db/client";
+import { createDb, tuneSqlite } from "./db/client";
 import { migrate } from "./db/migrate";
 import { flavorOf, redactUrl } from "./db/url";
 import { computeSnapshot } from "./domain/dashboard";
@@ -33,6 +33,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   log.info({ db: redactUrl(config.databaseUrl), flavor, applied: result.applied.length, ms: Date.now() - started }, "database ready");
 
   const db = createDb(config.databaseUrl);
+  if (flavor === "sqlite") await tuneSqlite(db);
   const bus = new EventBus(log);
   if (config.seedDemo && (await seedDemo(db, flavor, clock))) {
     log.info({ users: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }, "demo data seeded; sign in with");

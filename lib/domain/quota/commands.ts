@@ -1,10 +1,12 @@
 // Recording a command against a user's quotas. Each applicable quota is ONE atomic statement:
-//   INSERT … ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < limit RETURNING count
+//   INSERT … ON CONFLICT DO UPDATE SET count = CASE WHEN count < limit THEN count + 1 ELSE NULL END
 // so concurrent requests can neither lose an increment nor pass the limit (PostgreSQL re-checks
-// the WHERE on the locked row; SQLite has a single writer). All of a command's increments run
-// in one transaction, in a fixed order (no deadlocks), and roll back together when any quota
-// refuses: a refused command is counted nowhere, recorded once, and becomes a violation.
-import type { Db, Tx } from "../../db/client";
+// the row under its lock; SQLite has a single writer). At the limit the statement sets NULL,
+// which violates NOT NULL and aborts: all of a command's increments and its execution record go
+// in ONE batch transaction (fixed order, no deadlocks; no application code runs between the
+// statements, so the write lock is held for microseconds) and roll back together when any
+// quota refuses. A refused command is counted nowhere, recorded once, and becomes a violation.
+import type { Db } from "../../db/client";
 import type { EventPublisher } from "../events";
 import { pageArgs, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -24,19 +26,20 @@ export interface CommandResult {
 }
 
 type Quota = { period: Period; limit: number };
-class Refused {
-  constructor(readonly quota: Quota) {}
-}
 
-async function increment(tx: Tx, userId: number, commandType: string, q: Quota, at: Date): Promise<number | null> {
-  if (q.limit <= 0) return null;
-  const rows = await tx.$queryRaw<{ count: number | bigint }[]>`
+function increment(db: Db, userId: number, commandType: string, q: Quota, at: Date) {
+  return db.$queryRaw<{ count: number | bigint }[]>`
     INSERT INTO "QuotaUsage" ("userId", "commandType", "period", "windowStart", "count")
     VALUES (${userId}, ${commandType}, ${q.period}, ${windowStart(q.period, at)}, 1)
     ON CONFLICT ("userId", "commandType", "period", "windowStart")
-    DO UPDATE SET "count" = "QuotaUsage"."count" + 1 WHERE "QuotaUsage"."count" < ${q.limit}
+    DO UPDATE SET "count" = CASE WHEN "QuotaUsage"."count" < ${q.limit} THEN "QuotaUsage"."count" + 1 ELSE NULL END
     RETURNING "count"`;
-  return rows.length ? Number(rows[0].count) : null;
+}
+
+/** The NOT NULL violation our increment raises at the limit, as both driver adapters report it. */
+function isRefusal(e: unknown): boolean {
+  const cause = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } })?.meta?.driverAdapterError?.cause;
+  return cause?.kind === "NullConstraintViolation";
 }
 
 async function currentCounts(db: Db, userId: number, commandType: string, quotas: Quota[], at: Date): Promise<number[]> {
@@ -55,23 +58,22 @@ export function createCommandService(deps: { db: Db; events: EventPublisher; clo
     async execute(user: { id: number; name: string }, commandType: string): Promise<CommandResult> {
       const now = clock.now();
       const quotas = await effectiveQuotas(db, user.id, commandType);
-      let counts: number[];
-      let refused: Quota | null = null;
-      try {
-        counts = await db.$transaction(async (tx) => {
-          const out: number[] = [];
-          for (const q of quotas) {
-            const c = await increment(tx, user.id, commandType, q, now);
-            if (c === null) throw new Refused(q);
-            out.push(c);
-          }
-          await tx.commandExecution.create({ data: { userId: user.id, commandType, allowed: true, executedAt: now } });
-          return out;
-        });
-      } catch (e) {
-        if (!(e instanceof Refused)) throw e;
-        refused = e.quota;
+      let refused: Quota | null = quotas.find((q) => q.limit <= 0) ?? null;
+      let counts: number[] | null = null;
+      if (!refused) {
+        try {
+          const results = await db.$transaction([
+            ...quotas.map((q) => increment(db, user.id, commandType, q, now)),
+            db.commandExecution.create({ data: { userId: user.id, commandType, allowed: true, executedAt: now } }),
+          ]);
+          counts = quotas.map((_, i) => Number((results[i] as { count: number | bigint }[])[0].count));
+        } catch (e) {
+          if (!isRefusal(e)) throw e;
+        }
+      }
+      if (!counts) {
         counts = await currentCounts(db, user.id, commandType, quotas, now);
+        refused ??= quotas.find((q, i) => counts![i] >= q.limit) ?? quotas[0];
       }
       const remaining = Object.fromEntries(quotas.map((q, i) => [q.period, Math.max(0, q.limit - counts[i])]));
       const factor = factorOf(quotas, counts);
