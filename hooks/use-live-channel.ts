@@ -7,6 +7,15 @@ import { LiveConnection, type LiveChannel } from "@/lib/realtime/client/connecti
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from "@/lib/realtime/client/options";
 import { statusStore, type LiveStatus } from "@/lib/realtime/client/status-store";
 
+/** Per-browser overrides (operators and tests): localStorage["riskpulse.live"] = '{"upgradeInterval":5000}'. */
+function storedOptions(): Partial<LiveOptions> {
+  try {
+    return JSON.parse(localStorage.getItem("riskpulse.live") ?? "{}") as Partial<LiveOptions>;
+  } catch {
+    return {};
+  }
+}
+
 const INITIAL: LiveStatus = { state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null };
 
 export function useLiveChannel(
@@ -24,7 +33,7 @@ export function useLiveChannel(
   const optsKey = JSON.stringify(options);
 
   useEffect(() => {
-    const opts = { ...DEFAULT_LIVE_OPTIONS, ...(JSON.parse(optsKey) as Partial<LiveOptions>) };
+    const opts = { ...DEFAULT_LIVE_OPTIONS, ...storedOptions(), ...(JSON.parse(optsKey) as Partial<LiveOptions>) };
     const c = new LiveConnection(
       channel,
       opts,

@@ -29,6 +29,8 @@ const schema = z.object({
   PING_INTERVAL_MS: ms(10_000),
   PING_TIMEOUT_MS: ms(20_000),
   STATS_INTERVAL_MS: ms(5_000),
+  SSE_HEARTBEAT_MS: ms(15_000),
+  SSE_RETRY_MS: ms(3_000),
   HEARTBEAT_INTERVAL_MS: ms(10_000),
   ALERT_RULES: z.string().default("3:warning,5:critical"),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),

@@ -19,6 +19,8 @@ export class Channel {
   readonly log: MessageLog;
   private sinks = new Set<Sink>();
   private clientCounters = new Set<() => number>();
+  /** Open SSE streams (one sink each). */
+  streams = 0;
   private broadcasts = 0;
   private broadcastMs = 0;
   private lastBroadcast: string | null = null;
@@ -67,9 +69,22 @@ export class Channel {
     return this.sinks.size;
   }
 
+  /** An SSE stream: its own sink, counted as a client until released (call release once). */
+  attachStream(sink: Sink): () => void {
+    this.streams++;
+    const remove = this.addSink(sink);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.streams--;
+      remove();
+    };
+  }
+
   /** Clients connected through every transport. */
   clientCount(): number {
-    let clients = 0;
+    let clients = this.streams;
     for (const c of this.clientCounters) clients += c();
     return clients;
   }

@@ -48,6 +48,12 @@ export function createRealtimeHub(deps: {
       feed.stop();
       quotaFeed.stop();
     },
+    /** What a client gets first on a channel (and after a gap too old to replay). */
+    async snapshot(name: ChannelName) {
+      return name === "dashboard"
+        ? channels.dashboard.direct("dashboard_update", await feed.current())
+        : channels.quotas.direct("stats", await quotaFeed.currentStats());
+    },
     /** GET /api/v1/ws/stats: overall and per namespace. */
     stats() {
       const per = Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, c.stats()])) as Record<ChannelName, ChannelStats>;
@@ -73,6 +79,8 @@ export function createRealtimeHub(deps: {
           dashboard: { ...feed.state, last_recompute_ms: feed.lastRecomputeMs, last_error: feed.lastError, tick_ms: config.DASHBOARD_TICK_MS, coalesce_ms: config.DASHBOARD_COALESCE_MS },
           quotas: { stats_interval_ms: config.STATS_INTERVAL_MS, last_error: quotaFeed.lastError },
           message_log: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, { size: c.log.size, capacity: c.log.capacity, last_id: c.log.lastId }])),
+          sse_streams: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, c.streams])),
+          sinks: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, c.sinkCount])),
           bus_subscribers: bus.subscriberCount,
         },
       };

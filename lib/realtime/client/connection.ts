@@ -1,23 +1,35 @@
-// The browser's live connection to one channel: Socket.IO over WebSocket with exponential
-// backoff (own timers rather than the Manager's, so every source shares one retry policy), a
-// heartbeat, a manual reconnect, and a status for the header light. Messages arrive as the same
-// envelopes whatever the source.
-import { io, type Socket } from "socket.io-client";
-import type { Envelope } from "../envelope";
+// The browser's live connection to one channel, whichever way it can be had: Socket.IO over
+// WebSocket; else Server-Sent Events; else polling. One retry policy (1, 2, 4, 8, 16 s …), a
+// heartbeat, a manual reconnect, periodic attempts to climb back to WebSocket, and a status for
+// the header light. The page sees the same envelopes whatever the source, and every source
+// resumes after the last envelope it saw, so nothing is missed across a switch.
+import { compareIds, parseId, type Envelope } from "../envelope";
 import { backoffDelay } from "./backoff";
 import type { LiveOptions } from "./options";
+import { PollSource } from "./sources/poll-source";
+import { SocketSource } from "./sources/socket-source";
+import { CHANNEL_EVENTS, CHANNEL_PATHS, type Source, type SourceEvents } from "./sources/source";
+import { SseSource } from "./sources/sse-source";
 import type { LiveStatus } from "./status-store";
 
-export type LiveChannel = "dashboard" | "quotas";
-export const NAMESPACE: Record<LiveChannel, string> = { dashboard: "/dashboard", quotas: "/admin/quotas" };
+export type LiveChannel = keyof typeof CHANNEL_PATHS;
 
-type RefusalData = { code?: number; error?: string };
+/** A WebSocket that has never connected on this page is probably blocked: fall back sooner. */
+const BLOCKED_AFTER = 2;
 
 export class LiveConnection {
-  private socket: Socket | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private ws: SocketSource;
+  private sse: SseSource;
+  private poll: PollSource;
+  private active: Source | null = null;
+  private lastId: string | null = null;
+  private attempt = 0;
+  private wsEverLive = false;
+  private probing = false;
   private closed = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private upgradeTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
   private status: LiveStatus = { state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null };
 
   constructor(
@@ -25,92 +37,153 @@ export class LiveConnection {
     private opts: LiveOptions,
     private onMessage: (env: Envelope) => void,
     private onStatus: (s: LiveStatus) => void,
-    /** Called on every connect that could not replay what was missed (fetch it another way). */
+    /** Called when a (re)connection could not replay what was missed: refetch it another way. */
     private onResync: () => void = () => {},
-  ) {}
+  ) {
+    const paths = CHANNEL_PATHS[channel];
+    this.ws = new SocketSource(paths.socket, opts.connectTimeout, this.events(() => this.ws, { open: () => this.wsOpen(), fail: (e, f) => this.wsFail(e, f) }));
+    this.sse = new SseSource(paths.sse, CHANNEL_EVENTS[channel], this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, f) => this.sseFail(e, f) }));
+    this.poll = new PollSource(paths.poll, opts.pollInterval, this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, f) => this.pollFail(e, f) }));
+  }
 
   start(): void {
     this.closed = false;
-    const s = io(NAMESPACE[this.channel], {
-      autoConnect: false,
-      reconnection: false, // our own backoff below
-      transports: ["websocket"], // fail fast where WebSocket is blocked, instead of silently long-polling
-    });
-    let connectedBefore = false;
-    s.on("connect", () => {
-      this.set({ state: "live", source: "websocket", error: null, attempt: 0, nextRetryAt: null });
-      this.startHeartbeat();
-      if (connectedBefore && !s.recovered) this.onResync();
-      connectedBefore = true;
-    });
-    s.on("disconnect", (reason) => {
-      this.stopHeartbeat();
-      if (!this.closed) this.retry(`connection lost (${reason})`);
-    });
-    s.on("connect_error", (err: Error & { data?: RefusalData }) => {
-      const code = err.data?.code;
-      if (code === 401 || code === 403) {
-        // Retrying cannot fix a refusal: say why and stop.
-        this.set({ state: "offline", source: null, error: code === 401 ? "Your session has ended: sign in again." : err.message, attempt: 0, nextRetryAt: null });
-        return;
-      }
-      this.retry(err.message);
-    });
-    s.onAny((_event: string, env: Envelope) => this.onMessage(env));
-    this.socket = s;
-    this.set({ ...this.status, state: "connecting" });
-    s.connect();
+    this.set({ state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null });
+    this.ws.start();
   }
 
-  /** Drop everything and connect again now (the Reconnect button). */
+  /** Drop everything and start again from WebSocket now (the Reconnect button). */
   reconnect(): void {
-    this.clearRetry();
-    this.status = { ...this.status, attempt: 0 };
-    if (this.socket?.connected) this.socket.disconnect();
-    this.set({ ...this.status, state: "connecting", error: null, nextRetryAt: null });
-    this.socket?.connect();
+    this.clearTimers();
+    this.attempt = 0;
+    this.probing = false;
+    this.sse.stop();
+    this.poll.stop();
+    this.ws.stop();
+    this.active = null;
+    this.set({ state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null });
+    this.ws.start();
   }
 
-  /** Sends a command; resolves with the server's acknowledgement. */
-  async command(name: "refresh" | "ping", timeoutMs = 5000): Promise<Envelope> {
-    if (!this.socket?.connected) throw new Error("not connected");
-    return this.socket.timeout(timeoutMs).emitWithAck(name);
+  /** `refresh` or `ping`; over SSE or polling, answered through REST with the same envelopes. */
+  async command(name: "refresh" | "ping"): Promise<Envelope> {
+    if (this.active === this.ws && this.ws.live) return this.ws.command(name);
+    const stamp = { id: this.lastId ?? "0-0", timestamp: new Date().toISOString() };
+    if (name === "ping") return { type: "pong", ...stamp, data: {} };
+    const { url, type } = CHANNEL_PATHS[this.channel].snapshot;
+    const res = await fetch(url, { cache: "no-store" });
+    if (!res.ok) throw new Error(`refresh failed: HTTP ${res.status}`);
+    const env: Envelope = { type, ...stamp, data: await res.json() };
+    this.onMessage(env);
+    return env;
   }
 
   close(): void {
     this.closed = true;
-    this.clearRetry();
-    this.stopHeartbeat();
-    this.socket?.removeAllListeners();
-    this.socket?.disconnect();
-    this.socket = null;
+    this.clearTimers();
+    this.ws.destroy();
+    this.sse.stop();
+    this.poll.stop();
   }
 
   get current(): LiveStatus {
     return this.status;
   }
 
-  private retry(error: string): void {
-    if (this.closed || this.retryTimer) return;
-    const attempt = this.status.attempt + 1;
-    if (attempt > this.opts.maxReconnectAttempts) {
-      this.set({ state: "offline", source: null, error: `${error}; gave up after ${this.opts.maxReconnectAttempts} attempts`, attempt, nextRetryAt: null });
+  // ---- source events -------------------------------------------------------------------------
+
+  private events(self: () => Source, handlers: Pick<SourceEvents, "open" | "fail">): SourceEvents {
+    return {
+      open: () => !this.closed && handlers.open(),
+      fail: (e, fatal) => !this.closed && handlers.fail(e, fatal),
+      resync: () => !this.closed && this.onResync(),
+      message: (env) => {
+        if (this.closed || (this.active && this.active !== self() && !(self() === this.ws && this.ws.live))) return;
+        if (parseId(env.id) && (!this.lastId || compareIds(env.id, this.lastId) > 0)) this.lastId = env.id;
+        this.onMessage(env);
+      },
+    };
+  }
+
+  private wsOpen(): void {
+    this.clearTimers();
+    this.probing = false;
+    this.wsEverLive = true;
+    this.attempt = 0;
+    if (this.active && this.active !== this.ws) {
+      this.sse.stop();
+      this.poll.stop();
+    }
+    this.active = this.ws;
+    this.set({ state: "live", source: "websocket", error: null, attempt: 0, nextRetryAt: null });
+    this.heartbeat = setInterval(() => this.ws.command("ping").catch(() => this.ws.drop()), this.opts.heartbeatInterval);
+  }
+
+  private wsFail(error: string, fatal?: boolean): void {
+    this.stopHeartbeat();
+    if (this.probing) {
+      // Still no WebSocket: stay on the fallback and try again later.
+      this.probing = false;
+      this.scheduleUpgrade();
       return;
     }
-    const delay = backoffDelay(attempt, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
-    this.set({ state: "reconnecting", source: null, error, attempt, nextRetryAt: Date.now() + delay });
+    if (fatal) return this.offline(error);
+    if (this.retryTimer) return;
+    this.attempt++;
+    // A connection that worked gets maxReconnectAttempts retries; one that never did falls back
+    // after its BLOCKED_AFTER-th failure.
+    const exhausted = this.wsEverLive ? this.attempt > this.opts.maxReconnectAttempts : this.attempt >= Math.min(BLOCKED_AFTER, this.opts.maxReconnectAttempts);
+    if (exhausted) {
+      if (this.opts.fallbackToPoll) return this.fallTo(this.sse, error);
+      return this.offline(`${error}; gave up after ${this.attempt} attempts`);
+    }
+    const delay = backoffDelay(this.attempt, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
+    this.set({ state: "reconnecting", source: null, error, attempt: this.attempt, nextRetryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.socket?.connect(); // same Socket object: Socket.IO can recover the session
+      this.ws.start();
     }, delay);
   }
 
-  private startHeartbeat(): void {
-    this.stopHeartbeat();
-    this.heartbeat = setInterval(() => {
-      // No answer in time means a dead link the OS has not noticed yet: drop it and retry.
-      this.command("ping").catch(() => this.socket?.io.engine?.close());
-    }, this.opts.heartbeatInterval);
+  private sseFail(error: string, fatal?: boolean): void {
+    if (fatal) return this.offline(error);
+    this.fallTo(this.poll, `${error}; polling instead`);
+  }
+
+  private pollFail(error: string, fatal?: boolean): void {
+    if (fatal) return this.offline(error);
+    // The poller keeps trying at its interval; say that it is not getting through.
+    this.set({ state: "reconnecting", source: "polling", error, attempt: this.status.attempt + 1, nextRetryAt: Date.now() + this.opts.pollInterval });
+  }
+
+  private fallTo(source: Source, reason: string): void {
+    this.clearTimers();
+    this.active = source;
+    this.set({ ...this.status, state: "reconnecting", source: null, error: reason, nextRetryAt: null });
+    source.start(this.lastId);
+  }
+
+  private fallbackOpen(state: "sse" | "polling"): void {
+    this.attempt = 0;
+    this.set({ state, source: state, error: null, attempt: 0, nextRetryAt: null });
+    this.scheduleUpgrade();
+  }
+
+  private scheduleUpgrade(): void {
+    if (this.upgradeTimer || this.closed) return;
+    this.upgradeTimer = setTimeout(() => {
+      this.upgradeTimer = null;
+      this.probing = true;
+      this.ws.start(); // on success wsOpen() switches over and stops the fallback
+    }, this.opts.upgradeInterval);
+  }
+
+  private offline(error: string): void {
+    this.clearTimers();
+    this.sse.stop();
+    this.poll.stop();
+    this.active = null;
+    this.set({ state: "offline", source: null, error, attempt: this.attempt, nextRetryAt: null });
   }
 
   private stopHeartbeat(): void {
@@ -118,9 +191,11 @@ export class LiveConnection {
     this.heartbeat = null;
   }
 
-  private clearRetry(): void {
+  private clearTimers(): void {
+    this.stopHeartbeat();
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    if (this.upgradeTimer) clearTimeout(this.upgradeTimer);
+    this.retryTimer = this.upgradeTimer = null;
   }
 
   private set(s: LiveStatus): void {

@@ -14,6 +14,8 @@ export interface LiveOptions {
   pollInterval: number;
   /** How often a fallback channel tries WebSocket again. */
   upgradeInterval: number;
+  /** A WebSocket handshake that has not completed by then counts as failed (a proxy may hang it). */
+  connectTimeout: number;
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
@@ -24,4 +26,5 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   fallbackToPoll: true,
   pollInterval: 30_000,
   upgradeInterval: 60_000,
+  connectTimeout: 5_000,
 };

@@ -1,0 +1,46 @@
+import type { Envelope } from "../../envelope";
+import type { Source, SourceEvents } from "./source";
+
+/** EventSource; the browser resends Last-Event-ID on its own reconnects, we pass it on our first. */
+export class SseSource implements Source {
+  readonly name = "sse" as const;
+  private es: EventSource | null = null;
+  private opened = false;
+
+  constructor(private url: string, private events: readonly string[], private on: SourceEvents) {}
+
+  get live() {
+    return this.es?.readyState === 1;
+  }
+
+  start(lastId: string | null): void {
+    this.stop();
+    const es = new EventSource(lastId ? `${this.url}?lastEventId=${encodeURIComponent(lastId)}` : this.url);
+    this.opened = false;
+    es.onopen = () => {
+      this.opened = true;
+      this.on.open();
+    };
+    es.onerror = () => {
+      // Closed for good (an HTTP error such as 401/403/503), or dropped before it ever opened:
+      // report it. A drop after opening is retried by the browser itself with Last-Event-ID.
+      if (es.readyState === 2 || !this.opened) {
+        es.close();
+        this.on.fail(es.readyState === 2 ? "server-sent events refused" : "server-sent events unavailable");
+      }
+    };
+    for (const type of this.events) {
+      es.addEventListener(type, (e) => {
+        const env = JSON.parse((e as MessageEvent).data) as Envelope;
+        if (env.type === "resync") this.on.resync();
+        this.on.message(env);
+      });
+    }
+    this.es = es;
+  }
+
+  stop(): void {
+    this.es?.close();
+    this.es = null;
+  }
+}

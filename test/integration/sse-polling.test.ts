@@ -1,0 +1,112 @@
+// SSE and polling through the running production server, with plain HTTP clients.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startServer, type TestServer } from "../support/server";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { openSse } from "../support/sse";
+import { sleep } from "../support/socket";
+
+describe("SSE and polling", () => {
+  let srv: TestServer;
+  let admin: { cookie: string }, analyst: { cookie: string }, token: string;
+  const health = async () => (await call(srv.url, admin, "GET", "/api/ws/health")).body;
+  const addRisk = (title: string) => call(srv.url, admin, "POST", "/api/v1/risks", { title, severity: "critical", likelihood: 1, impact: 1 });
+
+  before(async () => {
+    srv = await startServer({ env: { DASHBOARD_COALESCE_MS: "20", ENABLE_TEST_ENDPOINTS: "1", MESSAGE_LOG_SIZE: "50", SSE_HEARTBEAT_MS: "500" } });
+    admin = { cookie: await login(srv.url, ADMIN) };
+    analyst = { cookie: await login(srv.url, ANALYST) };
+    token = (await call(srv.url, admin, "POST", "/api/v1/tokens", { name: "sse" })).body.token;
+  });
+  after(() => srv?.stop());
+
+  it("streams the snapshot, then live envelopes, unbuffered, with a retry hint and heartbeats", async () => {
+    const s = await openSse(`${srv.url}/api/v1/sse/dashboard`, { cookie: analyst.cookie });
+    assert.equal(s.res.status, 200);
+    assert.equal(s.res.headers.get("content-type"), "text/event-stream; charset=utf-8");
+    assert.equal(s.res.headers.get("cache-control"), "no-cache, no-transform");
+    assert.equal(s.res.headers.get("content-encoding"), null);
+    assert.equal((await s.until((f) => f.retry !== undefined)).retry, 3000);
+    const first = await s.until((f) => f.event === "dashboard_update");
+    const env = JSON.parse(first.data!);
+    assert.equal(env.id, first.id);
+    await addRisk("Seen over SSE");
+    const patch = await s.until((f) => f.event === "dashboard_patch");
+    assert.ok(patch.data!.includes("Seen over SSE"));
+    assert.equal(JSON.parse(patch.data!).type, "dashboard_patch");
+    await s.until((f) => f.comment?.startsWith("heartbeat") ?? false, 2000);
+    await s.close();
+  });
+
+  it("replays what a client missed after Last-Event-ID, in order and once, or says it must resync", async () => {
+    const s = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}` });
+    await s.until((f) => f.event === "stats");
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n: 0 } });
+    const seen = await s.until((f) => f.event === "test");
+    await s.close();
+    for (let n = 1; n <= 3; n++) await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n } });
+
+    const back = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}`, "last-event-id": seen.id! });
+    await back.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 3);
+    await sleep(200);
+    const replayed = back.frames.filter((f) => f.event === "test").map((f) => JSON.parse(f.data!).data.n);
+    assert.deepEqual(replayed, [1, 2, 3]);
+    assert.equal(back.frames.some((f) => f.event === "stats" || f.event === "resync"), false, "a replay, not a snapshot");
+    await back.close();
+
+    // The log keeps 50 messages: an id from before them cannot be replayed.
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n: 99 }, count: 60 });
+    const old = await openSse(`${srv.url}/api/v1/sse/admin/quotas?lastEventId=${encodeURIComponent(seen.id!)}`, { authorization: `Bearer ${token}` });
+    const resync = await old.until((f) => f.event === "resync");
+    assert.equal(JSON.parse(resync.data!).data.reason, "too_old");
+    await old.until((f) => f.event === "stats");
+    await old.close();
+  });
+
+  it("applies the namespaces' auth rules to the streams", async () => {
+    assert.equal((await fetch(`${srv.url}/api/v1/sse/dashboard`)).status, 401);
+    assert.equal((await fetch(`${srv.url}/api/v1/sse/admin/quotas`, { headers: { cookie: analyst.cookie } })).status, 403);
+    assert.equal((await fetch(`${srv.url}/api/v1/sse/dashboard?token=rp_forged`)).status, 401);
+    const ok = await fetch(`${srv.url}/api/v1/sse/dashboard?token=${token}`);
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+  });
+
+  it("releases every stream and its listener when clients go away (200 connect-and-drop)", async () => {
+    const base = await health();
+    const streams = await Promise.all(Array.from({ length: 200 }, () => openSse(`${srv.url}/api/v1/sse/dashboard`, { authorization: `Bearer ${token}` })));
+    await Promise.all(streams.map((s) => s.until((f) => f.event === "dashboard_update")));
+    const during = await health();
+    assert.equal(during.broadcaster.sse_streams.dashboard, 200);
+    assert.equal(during.broadcaster.sinks.dashboard, base.broadcaster.sinks.dashboard + 200);
+    await Promise.all(streams.map((s) => s.close()));
+    const deadline = Date.now() + 5000;
+    let now = await health();
+    while (Date.now() < deadline && now.broadcaster.sse_streams.dashboard > 0) {
+      await sleep(100);
+      now = await health();
+    }
+    assert.equal(now.broadcaster.sse_streams.dashboard, 0);
+    assert.equal(now.broadcaster.sinks.dashboard, base.broadcaster.sinks.dashboard);
+  });
+
+  it("polls with a cursor: a snapshot first, then exactly the messages after it", async () => {
+    const first = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard");
+    assert.equal(first.body.snapshot.type, "dashboard_update");
+    assert.deepEqual(first.body.messages, []);
+    const cursor = first.body.next;
+    assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`)).body.messages.length, 0);
+    await addRisk("Polled 1");
+    await sleep(150);
+    await addRisk("Polled 2");
+    await sleep(150);
+    const next = await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`);
+    assert.deepEqual(next.body.messages.map((m: { type: string }) => m.type), ["dashboard_patch", "dashboard_patch"]);
+    assert.equal(next.body.next, next.body.messages[1].id);
+    assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${next.body.next}`)).body.messages.length, 0);
+    const junk = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?since=nonsense");
+    assert.deepEqual([junk.body.resync, junk.body.reason, junk.body.snapshot.type], [true, "invalid", "dashboard_update"]);
+    assert.equal((await call(srv.url, analyst, "GET", "/api/v1/events/quotas")).status, 403);
+    assert.equal((await call(srv.url, { token }, "GET", "/api/v1/events/nope")).status, 404);
+  });
+});
