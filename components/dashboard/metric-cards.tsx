@@ -1,10 +1,11 @@
 import type { DashboardSnapshot } from "@/lib/domain/dashboard";
+import { CardGrid, type Card } from "../shell/card-grid";
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function MetricCards({ m }: { m: DashboardSnapshot["metrics"] }) {
   const trend = m.trending_up_percent;
-  const cards = [
+  const cards: Card[] = [
     { key: "total_risks", label: "Open risks", value: fmt(m.total_risks) },
     { key: "critical_risks", label: "Critical", value: fmt(m.critical_risks) },
     { key: "high_risks", label: "High", value: fmt(m.high_risks) },
@@ -22,17 +23,5 @@ export function MetricCards({ m }: { m: DashboardSnapshot["metrics"] }) {
     },
     { key: "mitigation_rate", label: "Mitigated", value: `${fmt(m.mitigation_rate, 1)}%` },
   ];
-  return (
-    <section className="grid cards" aria-label="Metrics">
-      {cards.map((c) => (
-        <div className="panel card" key={c.key}>
-          <div className="label">{c.label}</div>
-          <div className="value" data-testid={`metric-${c.key}`}>
-            {c.value}
-          </div>
-          {c.sub && <div className="sub">{c.sub}</div>}
-        </div>
-      ))}
-    </section>
-  );
+  return <CardGrid cards={cards} label="Metrics" testIdPrefix="metric" />;
 }

@@ -1,7 +1,8 @@
 import type { QuotaStats } from "@/lib/domain/quota/stats";
+import { CardGrid, type Card } from "../shell/card-grid";
 
 export function StatsCards({ s }: { s: QuotaStats }) {
-  const cards = [
+  const cards: Card[] = [
     { key: "total_users", label: "Users", value: s.total_users.toLocaleString("en-US") },
     { key: "commands_today", label: "Commands today", value: s.commands_today.toLocaleString("en-US") },
     { key: "violations_today", label: "Violations today", value: s.violations_today.toLocaleString("en-US") },
@@ -10,16 +11,5 @@ export function StatsCards({ s }: { s: QuotaStats }) {
     { key: "cpu_percent", label: "CPU", value: `${s.system_load.cpu_percent.toFixed(1)}%` },
     { key: "memory_percent", label: "Memory", value: `${s.system_load.memory_percent.toFixed(1)}%` },
   ];
-  return (
-    <section className="grid cards" aria-label="Quota statistics">
-      {cards.map((c) => (
-        <div className="panel card" key={c.key}>
-          <div className="label">{c.label}</div>
-          <div className="value" data-testid={`stat-${c.key}`}>
-            {c.value}
-          </div>
-        </div>
-      ))}
-    </section>
-  );
+  return <CardGrid cards={cards} label="Quota statistics" testIdPrefix="stat" />;
 }
