@@ -10,7 +10,7 @@ import { computeSnapshot } from "./domain/dashboard";
 import { createMitigationService } from "./domain/mitigations";
 import { createAlertService, parseAlertRules } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
-import { createQuotaAdmin } from "./domain/quota/quotas";
+import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
@@ -41,9 +41,11 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
 
   const alerts = createAlertService({ db, events: bus, clock, rules: parseAlertRules(config.ALERT_RULES) });
   const load = systemLoadSampler();
+  const quotaCache = createQuotaCache(db);
+  bus.subscribe((e) => e.type === "quota.changed" && quotaCache.invalidate());
   const quotas = {
-    admin: createQuotaAdmin({ db, events: bus }),
-    commands: createCommandService({ db, events: bus, clock, alerts }),
+    admin: createQuotaAdmin({ db, events: bus, cache: quotaCache }),
+    commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache }),
     alerts,
     stats: () => computeQuotaStats(db, clock, load),
     usage: () => currentUsage(db, clock),

@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { DomainEvent } from "../../lib/domain/events";
 import { createAlertService, DEFAULT_ALERT_RULES, parseAlertRules } from "../../lib/domain/quota/alerts";
 import { createCommandService } from "../../lib/domain/quota/commands";
-import { createQuotaAdmin } from "../../lib/domain/quota/quotas";
+import { createQuotaAdmin, createQuotaCache } from "../../lib/domain/quota/quotas";
 import { computeQuotaStats } from "../../lib/domain/quota/stats";
 import { throttleFactor } from "../../lib/domain/quota/throttle";
 import { fixedClock, testDb } from "../support/db";
@@ -21,9 +21,10 @@ describe("quotas", () => {
   before(async () => {
     t = await testDb("quota");
     const bus = { publish: (e: DomainEvent) => events.push(e) };
-    admin = createQuotaAdmin({ db: t.db, events: bus });
+    const cache = createQuotaCache(t.db);
+    admin = createQuotaAdmin({ db: t.db, events: bus, cache });
     const alerts = createAlertService({ db: t.db, events: bus, clock, rules: DEFAULT_ALERT_RULES });
-    commands = createCommandService({ db: t.db, events: bus, clock, alerts });
+    commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache });
     ann = await t.db.user.create({ data: { email: "ann@x.test", name: "Ann", role: "analyst", passwordHash: "x" } });
     bob = await t.db.user.create({ data: { email: "bob@x.test", name: "Bob", role: "analyst", passwordHash: "x" } });
     await admin.set({ command_type: "shell", period: "hourly", limit: 2 });

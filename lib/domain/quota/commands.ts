@@ -13,7 +13,7 @@ import type { Clock } from "../time";
 import type { AlertService } from "./alerts";
 import { violationDto, type ViolationDto } from "./dto";
 import { windowStart, type Period } from "./periods";
-import { effectiveQuotas } from "./quotas";
+import type { QuotaCache } from "./quotas";
 import type { ViolationList } from "./schemas";
 import { throttleBand, throttleFactor } from "./throttle";
 
@@ -51,13 +51,13 @@ async function currentCounts(db: Db, userId: number, commandType: string, quotas
 
 const factorOf = (quotas: Quota[], counts: number[]) => Math.min(1, ...quotas.map((q, i) => throttleFactor(counts[i], q.limit)));
 
-export function createCommandService(deps: { db: Db; events: EventPublisher; clock: Clock; alerts: AlertService }) {
+export function createCommandService(deps: { db: Db; events: EventPublisher; clock: Clock; alerts: AlertService; quotas: QuotaCache }) {
   const { db, events, clock, alerts } = deps;
 
   return {
     async execute(user: { id: number; name: string }, commandType: string): Promise<CommandResult> {
       const now = clock.now();
-      const quotas = await effectiveQuotas(db, user.id, commandType);
+      const quotas = await deps.quotas.effective(user.id, commandType);
       let refused: Quota | null = quotas.find((q) => q.limit <= 0) ?? null;
       let counts: number[] | null = null;
       if (!refused) {

@@ -1,6 +1,6 @@
 // Command quotas: which limits apply to a user (their own override, else the default), and
 // the admin's reads and writes of them.
-import type { Db, Tx } from "../../db/client";
+import type { Db } from "../../db/client";
 import type { CommandQuota } from "../../db/generated/sqlite/client";
 import { NotFoundError, ValidationError } from "../errors";
 import type { EventPublisher } from "../events";
@@ -10,15 +10,40 @@ import type { QuotaSet } from "./schemas";
 
 export const DEFAULT_SCOPE = "*";
 
-/** Per period, the user's own quota if they have one, else the default; in period order. */
-export async function effectiveQuotas(db: Db | Tx, userId: number, commandType: string): Promise<{ period: Period; limit: number }[]> {
-  const rows = await db.commandQuota.findMany({ where: { commandType, scope: { in: [DEFAULT_SCOPE, String(userId)] } } });
-  return PERIODS.flatMap((period) => {
-    const own = rows.find((r) => r.period === period && r.scope !== DEFAULT_SCOPE);
-    const q = own ?? rows.find((r) => r.period === period && r.scope === DEFAULT_SCOPE);
-    return q ? [{ period, limit: q.limit }] : [];
-  });
+/**
+ * All quota definitions, held in memory: every command needs them and they change rarely.
+ * Reloaded after `invalidate()` (on every quota.changed event) or `ttlMs` at the latest, the
+ * safety net for changes made on another instance or behind the app's back.
+ */
+export function createQuotaCache(db: Db, ttlMs = 5000) {
+  let rows: CommandQuota[] | null = null;
+  let loadedAt = 0;
+  let loading: Promise<CommandQuota[]> | null = null;
+  const all = async (): Promise<CommandQuota[]> => {
+    if (rows && Date.now() - loadedAt < ttlMs) return rows;
+    loading ??= db.commandQuota.findMany().then((r) => {
+      rows = r;
+      loadedAt = Date.now();
+      loading = null;
+      return r;
+    });
+    return loading;
+  };
+  return {
+    all,
+    invalidate() {
+      rows = null;
+    },
+    async effective(userId: number, commandType: string): Promise<{ period: Period; limit: number }[]> {
+      const limitOf = limitResolver(await all());
+      return PERIODS.flatMap((period) => {
+        const limit = limitOf(userId, commandType, period);
+        return limit === undefined ? [] : [{ period, limit }];
+      });
+    },
+  };
 }
+export type QuotaCache = ReturnType<typeof createQuotaCache>;
 
 /** Effective limit lookup over all quotas at once (for stats and tables). */
 export function limitResolver(all: CommandQuota[]) {
@@ -27,7 +52,7 @@ export function limitResolver(all: CommandQuota[]) {
     map.get(`${userId}|${commandType}|${period}`) ?? map.get(`${DEFAULT_SCOPE}|${commandType}|${period}`);
 }
 
-export function createQuotaAdmin(deps: { db: Db; events: EventPublisher }) {
+export function createQuotaAdmin(deps: { db: Db; events: EventPublisher; cache?: QuotaCache }) {
   const { db, events } = deps;
   return {
     async list(q: { user_id?: number; command_type?: string }) {
@@ -52,6 +77,7 @@ export function createQuotaAdmin(deps: { db: Db; events: EventPublisher }) {
         create: { ...key, userId, limit: input.limit },
         update: { limit: input.limit },
       });
+      deps.cache?.invalidate();
       events.publish({ type: "quota.changed", quota: quotaDto(q), change: existed ? "updated" : "created" });
       return quotaDto(q);
     },
@@ -60,6 +86,7 @@ export function createQuotaAdmin(deps: { db: Db; events: EventPublisher }) {
       const q = await db.commandQuota.findUnique({ where: { id } });
       if (!q) throw new NotFoundError("quota", id);
       await db.commandQuota.delete({ where: { id } });
+      deps.cache?.invalidate();
       events.publish({ type: "quota.changed", quota: quotaDto(q), change: "deleted" });
     },
   };

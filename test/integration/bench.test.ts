@@ -1,0 +1,26 @@
+// The benchmark harness, run end to end on tiny numbers so it cannot rot. It asserts the
+// harness works and reports every scenario, not how fast anything is (that is for humans).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { flavor } from "../support/flavor";
+
+describe("benchmark harness", () => {
+  it("runs every scenario in tiny mode and writes results plus a table", () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rp-bench-")), "results.json");
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/bench/run.ts", "--tiny", "--db", flavor, "--out", out], { encoding: "utf8", timeout: 180_000 });
+    const r = JSON.parse(fs.readFileSync(out, "utf8"));
+    assert.equal(r.mode, "tiny");
+    assert.equal(r.db, flavor);
+    assert.ok(r.fanout[0].n > 0 && Number.isFinite(r.fanout[0].p99), "fan-out latencies measured");
+    assert.ok(Number.isFinite(r.violation.from_request_sent_ms.p99));
+    assert.ok(r.connections.held >= 100);
+    assert.ok(r.bytes.full_snapshot > r.bytes.single_risk_patch_ws_frame && r.bytes.single_risk_patch_ws_frame > 0);
+    assert.ok(r.ingestion.rps > 0 && r.ingestion.errors === 0);
+    assert.deepEqual(r.recompute.map((x: { risks: number }) => x.risks), [200, 500]);
+    assert.match(stdout, /\| scenario \| measured \| goal \| load generator \|/);
+  });
+});
