@@ -22,12 +22,12 @@ export function serveDashboard(nsp: Namespace, hub: RealtimeHub, config: Config,
             return reply(channel.direct("error", { error, code: "rate_limited" }));
           }
           hub.feed.markDirty(); // re-read the database now; every client gets what changed
-          reply(channel.direct("dashboard_update", await hub.feed.current()));
+          reply(await hub.snapshot("dashboard"));
         },
         ping: (_s, reply) => reply(channel.direct("pong", {})),
       },
       log,
     );
-    if (!socket.recovered) socket.emit("dashboard_update", channel.direct("dashboard_update", await hub.feed.current()));
+    if (!socket.recovered) socket.emit("dashboard_update", await hub.snapshot("dashboard"));
   });
 }

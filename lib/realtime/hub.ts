@@ -73,7 +73,7 @@ export function createRealtimeHub(deps: {
     health() {
       return {
         status: feed.lastError || quotaFeed.lastError ? "degraded" : "ok",
-        process: { rss_bytes: process.memoryUsage().rss, heap_used_bytes: process.memoryUsage().heapUsed },
+        process: (({ rss, heapUsed }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed }))(process.memoryUsage()),
         clients: { "/dashboard": channels.dashboard.stats().connected_clients, "/admin/quotas": channels.quotas.stats().connected_clients },
         broadcaster: {
           running: unsubscribe.length > 0,

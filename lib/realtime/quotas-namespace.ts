@@ -33,7 +33,7 @@ export function serveQuotas(nsp: Namespace, hub: RealtimeHub, config: Config, lo
       return;
     }
     handleCommands(socket, channel, { ping: (_s, reply) => reply(channel.direct("pong", {})) }, log);
-    if (!socket.recovered) socket.emit("stats", channel.direct("stats", await hub.quotaFeed.currentStats()));
+    if (!socket.recovered) socket.emit("stats", await hub.snapshot("quotas"));
   });
   return () => clearInterval(heartbeat);
 }

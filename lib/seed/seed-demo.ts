@@ -5,6 +5,7 @@ import { hashPassword } from "../auth/password";
 import type { Db, Tx } from "../db/client";
 import type { DbFlavor } from "../db/url";
 import { PERIODS, windowStart, type Period } from "../domain/quota/periods";
+import { limitResolver } from "../domain/quota/quotas";
 import { DAY_MS, type Clock } from "../domain/time";
 import { refreshTodayTrend } from "../domain/trend";
 import { makeRisks, trendDays } from "./demo-data";
@@ -77,13 +78,13 @@ async function seedQuotas(tx: Tx, r: Rng, now: Date) {
   const executions: { userId: number; commandType: string; allowed: boolean; executedAt: Date }[] = [];
   const violations: { userId: number; commandType: string; period: string; limit: number; attempted: number; message: string; createdAt: Date }[] = [];
   const usage = new Map<string, number>();
+  const limitOf = limitResolver(await tx.commandQuota.findMany());
   for (const [ui, user] of users.entries()) {
     const busy = ui % 6 === 0; // a few heavy users, near their limits today
     for (const commandType of COMMAND_TYPES) {
-      const limits = PERIODS.map((period) => {
-        const o = overrides.find((x) => x.user.id === user.id && x.commandType === commandType && x.period === period);
-        return { period, limit: o?.limit ?? DEFAULT_QUOTAS.find((q) => q.commandType === commandType && q.period === period)?.limit };
-      }).filter((l): l is { period: Period; limit: number } => l.limit !== undefined);
+      const limits = PERIODS.map((period) => ({ period, limit: limitOf(user.id, commandType, period) })).filter(
+        (l): l is { period: Period; limit: number } => l.limit !== undefined,
+      );
       const times: number[] = [];
       for (let day = 6; day >= 0; day--) {
         const n = r.int(0, busy && day === 0 ? 90 : 25);

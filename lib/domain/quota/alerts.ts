@@ -61,9 +61,9 @@ export function createAlertService(deps: { db: Db; events: EventPublisher; clock
     },
 
     async acknowledge(id: number, adminId: number): Promise<AlertDto> {
-      const a = await db.alert.findUnique({ where: { id } });
+      const a = await db.alert.findUnique({ where: { id }, include: withUser });
       if (!a) throw new NotFoundError("alert", id);
-      if (a.acknowledgedAt) return alertDto(await db.alert.findUniqueOrThrow({ where: { id }, include: withUser }));
+      if (a.acknowledgedAt) return alertDto(a);
       const updated = await db.alert.update({ where: { id }, data: { acknowledgedAt: clock.now(), acknowledgedById: adminId }, include: withUser });
       const dto = alertDto(updated);
       events.publish({ type: "alert.acknowledged", alert: dto });

@@ -86,10 +86,6 @@ export class LiveConnection {
     this.poll.stop();
   }
 
-  get current(): LiveStatus {
-    return this.status;
-  }
-
   // ---- source events -------------------------------------------------------------------------
 
   private events(self: () => Source, handlers: Pick<SourceEvents, "open" | "fail">): SourceEvents {
@@ -98,7 +94,9 @@ export class LiveConnection {
       fail: (e, fatal) => !this.closed && handlers.fail(e, fatal),
       resync: () => !this.closed && this.onResync(),
       message: (env) => {
-        if (this.closed || (this.active && this.active !== self() && !(self() === this.ws && this.ws.live))) return;
+        // Only the active source speaks (a WebSocket becomes active in its connect handler,
+        // before any of its events arrive).
+        if (this.closed || (this.active && this.active !== self())) return;
         if (parseId(env.id) && (!this.lastId || compareIds(env.id, this.lastId) > 0)) this.lastId = env.id;
         this.onMessage(env);
       },

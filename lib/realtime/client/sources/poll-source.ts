@@ -35,13 +35,6 @@ export class PollSource implements Source {
     this.timer = null;
   }
 
-  /** Poll right away (after a change the page made itself, or a manual refresh). */
-  pollNow(): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    void this.poll();
-  }
-
   private async poll(): Promise<void> {
     this.timer = null;
     try {
