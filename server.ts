@@ -1,48 +1,92 @@
-// RiskPulse: one Node HTTP server running Next.js (pages, REST, SSE) with Socket.IO attached
-// (namespaces /dashboard and /admin/quotas). Start: `npm run dev` (tsx) or `npm start`.
+// RiskPulse: one Node HTTP server running Next.js (pages, REST, SSE) with Socket.IO and the plain
+// WebSocket endpoints attached. Start: `npm start` (production), `npm run demo`, `npm run dev`.
 import { createServer } from "node:http";
 import next from "next";
-import { createAppContext } from "./lib/bootstrap";
-import { loadConfig } from "./lib/config";
+import { createAppContext, StartupError } from "./lib/bootstrap";
+import { ConfigError, loadConfig } from "./lib/config";
 import { setContext } from "./lib/context";
-import { log } from "./lib/log";
-import { startRealtime } from "./lib/realtime/start";
+import { createLogger } from "./lib/log";
+import { routeLabel } from "./lib/metrics/registry";
+import { createSocketServer } from "./lib/realtime/transports/socketio/server";
+import { createPlainWebSocketServer, plainWebSocketPath } from "./lib/realtime/transports/websocket";
+import { drainHttp, trackRequests } from "./lib/server/drain";
+import { createRequestGuard } from "./lib/server/guard";
 
 async function main() {
   const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, instance: config.cluster ? config.instanceId : undefined });
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
   const app = await createAppContext(config, log);
-  // next-auth (inside Next's bundle) reads these from the environment.
-  process.env.NEXTAUTH_SECRET = app.secret;
-  process.env.NEXTAUTH_URL ??= `http://localhost:${config.PORT}`;
+  // next-auth v4 reads its public URL from the environment itself (only that; the secret goes in its options).
+  // eslint-disable-next-line no-restricted-properties
+  process.env.NEXTAUTH_URL ??= config.publicUrl;
   setContext(app);
 
-  const httpServer = createServer();
+  const httpServer = createServer({ keepAliveTimeout: 5_000 });
   const nextApp = next({ dev: !config.production, dir: process.cwd(), hostname: config.HOST, port: config.PORT, httpServer });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
+  const guard = createRequestGuard({ maxBodyBytes: config.MAX_BODY_BYTES, draining: () => app.health.draining });
+  const requests = trackRequests(httpServer);
   // Registered before Socket.IO attaches: engine.io keeps /socket.io/ and passes the rest on.
-  httpServer.on("request", (req, res) => void handle(req, res));
-  const realtime = await startRealtime(httpServer, app);
+  httpServer.on("request", (req, res) => {
+    if (req.url?.startsWith("/socket.io/")) return;
+    // The peer's address, for sign-in throttling: set here, so a client cannot supply it.
+    req.headers["x-riskpulse-peer"] = req.socket.remoteAddress ?? "unknown";
+    const t0 = performance.now();
+    res.once("finish", () =>
+      app.metrics.http.observe(
+        { route: routeLabel(req.url ?? "/"), method: req.method ?? "?", status: String(res.statusCode) },
+        (performance.now() - t0) / 1000,
+      ),
+    );
+    if (guard(req, res)) void handle(req, res);
+  });
+  await app.realtime.start();
+  app.retention.setActive(true);
+  const sockets = createSocketServer(httpServer, app);
+  const plain = createPlainWebSocketServer(httpServer, app);
+  // Upgrades nobody serves are refused rather than left hanging (Next keeps /_next/ for its dev hot reload).
+  httpServer.on("upgrade", (req, socket) => {
+    const path = req.url ?? "/";
+    if (path.startsWith("/socket.io/") || plainWebSocketPath(path) || (!config.production && path.startsWith("/_next/"))) return;
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.PORT, config.HOST, resolve);
   });
-  log.info({ url: `http://localhost:${config.PORT}`, mode: config.production ? "production" : "development" }, "RiskPulse listening");
+  log.info(
+    {
+      url: config.publicUrl,
+      port: config.PORT,
+      mode: config.production ? "production" : "development",
+      cluster: config.cluster,
+      demo: app.demo,
+    },
+    "RiskPulse listening",
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
+    log.info({ signal }, "shutting down: draining connections");
     setTimeout(() => {
       log.error("shutdown timed out; exiting");
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    }, config.SHUTDOWN_TIMEOUT_MS + 2000).unref();
     try {
-      httpServer.close(); // stop accepting; in-flight requests finish
-      await realtime.close("server shutting down");
-      httpServer.closeIdleConnections();
+      app.health.startDraining(); // readiness fails, responses close their connections
+      app.retention.setActive(false);
+      // Tell every live client to reconnect (elsewhere, or here after the restart): they resume from their cursor.
+      app.realtime.connections.closeAll("shutdown");
+      plain.close();
+      await sockets.close();
+      await drainHttp(httpServer, requests, { drainMs: config.DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+      await app.realtime.stop();
+      await app.cluster?.stop();
       await nextApp.close();
       await app.db.$disconnect();
       log.info("bye");
@@ -57,6 +101,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  log.fatal({ err }, "failed to start");
+  if (err instanceof ConfigError || err instanceof StartupError) {
+    console.error(`\n${err.message}\n`);
+    process.exit(78); // EX_CONFIG: fix the configuration, not a crash to restart on
+  }
+  console.error("failed to start:", err);
   process.exit(1);
 });

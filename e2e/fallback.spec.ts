@@ -2,9 +2,13 @@ import { ANALYST, expect, test } from "./fixtures";
 
 test("with WebSocket blocked the page goes live over SSE, then polling, and climbs back to WebSocket", async ({ page, signIn }) => {
   // Shorter climb-back and poll periods than the defaults (60 s, 30 s), through the documented override.
-  await page.addInitScript(() => localStorage.setItem("riskpulse.live", JSON.stringify({ upgradeInterval: 3000, pollInterval: 1000, connectTimeout: 2000 })));
+  await page.addInitScript(() =>
+    localStorage.setItem("riskpulse.live", JSON.stringify({ upgradeInterval: 3000, pollInterval: 1000, connectTimeout: 2000 })),
+  );
   let wsBlocked = true;
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => (wsBlocked ? ws.close({ code: 1008, reason: "blocked by test" }) : ws.connectToServer()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) =>
+    wsBlocked ? ws.close({ code: 1008, reason: "blocked by test" }) : ws.connectToServer(),
+  );
   const light = page.getByTestId("connection-status");
   const total = page.getByTestId("metric-total_risks");
   const addRisk = (title: string) => page.request.post("/api/v1/risks", { data: { title, severity: "low", likelihood: 0.1, impact: 0.1 } });

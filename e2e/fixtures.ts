@@ -4,7 +4,10 @@ import { ADMIN, ANALYST } from "../test/support/http";
 
 export { expect, ADMIN, ANALYST };
 
-export const test = base.extend<{ signIn: (page: Page, who: { email: string; password: string }) => Promise<void> }, { server: TestServer }>({
+export const test = base.extend<
+  { signIn: (page: Page, who: { email: string; password: string }) => Promise<void> },
+  { server: TestServer }
+>({
   server: [
     async ({}, use) => {
       const server = await startServer();

@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { ADMIN, ANALYST, expect, test } from "./fixtures";
 
 test("an analyst signs in, sees the API's numbers on the dashboard, and creates a risk", async ({ page, signIn }) => {
@@ -48,7 +49,7 @@ test("an admin signs out and is asked to sign in again", async ({ page, signIn }
   await expect(page).toHaveURL(/\/login/);
 });
 
-async function closedCount(page: import("@playwright/test").Page): Promise<number> {
+async function closedCount(page: Page): Promise<number> {
   const res = await page.request.get("/api/v1/risks?status=closed&page_size=1");
   return (await res.json()).total;
 }

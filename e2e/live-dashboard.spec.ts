@@ -37,6 +37,7 @@ test("the status light shows Reconnecting while the server restarts, then Live a
   await expect(light).toHaveText("Live", { timeout: 30_000 });
   // Still live after the restart: a change made now arrives.
   const total = Number(await page.getByTestId("metric-total_risks").textContent());
-  await page.request.post("/api/v1/risks", { data: { title: "After restart", severity: "low", likelihood: 0.1, impact: 0.1 } });
+  const res = await page.request.post("/api/v1/risks", { data: { title: "After restart", severity: "low", likelihood: 0.1, impact: 0.1 } });
+  expect(res.status(), await res.text()).toBe(201);
   await expect(page.getByTestId("metric-total_risks")).toHaveText(String(total + 1));
 });

@@ -1,6 +1,9 @@
 import { ADMIN, ANALYST, expect, test } from "./fixtures";
 
-test("an admin sees a violation and an alert toast within a second of going over a limit, and acknowledges it", async ({ page, signIn }) => {
+test("an admin sees a violation and an alert toast within a second of going over a limit, and acknowledges it", async ({
+  page,
+  signIn,
+}) => {
   await signIn(page, ADMIN);
   await page.goto("/admin/quotas");
   await expect(page.getByTestId("connection-status")).toHaveText("Live");

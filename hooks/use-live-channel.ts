@@ -2,10 +2,10 @@
 // One live channel for a page: opens the connection, hands every envelope to `onMessage`,
 // publishes the status to the header light, and closes on unmount.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Envelope } from "@/lib/realtime/envelope";
-import { LiveConnection, type LiveChannel } from "@/lib/realtime/client/connection";
+import { LiveConnection } from "@/lib/realtime/client/connection";
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from "@/lib/realtime/client/options";
-import { statusStore, type LiveStatus } from "@/lib/realtime/client/status-store";
+import { INITIAL_STATUS, statusStore, type LiveStatus } from "@/lib/realtime/client/status-store";
+import type { ChannelName, Message } from "@/lib/realtime/protocol";
 
 /** Per-browser overrides (operators and tests): localStorage["riskpulse.live"] = '{"upgradeInterval":5000}'. */
 function storedOptions(): Partial<LiveOptions> {
@@ -16,37 +16,45 @@ function storedOptions(): Partial<LiveOptions> {
   }
 }
 
-const INITIAL: LiveStatus = { state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null };
-
-export function useLiveChannel(
-  channel: LiveChannel,
-  onMessage: (env: Envelope, conn: LiveConnection) => void,
+export function useLiveChannel<C extends ChannelName>(
+  channel: C,
+  onMessage: (env: Message<C>, conn: LiveConnection<C>) => void,
   options: Partial<LiveOptions> = {},
   onResync: () => void = () => {},
 ) {
-  const [status, setStatus] = useState<LiveStatus>(INITIAL);
-  const conn = useRef<LiveConnection | null>(null);
+  const [status, setStatus] = useState<LiveStatus>(INITIAL_STATUS);
+  const [aliveAt, setAliveAt] = useState<number | null>(null);
+  const conn = useRef<LiveConnection<C> | null>(null);
   const handler = useRef(onMessage);
-  handler.current = onMessage;
   const resync = useRef(onResync);
-  resync.current = onResync;
+  useEffect(() => {
+    handler.current = onMessage;
+    resync.current = onResync;
+  });
   const optsKey = JSON.stringify(options);
 
   useEffect(() => {
     const opts = { ...DEFAULT_LIVE_OPTIONS, ...storedOptions(), ...(JSON.parse(optsKey) as Partial<LiveOptions>) };
-    const c = new LiveConnection(
+    const c = new LiveConnection<C>(
       channel,
       opts,
-      (env) => handler.current(env, c),
+      (env) => {
+        setAliveAt(Date.now());
+        handler.current(env, c);
+      },
       (s) => {
         setStatus(s);
+        if (s.state !== "offline" && s.state !== "connecting" && s.state !== "reconnecting") setAliveAt(c.aliveAt);
         statusStore.publish(s, () => c.reconnect());
       },
       () => resync.current(),
     );
     conn.current = c;
     c.start();
+    // The heartbeat's answers prove the channel alive without any message for the page.
+    const alive = setInterval(() => setAliveAt((prev) => (c.aliveAt && c.aliveAt !== prev ? c.aliveAt : prev)), 5000);
     return () => {
+      clearInterval(alive);
       c.close();
       statusStore.publish(null);
     };
@@ -57,5 +65,5 @@ export function useLiveChannel(
     return conn.current.command(name);
   }, []);
   const reconnect = useCallback(() => conn.current?.reconnect(), []);
-  return { status, command, reconnect };
+  return { status, aliveAt, command, reconnect };
 }

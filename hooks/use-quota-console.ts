@@ -5,10 +5,11 @@
 // could not replay what was missed revalidates them from the database.
 import { useCallback, useRef, useState } from "react";
 import useSWR from "swr";
+import { api } from "@/lib/browser/api";
 import type { AlertDto, ViolationDto } from "@/lib/domain/quota/dto";
 import type { QuotaStats, UsageRow } from "@/lib/domain/quota/stats";
 import type { LiveOptions } from "@/lib/realtime/client/options";
-import { api } from "@/components/shell/api";
+import { isTerminal } from "@/lib/realtime/codes";
 import { useLiveChannel } from "./use-live-channel";
 
 export interface QuotaConsoleInitial {
@@ -25,8 +26,12 @@ export interface LoadPoint {
 
 const HISTORY = 60; // five minutes at one point per 5 s
 const FEED = 50;
-const fetcher = <T,>(url: string) => api<T>("GET", url);
-const point = (s: QuotaStats): LoadPoint => ({ time: new Date().toLocaleTimeString(), cpu: s.system_load.cpu_percent, memory: s.system_load.memory_percent });
+const fetcher = <T>(url: string) => api<T>("GET", url);
+const point = (s: QuotaStats): LoadPoint => ({
+  time: new Date().toLocaleTimeString(),
+  cpu: s.system_load.cpu_percent,
+  memory: s.system_load.memory_percent,
+});
 
 export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<LiveOptions> = {}) {
   const [stats, setStats] = useState(initial.stats);
@@ -34,11 +39,24 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
   const [toasts, setToasts] = useState<AlertDto[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [heartbeatAt, setHeartbeatAt] = useState<number | null>(null);
+  const [updatedAt, setUpdatedAt] = useState(() => Date.now());
   const usageTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const violations = useSWR("/api/v1/violations?page_size=30", fetcher<{ items: ViolationDto[] }>, { fallbackData: { items: initial.violations }, revalidateOnMount: false, revalidateOnFocus: false });
-  const alerts = useSWR("/api/v1/alerts?status=open&page_size=50", fetcher<{ items: AlertDto[] }>, { fallbackData: { items: initial.alerts }, revalidateOnMount: false, revalidateOnFocus: false });
-  const usage = useSWR("/api/v1/quotas/usage", fetcher<{ items: UsageRow[] }>, { fallbackData: { items: initial.usage }, revalidateOnMount: false, revalidateOnFocus: false });
+  const violations = useSWR("/api/v1/violations?page_size=30", fetcher<{ items: ViolationDto[] }>, {
+    fallbackData: { items: initial.violations },
+    revalidateOnMount: false,
+    revalidateOnFocus: false,
+  });
+  const alerts = useSWR("/api/v1/alerts?status=open&page_size=50", fetcher<{ items: AlertDto[] }>, {
+    fallbackData: { items: initial.alerts },
+    revalidateOnMount: false,
+    revalidateOnFocus: false,
+  });
+  const usage = useSWR("/api/v1/quotas/usage", fetcher<{ items: UsageRow[] }>, {
+    fallbackData: { items: initial.usage },
+    revalidateOnMount: false,
+    revalidateOnFocus: false,
+  });
 
   /** Usage changes with every command: refetch at most once a second. */
   const refreshUsageSoon = useCallback(() => {
@@ -49,31 +67,37 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
     }, 1000);
   }, [usage]);
 
-  const { status, reconnect } = useLiveChannel(
+  const { status, aliveAt, reconnect } = useLiveChannel(
     "quotas",
     (env) => {
+      if (env.type !== "ping" && env.type !== "pong" && env.type !== "error") setUpdatedAt(Date.now());
       switch (env.type) {
         case "stats": {
-          const s = env.data as QuotaStats;
+          const s = env.data;
           setStats(s);
           setHistory((h) => [...h.slice(-(HISTORY - 1)), point(s)]);
           refreshUsageSoon();
           break;
         }
         case "violation": {
-          const v = env.data as ViolationDto;
+          const v = env.data;
           // A source switch may deliver a message twice: violations are unique by id (tests use 0).
-          void violations.mutate((cur) => ({ items: [v, ...(cur?.items ?? []).filter((x) => v.id === 0 || x.id !== v.id)].slice(0, FEED) }), { revalidate: false });
+          void violations.mutate(
+            (cur) => ({ items: [v, ...(cur?.items ?? []).filter((x) => v.id === 0 || x.id !== v.id)].slice(0, FEED) }),
+            { revalidate: false },
+          );
           refreshUsageSoon();
           break;
         }
         case "alert": {
-          const a = env.data as AlertDto;
+          const a = env.data;
           if (a.acknowledged_at) {
             void alerts.mutate((cur) => ({ items: (cur?.items ?? []).filter((x) => x.alert_id !== a.alert_id) }), { revalidate: false });
             setToasts((t) => t.filter((x) => x.alert_id !== a.alert_id));
           } else {
-            void alerts.mutate((cur) => ({ items: [a, ...(cur?.items ?? []).filter((x) => x.alert_id !== a.alert_id)] }), { revalidate: false });
+            void alerts.mutate((cur) => ({ items: [a, ...(cur?.items ?? []).filter((x) => x.alert_id !== a.alert_id)] }), {
+              revalidate: false,
+            });
             setToasts((t) => [a, ...t.filter((x) => x.alert_id !== a.alert_id)].slice(0, 5));
           }
           break;
@@ -86,7 +110,7 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
           setHeartbeatAt(Date.now());
           break;
         case "error":
-          setNotice((env.data as { error: string }).error);
+          if (env.data.code !== "shutdown" && !isTerminal(env.data.code)) setNotice(env.data.error);
           break;
       }
     },
@@ -122,8 +146,11 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
     acknowledge,
     dismiss,
     heartbeatAt,
+    updatedAt,
+    aliveAt,
     error: notice ?? status.error,
     state: status.state,
+    ended: status.terminal,
     reconnect,
   };
 }

@@ -1,29 +1,48 @@
-// Builds the application context: migrate, connect, seed, wire services to the bus.
+// Builds the application context: migrate, connect, make the first admin or seed demo data,
+// wire services, caches and live connections to the event bus, and choose the real-time log
+// (the database in embedded mode, Redis streams in cluster mode).
+import "server-only";
 import { createApiTokenService } from "./auth/api-tokens";
+import { createAuthDirectory } from "./auth/directory";
+import { createLoginThrottle } from "./auth/login-throttle";
+import { configureHashing } from "./auth/password";
+import type { AuthDeps } from "./auth/principal";
 import { resolveSecret } from "./auth/secret";
+import { createSessionService } from "./auth/sessions";
+import type { ClusterRuntime } from "./cluster/runtime";
+import { startCluster } from "./cluster/start";
 import type { Config } from "./config";
-import type { AppContext } from "./context";
 import { createDb, tuneSqlite } from "./db/client";
 import { migrate } from "./db/migrate";
 import { flavorOf, redactUrl } from "./db/url";
-import { computeSnapshot } from "./domain/dashboard";
+import { createAuditService, SYSTEM } from "./domain/audit";
+import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
-import { createAlertService, parseAlertRules } from "./domain/quota/alerts";
+import { createAlertService } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
 import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
+import { createUserService } from "./domain/users";
+import { createHealth } from "./health";
 import type { Logger } from "./log";
+import { createMetrics } from "./metrics/registry";
 import { EventBus } from "./realtime/bus";
 import { createRealtimeHub } from "./realtime/hub";
-import { DEMO_USERS, seedDemo } from "./seed/seed-demo";
+import { SoloLeadership } from "./realtime/leadership";
+import { SqlLogBackend } from "./realtime/log/sql-backend";
+import { createRetention } from "./retention/prune";
+import { assertNoDemoPasswords, DEMO_USERS, seedDemo } from "./seed/seed-demo";
 import { systemLoadSampler } from "./system-load";
 
-export async function createAppContext(config: Config, log: Logger, clock: Clock = systemClock): Promise<AppContext> {
+export class StartupError extends Error {}
+
+export async function createAppContext(config: Config, log: Logger, clock: Clock = systemClock) {
   const flavor = flavorOf(config.databaseUrl);
   const { secret, source } = resolveSecret(config.NEXTAUTH_SECRET, config.dataDir);
   if (source === "generated") log.info({ dir: config.dataDir }, "generated a session secret (set NEXTAUTH_SECRET to choose one)");
+  configureHashing({ concurrency: config.MAX_CONCURRENT_HASHES });
 
   const started = Date.now();
   const result = await migrate(config.databaseUrl, {
@@ -32,26 +51,77 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   });
   log.info({ db: redactUrl(config.databaseUrl), flavor, applied: result.applied.length, ms: Date.now() - started }, "database ready");
 
-  const db = createDb(config.databaseUrl);
+  const metrics = createMetrics();
+  const db = createDb(config.databaseUrl, {
+    poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    onPoolError: (err) => log.warn({ err: err.message }, "database connection error"),
+  });
   if (flavor === "sqlite") await tuneSqlite(db);
   const bus = new EventBus(log);
-  if (config.seedDemo && (await seedDemo(db, flavor, clock))) {
-    log.info({ users: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }, "demo data seeded; sign in with");
+  const sessions = createSessionService({ db, events: bus, clock, maxAgeS: config.SESSION_MAX_AGE_S });
+  const users = createUserService({ db, events: bus, clock, flavor, sessions });
+
+  // Who may sign in on a fresh database: the configured first admin, or the demo accounts.
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const name = config.ADMIN_EMAIL.split("@")[0] ?? "Admin";
+    if (await users.createFirstAdmin({ email: config.ADMIN_EMAIL, name, password: config.ADMIN_PASSWORD }, SYSTEM)) {
+      log.info({ email: config.ADMIN_EMAIL }, "created the first admin from ADMIN_EMAIL (the password is not logged)");
+    }
+  }
+  let demo = false;
+  if (config.seedDemo) {
+    if (config.production)
+      log.warn("SEED_DEMO=1 in production: demo accounts with published passwords will exist. Never do this on a reachable server.");
+    demo = await seedDemo(db, flavor, clock);
+    if (demo)
+      log.info({ users: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }, "demo data seeded; sign in with");
+  } else if (config.production) {
+    const found = await assertNoDemoPasswords(db);
+    if (found.length) {
+      throw new StartupError(
+        `Refusing to start in production: ${found.join(", ")} still ${found.length === 1 ? "has its" : "have their"} published demo password. ` +
+          "Change or delete these accounts (npm run user -- …), or, for a demo only, start with SEED_DEMO=1.",
+      );
+    }
   }
 
-  const alerts = createAlertService({ db, events: bus, clock, rules: parseAlertRules(config.ALERT_RULES) });
+  const directory = createAuthDirectory({ db });
+  const tokens = createApiTokenService({ db, events: bus, clock });
+  const auth: AuthDeps = { secret, directory, onTokenUse: (id) => tokens.touch(id) };
+  const loginThrottle = createLoginThrottle({
+    perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    windowMs: config.LOGIN_WINDOW_MS,
+  });
+  bus.subscribe((e) => directory.onEvent(e));
+
+  const alerts = createAlertService({ db, events: bus, clock, rules: config.ALERT_RULES });
   const load = systemLoadSampler();
   const quotaCache = createQuotaCache(db);
   bus.subscribe((e) => e.type === "quota.changed" && quotaCache.invalidate());
   const quotas = {
     admin: createQuotaAdmin({ db, events: bus, cache: quotaCache }),
-    commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache }),
+    commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache, flavor }),
     alerts,
     stats: () => computeQuotaStats(db, clock, load),
     usage: () => currentUsage(db, clock),
   };
 
-  return {
+  const cluster: ClusterRuntime | null = config.cluster ? await startCluster(config, log, bus) : null;
+  const realtime = createRealtimeHub({
+    config,
+    bus,
+    log,
+    backend: cluster?.backend ?? new SqlLogBackend(db, config.MESSAGE_LOG_SIZE, log),
+    computer: createDashboardComputer({ db, clock }),
+    quotaStats: quotas.stats,
+    leadership: cluster?.leadership ?? new SoloLeadership(),
+  });
+  const health = createHealth({ db, realtime, cluster, log });
+
+  const app = {
     config,
     secret,
     db,
@@ -59,11 +129,24 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     clock,
     log,
     bus,
+    metrics,
     startedAt: new Date(),
+    demo,
+    directory,
+    auth,
+    sessions,
+    users,
+    tokens,
+    loginThrottle,
+    audit: createAuditService({ db }),
     risks: createRiskService({ db, events: bus, clock, flavor }),
-    mitigations: createMitigationService({ db, events: bus, clock }),
-    tokens: createApiTokenService({ db, clock }),
+    mitigations: createMitigationService({ db, events: bus, clock, flavor }),
     quotas,
-    realtime: createRealtimeHub({ config, bus, log, compute: () => computeSnapshot(db, clock), quotaStats: quotas.stats }),
+    realtime,
+    cluster,
+    health,
+    retention: createRetention({ db, clock, log, days: config.RETENTION_DAYS, flavor }),
   };
+  metrics.bind(app);
+  return app;
 }

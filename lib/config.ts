@@ -1,30 +1,39 @@
-// Every setting the server reads, validated once at start-up so a typo fails loudly
-// instead of silently falling back. Documented in README.md ("Configuration").
+// Every setting the server reads, validated once at start-up so a typo fails loudly instead of
+// silently falling back. This is the only module that reads process.env (the lint gate enforces
+// it). Documented in README.md ("Configuration").
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parseAlertRules } from "./domain/quota/alert-rules";
 
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
-  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) => ["1", "true", "yes", "on"].includes(v));
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
+const count = (def: number) => z.coerce.number().int().positive().default(def);
+const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // The custom server runs in production unless development is asked for explicitly: a missing
+  // NODE_ENV must never mean dev mode with test endpoints on.
+  NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("production")),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().default("data"),
-  DATABASE_URL: z.string().optional(),
-  NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
-  NEXTAUTH_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess(emptyAsUnset, z.string().optional()),
+  NEXTAUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional()),
+  NEXTAUTH_URL: z.preprocess(emptyAsUnset, z.url().optional()),
+  TRUST_PROXY: bool.default(false),
   SEED_DEMO: bool.optional(),
+  DEMO_TRAFFIC: bool.optional(),
+  ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.email().optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().optional()),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: ms(10_000),
+  DRAIN_MS: z.coerce.number().int().min(0).default(1000),
   DASHBOARD_TICK_MS: ms(30_000),
   DASHBOARD_COALESCE_MS: z.coerce.number().int().min(0).default(50),
-  REFRESH_RATE_LIMIT: z.coerce.number().int().positive().default(5), // refreshes per window per client
+  REFRESH_RATE_LIMIT: count(5),
   REFRESH_RATE_WINDOW_MS: ms(10_000),
-  MESSAGE_LOG_SIZE: z.coerce.number().int().positive().default(1000),
-  RECOVERY_WINDOW_MS: ms(120_000),
+  MESSAGE_LOG_SIZE: count(1000),
   // Transport heartbeat: a client silent for PING_INTERVAL_MS + PING_TIMEOUT_MS (30 s) is dropped.
   PING_INTERVAL_MS: ms(10_000),
   PING_TIMEOUT_MS: ms(20_000),
@@ -32,31 +41,90 @@ const schema = z.object({
   SSE_HEARTBEAT_MS: ms(15_000),
   SSE_RETRY_MS: ms(3_000),
   HEARTBEAT_INTERVAL_MS: ms(10_000),
-  ALERT_RULES: z.string().default("3:warning,5:critical"),
-  MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
-  SLOW_CLIENT_MAX_QUEUE: z.coerce.number().int().positive().default(200), // messages queued for one client
+  ALERT_RULES: z
+    .string()
+    .default("3:warning,5:critical")
+    .transform((spec, ctx) => {
+      try {
+        return parseAlertRules(spec);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  MAX_CONNECTIONS: count(1000),
+  MAX_CONNECTIONS_PER_USER: count(20),
+  SLOW_CLIENT_MAX_QUEUE: count(200),
   ENABLE_TEST_ENDPOINTS: bool.optional(),
+  SESSION_MAX_AGE_S: count(12 * 60 * 60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: count(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: count(100),
+  LOGIN_WINDOW_MS: ms(15 * 60_000),
+  MAX_CONCURRENT_HASHES: count(2),
+  MAX_BODY_BYTES: count(1024 * 1024),
+  DB_POOL_SIZE: count(10),
+  DB_STATEMENT_TIMEOUT_MS: ms(5_000),
+  DB_CONNECT_TIMEOUT_MS: ms(3_000),
+  REDIS_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://")
+      .optional(),
+  ),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX: letters, digits, : _ - (max 64)")
+    .default("riskpulse"),
+  INSTANCE_ID: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .optional(),
+  ),
+  LEADER_LEASE_MS: ms(5_000),
+  RETENTION_DAYS: count(90),
+  METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.DATA_DIR);
   const databaseUrl = c.DATABASE_URL ?? `file:${path.join(dataDir, "riskpulse.db")}`;
-  const production = c.NODE_ENV === "production";
+  const production = c.NODE_ENV !== "development";
+  const cluster = c.REDIS_URL !== undefined;
+  if (cluster && databaseUrl.startsWith("file:")) {
+    throw new ConfigError(
+      "Invalid configuration:\n  REDIS_URL is set (cluster mode) but DATABASE_URL is a SQLite file: a SQLite file belongs to one machine, " +
+        "so instances cannot share it. Set DATABASE_URL=postgres://… or unset REDIS_URL.",
+    );
+  }
+  if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  const publicUrl = c.NEXTAUTH_URL ?? `http://localhost:${c.PORT}`;
   return {
     ...c,
     production,
     dataDir,
     databaseUrl,
-    // Demo data is seeded into an empty database unless turned off explicitly.
-    seedDemo: c.SEED_DEMO ?? true,
+    publicUrl,
+    publicOrigin: new URL(publicUrl).origin,
+    cluster,
+    instanceId: c.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+    // Demo data only when asked for (`npm run demo`, the tests) or in development.
+    seedDemo: c.SEED_DEMO ?? !production,
+    seedDemoExplicit: c.SEED_DEMO === true,
     testEndpoints: c.ENABLE_TEST_ENDPOINTS ?? !production,
   };
 }

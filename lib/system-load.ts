@@ -4,11 +4,16 @@ import os from "node:os";
 import type { SystemLoad } from "./domain/quota/stats";
 
 export function systemLoadSampler(): () => SystemLoad {
-  const ticks = () => os.cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, total: t.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
+  const ticks = () =>
+    os.cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, total: t.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), {
+      idle: 0,
+      total: 0,
+    });
   let prev = ticks();
   return () => {
     const cur = ticks();
-    const total = cur.total - prev.total, idle = cur.idle - prev.idle;
+    const total = cur.total - prev.total,
+      idle = cur.idle - prev.idle;
     prev = cur;
     const cpu = total > 0 ? (1 - idle / total) * 100 : 0;
     return {

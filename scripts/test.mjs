@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The one test command (`npm test`, also run by CI): typecheck, build, schema drift check,
-// unit and integration suites on SQLite and on PostgreSQL, then the Playwright e2e suite in
-// Debian's Chromium. Prints a closing "N passed, N failed" line; exits non-zero on any failure.
+// The one test command (`npm test`, also run by CI): lint and format check, typecheck, build,
+// schema drift check, unit and integration suites on SQLite and on PostgreSQL, then the
+// Playwright e2e suite in Debian's Chromium. Prints a closing "N passed, N failed" line; exits
+// non-zero on any failure.
 //   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
-//   TEST_ONLY=unit,integration,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
+//   TEST_ONLY=lint,unit,integration,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -48,7 +49,12 @@ const playwrightCount = (out) => ({
   passed: Number(out.match(/(\d+) passed/)?.[1] ?? 0),
   failed: Number(out.match(/(\d+) failed/)?.[1] ?? 0) + Number(out.match(/(\d+) flaky/)?.[1] ?? 0),
 });
-const files = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join(dir, f));
+const files = (dir) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => path.join(dir, f));
 
 function ensureChromium() {
   if (fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) return;
@@ -62,17 +68,29 @@ const step = async (...a) => (ok = (await run(...a)) && ok);
 
 if (flavors.length === 1) console.warn("\n!!! TEST_POSTGRES=0: the PostgreSQL pass is SKIPPED !!!\n");
 if (wants("e2e")) ensureChromium();
+if (wants("lint")) await step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]);
 await step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
 if (process.env.SKIP_BUILD !== "1" && !(await run("build", "npm", ["run", "-s", "build"]))) {
   console.log("\nbuild failed; nothing else can run\n0 passed, 1 failed");
   process.exit(1);
 }
-if (flavors.includes("postgres") && wants("unit")) await step("schema drift (migrations vs prisma/schema.prisma)", "npx", ["tsx", "scripts/db-migration.ts", "--check"]);
+if (flavors.includes("postgres") && wants("unit"))
+  await step("schema drift (migrations vs prisma/schema.prisma)", "npx", ["tsx", "scripts/db-migration.ts", "--check"]);
 for (const flavor of flavors) {
   const testEnv = { TEST_DB: flavor };
-  const nodeTest = ["--import", "tsx", "--test", "--test-reporter=tap", "--test-concurrency=1"];
+  const nodeTest = [
+    "--require",
+    "./scripts/preload.cjs",
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=tap",
+    "--test-concurrency=1",
+    "--test-timeout=300000",
+  ];
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
-  if (wants("integration")) await step(`integration (${flavor})`, process.execPath, [...nodeTest, ...files("test/integration")], testEnv, nodeTestCount);
+  if (wants("integration"))
+    await step(`integration (${flavor})`, process.execPath, [...nodeTest, ...files("test/integration")], testEnv, nodeTestCount);
 }
 if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
 

@@ -1,18 +1,18 @@
 import "next-auth";
 import "next-auth/jwt";
-import type { Role } from "@/lib/auth/principal";
 
 declare module "next-auth" {
   interface User {
-    role: Role;
+    sid?: string;
   }
   interface Session {
-    user: { id: number; role: Role; name: string; email: string };
+    user: { id: number; name: string; email: string };
   }
 }
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: number;
-    role?: Role;
+    /** The server-side session row this cookie belongs to. */
+    sid?: string;
   }
 }

@@ -2,7 +2,7 @@
 // Charts use recharts (SVG, React-native, well maintained). Animations are off so live
 // updates repaint in place instead of re-animating from zero.
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { DashboardSnapshot } from "@/lib/domain/dashboard";
+import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 
 const axis = { stroke: "#8b98a5", fontSize: 11 };
 const tooltip = { contentStyle: { background: "#1e2731", border: "1px solid #2a3541", borderRadius: 6 }, labelStyle: { color: "#e6edf3" } };

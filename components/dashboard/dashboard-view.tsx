@@ -1,5 +1,5 @@
 "use client";
-import type { DashboardSnapshot } from "@/lib/domain/dashboard";
+import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 import { MitigationChart, SeverityChart, TrendChart } from "./charts";
 import { MetricCards } from "./metric-cards";
 import { MitigationProgress, TopRisks } from "./tables";

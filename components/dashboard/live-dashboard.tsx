@@ -1,25 +1,29 @@
 "use client";
 import { useDashboard } from "@/hooks/use-dashboard";
-import type { DashboardUpdate } from "@/lib/realtime/dashboard-feed";
+import type { DashboardUpdate } from "@/lib/realtime/protocol";
+import { Freshness } from "../live/freshness";
+import { SessionEnded } from "../live/session-ended";
 import { DashboardView } from "./dashboard-view";
 
 export function LiveDashboard({ initial }: { initial: DashboardUpdate }) {
-  const { data, error, refresh, state } = useDashboard(initial);
+  const d = useDashboard(initial);
   return (
     <>
-      <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between", marginBottom: 16 }}>
-        <h1 style={{ margin: 0 }}>Risk dashboard</h1>
-        <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+      <div className="page-head">
+        <h1>Risk dashboard</h1>
+        <div className="page-actions">
+          <Freshness updatedAt={d.updatedAt} aliveAt={d.aliveAt} state={d.state} />
           <span className="muted" data-testid="dashboard-version">
-            v{data.version}
+            v{d.data.version}
           </span>
-          <button className="secondary" onClick={() => void refresh()} disabled={state !== "live"}>
+          <button className="secondary" onClick={() => void d.refresh()} disabled={d.state === "offline" || d.state === "connecting"}>
             Refresh
           </button>
         </div>
       </div>
-      {error && state !== "offline" && <div className="notice">{error}</div>}
-      <DashboardView data={data} />
+      <SessionEnded code={d.ended} path="/dashboard" />
+      {d.error && d.state !== "offline" && <div className="notice">{d.error}</div>}
+      <DashboardView data={d.data} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import type { DashboardSnapshot } from "@/lib/domain/dashboard";
+import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 import { CardGrid, type Card } from "../shell/card-grid";
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -1,4 +1,4 @@
-import type { DashboardSnapshot } from "@/lib/domain/dashboard";
+import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 
 export function TopRisks({ rows }: { rows: DashboardSnapshot["top_risks"] }) {
   if (rows.length === 0) return <div className="empty">No open risks. </div>;

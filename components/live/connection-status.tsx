@@ -3,6 +3,7 @@
 // button. Pages without a live connection show nothing.
 import { useSyncExternalStore } from "react";
 import { statusStore, type LiveState } from "@/lib/realtime/client/status-store";
+import { useNow } from "./clock";
 
 const LABEL: Record<LiveState, string> = {
   connecting: "Connecting…",
@@ -15,14 +16,25 @@ const LABEL: Record<LiveState, string> = {
 
 export function ConnectionStatus() {
   const status = useSyncExternalStore(statusStore.subscribe, statusStore.get, () => null);
+  const now = useNow();
   if (!status) return null;
-  const retryIn = status.nextRetryAt ? Math.max(0, Math.round((status.nextRetryAt - Date.now()) / 1000)) : null;
-  const title = [status.error, status.state === "reconnecting" && retryIn !== null ? `attempt ${status.attempt}, next in ${retryIn}s` : null]
+  const retryIn = status.nextRetryAt && now ? Math.max(0, Math.round((status.nextRetryAt - now) / 1000)) : null;
+  const title = [
+    status.error,
+    status.state === "reconnecting" && retryIn !== null ? `attempt ${status.attempt}, next in ${retryIn}s` : null,
+  ]
     .filter(Boolean)
     .join(" — ");
   return (
     <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
-      <span className="status" data-state={status.state} data-testid="connection-status" title={title || undefined} role="status" aria-live="polite">
+      <span
+        className="status"
+        data-state={status.state}
+        data-testid="connection-status"
+        title={title || undefined}
+        role="status"
+        aria-live="polite"
+      >
         <span className="dot" />
         {LABEL[status.state]}
       </span>

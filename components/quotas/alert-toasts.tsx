@@ -1,7 +1,15 @@
 "use client";
 import type { AlertDto } from "@/lib/domain/quota/dto";
 
-export function AlertToasts({ toasts, onAck, onDismiss }: { toasts: AlertDto[]; onAck: (id: number) => void; onDismiss: (id: number) => void }) {
+export function AlertToasts({
+  toasts,
+  onAck,
+  onDismiss,
+}: {
+  toasts: AlertDto[];
+  onAck: (id: number) => void;
+  onDismiss: (id: number) => void;
+}) {
   return (
     <div className="toasts" aria-live="assertive">
       {toasts.map((a) => (

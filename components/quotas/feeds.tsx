@@ -71,7 +71,10 @@ export function UsageTable({ rows }: { rows: UsageRow[] }) {
               {r.used}/{r.limit}
             </td>
             <td>
-              <div className={`bar ${r.utilization >= 0.8 ? "hot" : r.utilization >= 0.5 ? "warm" : ""}`} title={`${Math.round(r.utilization * 100)}%`}>
+              <div
+                className={`bar ${r.utilization >= 0.8 ? "hot" : r.utilization >= 0.5 ? "warm" : ""}`}
+                title={`${Math.round(r.utilization * 100)}%`}
+              >
                 <i style={{ width: `${Math.min(100, r.utilization * 100)}%` }} />
               </div>
             </td>

@@ -4,12 +4,20 @@ import { AlertToasts } from "./alert-toasts";
 import { OpenAlerts, UsageTable, ViolationFeed } from "./feeds";
 import { LoadChart } from "./load-chart";
 import { StatsCards } from "./stats-cards";
+import { Freshness } from "../live/freshness";
+import { SessionEnded } from "../live/session-ended";
 
 export function LiveQuotaConsole({ initial }: { initial: QuotaConsoleInitial }) {
   const c = useQuotaConsole(initial);
   return (
     <>
-      <h1>Quota console</h1>
+      <div className="page-head">
+        <h1>Quota console</h1>
+        <div className="page-actions">
+          <Freshness updatedAt={c.updatedAt} aliveAt={c.aliveAt} state={c.state} />
+        </div>
+      </div>
+      <SessionEnded code={c.ended} path="/admin/quotas" />
       {c.error && c.state !== "offline" && <div className="notice">{c.error}</div>}
       <div className="grid">
         <StatsCards s={c.stats} />

@@ -1,6 +1,29 @@
 "use client";
-import { signIn } from "next-auth/react";
+// Signs in against next-auth's credentials endpoint directly (not next-auth/react's signIn), so
+// the form can tell a wrong password (401) from throttling (429, with how long to wait) and an
+// outage (503).
 import { useState } from "react";
+
+async function signInWithPassword(
+  email: string,
+  password: string,
+  callbackUrl: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const csrf = await fetch("/api/auth/csrf", { cache: "no-store" }).then((r) => r.json() as Promise<{ csrfToken: string }>);
+  const res = await fetch("/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken: csrf.csrfToken, email, password, callbackUrl, json: "true" }),
+  });
+  if (res.ok) return { ok: true };
+  const body = (await res.json().catch(() => ({}))) as { error?: string; retry_after_s?: number };
+  if (res.status === 429) {
+    const s = Number(res.headers.get("retry-after") ?? body.retry_after_s ?? 60);
+    return { ok: false, message: `Too many failed attempts. Try again in ${s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} seconds`}.` };
+  }
+  if (res.status === 503) return { ok: false, message: "Sign-in is unavailable right now. Try again shortly." };
+  return { ok: false, message: "Wrong e-mail or password." };
+}
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const [error, setError] = useState(initialError);
@@ -11,18 +34,16 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
     const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(undefined);
-    const res = await signIn("credentials", {
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-      redirect: false,
-      callbackUrl,
-    }).catch(() => undefined);
-    if (res?.ok && !res.error) {
+    const r = await signInWithPassword(String(form.get("email")), String(form.get("password")), callbackUrl).catch(() => ({
+      ok: false as const,
+      message: "Cannot reach the server. Try again.",
+    }));
+    if (r.ok) {
       window.location.assign(callbackUrl); // full load: the server components read the new cookie
       return;
     }
     setBusy(false);
-    setError(res ? "Wrong e-mail or password." : "Cannot reach the server. Try again.");
+    setError(r.message);
   }
 
   return (

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api, ApiError } from "./api";
+import { api, ApiError } from "@/lib/browser/api";
 
 interface Token {
   id: number;

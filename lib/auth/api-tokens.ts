@@ -1,25 +1,42 @@
 // API tokens for programmatic clients (wallboards, scripts). The secret is shown once; only
-// its SHA-256 is stored (a 256-bit random secret needs no slow hash). Revocation is immediate:
-// every use looks the hash up.
+// its SHA-256 is stored (a 256-bit random secret needs no slow hash). Revoking publishes
+// token.revoked: the next request with it fails, and its open sockets and streams close.
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { audit, type Actor } from "../domain/audit";
 import { NotFoundError } from "../domain/errors";
+import type { EventPublisher } from "../domain/events";
+import { dbId, text } from "../domain/schema-helpers";
 import type { Clock } from "../domain/time";
-import { ROLES, type Principal, type Role } from "./principal";
+import { sha256, TOKEN_PREFIX } from "./principal";
 
-export const TOKEN_PREFIX = "rp_";
 export const tokenCreateSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  user_id: z.number().int().positive().optional(),
+  name: text().trim().min(1).max(100),
+  user_id: dbId().optional(),
 });
 
-const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
-const LAST_USED_RESOLUTION_MS = 60_000; // don't write on every request
+export interface TokenDto {
+  id: number;
+  name: string;
+  prefix: string;
+  user_id: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
 
-export function createApiTokenService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
-  const dto = (t: { id: number; name: string; prefix: string; userId: number; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }) => ({
+export function createApiTokenService(deps: { db: Db; events: EventPublisher; clock: Clock }) {
+  const { db, events, clock } = deps;
+  const dto = (t: {
+    id: number;
+    name: string;
+    prefix: string;
+    userId: number;
+    createdAt: Date;
+    lastUsedAt: Date | null;
+    revokedAt: Date | null;
+  }): TokenDto => ({
     id: t.id,
     name: t.name,
     prefix: t.prefix,
@@ -30,12 +47,24 @@ export function createApiTokenService(deps: { db: Db; clock: Clock }) {
   });
 
   return {
-    async create(userId: number, name: string) {
+    async create(userId: number, name: string, actor: Actor) {
       const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!user) throw new NotFoundError("user", userId);
       const secret = TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
-      const t = await db.apiToken.create({
-        data: { name, userId, tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6) },
+      const now = clock.now();
+      const t = await db.$transaction(async (tx) => {
+        const row = await tx.apiToken.create({
+          data: { name, userId, tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), createdAt: now },
+        });
+        await audit(tx, {
+          actor,
+          action: "created",
+          entity: "token",
+          entityId: row.id,
+          changes: { name: [null, name], user_id: [null, userId] },
+          at: now,
+        });
+        return row;
       });
       return { ...dto(t), token: secret };
     },
@@ -45,22 +74,30 @@ export function createApiTokenService(deps: { db: Db; clock: Clock }) {
       return rows.map(dto);
     },
 
-    async revoke(id: number) {
-      const t = await db.apiToken.findUnique({ where: { id } });
-      if (!t) throw new NotFoundError("token", id);
-      const updated = t.revokedAt ? t : await db.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
+    async revoke(id: number, actor: Actor) {
+      const now = clock.now();
+      const updated = await db.$transaction(async (tx) => {
+        const t = await tx.apiToken.findUnique({ where: { id } });
+        if (!t) throw new NotFoundError("token", id);
+        if (t.revokedAt) return t;
+        const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: now } });
+        await audit(tx, {
+          actor,
+          action: "revoked",
+          entity: "token",
+          entityId: id,
+          changes: { revoked_at: [null, now.toISOString()] },
+          at: now,
+        });
+        return row;
+      });
+      events.publish({ type: "token.revoked", tokenId: id, userId: updated.userId });
       return dto(updated);
     },
 
-    async verify(secret: string): Promise<Principal | null> {
-      if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
-      const t = await db.apiToken.findUnique({ where: { tokenHash: sha256(secret) }, include: { user: true } });
-      if (!t || t.revokedAt || !ROLES.includes(t.user.role as Role)) return null;
-      const now = clock.now();
-      if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-        await db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => undefined);
-      }
-      return { userId: t.user.id, role: t.user.role as Role, name: t.user.name, email: t.user.email, via: "token" };
+    /** Records a token's last use (called at most once a minute per token). */
+    touch(id: number) {
+      db.apiToken.update({ where: { id }, data: { lastUsedAt: clock.now() } }).catch(() => undefined);
     },
   };
 }

@@ -1,10 +1,15 @@
-// Who is asking. Every entry point (route handlers, pages, Socket.IO handshakes, SSE) turns
-// its request into a Principal with resolvePrincipal, so the rules are written once.
+// Who is asking. Every entry point (route handlers, pages, Socket.IO and WebSocket handshakes,
+// SSE, and the periodic re-check of live connections) turns its credentials into a Principal
+// here, so the rules are written once: an API token must exist, be unrevoked and belong to an
+// enabled user; a session cookie must decrypt, name a session that is neither revoked nor
+// expired, and belong to an enabled user — whose role is read from the directory, not the JWT.
+import crypto from "node:crypto";
 import { getToken } from "next-auth/jwt";
-import type { ApiTokenService } from "./api-tokens";
+import type { Code } from "../realtime/codes";
+import type { AuthDirectory } from "./directory";
+import type { Role } from "./roles";
 
-export const ROLES = ["admin", "analyst"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "./roles";
 
 export interface Principal {
   userId: number;
@@ -12,34 +17,89 @@ export interface Principal {
   name: string;
   email: string;
   via: "session" | "token";
+  tokenId?: number;
+  sessionId?: string;
+  /** When the credential stops being valid by itself (sessions), epoch ms. */
+  expiresAt?: number;
 }
 
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: Code };
+
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
+export const TOKEN_PREFIX = "rp_";
 
 export interface Credentials {
   /** Parsed Cookie header. */
   cookies: Record<string, string | undefined>;
-  /** An API token from `Authorization: Bearer`, `?token=` or Socket.IO `auth.token`. */
+  /** An API token from `Authorization: Bearer`, `?token=` or a socket's `auth.token`. */
   apiToken?: string | null;
 }
 
-export async function resolvePrincipal(
-  creds: Credentials,
-  deps: { secret: string; tokens: ApiTokenService },
-): Promise<Principal | null> {
-  if (creds.apiToken) return deps.tokens.verify(creds.apiToken);
-  // The cookie carries a __Secure- prefix when the site runs under HTTPS; accept either.
+export interface AuthDeps {
+  secret: string;
+  directory: AuthDirectory;
+  now?: () => number;
+  /** Told when a token is used (at most once a minute per token), to record last use. */
+  onTokenUse?: (tokenId: number) => void;
+}
+
+export const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+async function viaToken(secret: string, deps: AuthDeps): Promise<AuthResult> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return { ok: false, code: "unauthorized" };
+  const t = await deps.directory.token(sha256(secret));
+  if (!t) return { ok: false, code: "unauthorized" };
+  if (t.revoked) return { ok: false, code: "token_revoked" };
+  const user = await deps.directory.user(t.userId);
+  if (!user) return { ok: false, code: "token_revoked" };
+  if (user.disabled) return { ok: false, code: "account_disabled" };
+  const now = deps.now?.() ?? Date.now();
+  if (deps.onTokenUse && (t.lastUsedAt === null || now - t.lastUsedAt > LAST_USED_RESOLUTION_MS)) {
+    t.lastUsedAt = now; // the cached record: one write a minute, not one per request
+    deps.onTokenUse(t.id);
+  }
+  return { ok: true, principal: { userId: user.id, role: user.role, name: user.name, email: user.email, via: "token", tokenId: t.id } };
+}
+
+async function viaSession(cookies: Credentials["cookies"], deps: AuthDeps): Promise<AuthResult> {
+  // The cookie carries a __Secure- prefix when the request came over HTTPS; accept either.
   // next-auth may split a large JWT into name.0, name.1 …; getToken reassembles the chunks.
-  const cookieName = SESSION_COOKIES.find((n) => Object.keys(creds.cookies).some((k) => k === n || k.startsWith(`${n}.`)));
-  if (!cookieName) return null;
+  const cookieName = SESSION_COOKIES.find((n) => Object.keys(cookies).some((k) => k === n || k.startsWith(`${n}.`)));
+  if (!cookieName) return { ok: false, code: "unauthorized" };
   const jwt = await getToken({
-    req: { cookies: creds.cookies as Record<string, string>, headers: {} } as never,
+    req: { cookies: cookies as Record<string, string>, headers: {} } as never,
     secret: deps.secret,
     cookieName,
     secureCookie: cookieName.startsWith("__Secure-"),
   }).catch(() => null);
-  if (!jwt || typeof jwt.uid !== "number" || !ROLES.includes(jwt.role as Role)) return null;
-  return { userId: jwt.uid, role: jwt.role as Role, name: jwt.name ?? "", email: jwt.email ?? "", via: "session" };
+  if (!jwt || typeof jwt.uid !== "number" || typeof jwt.sid !== "string") return { ok: false, code: "unauthorized" };
+  const session = await deps.directory.session(jwt.sid);
+  if (!session || session.userId !== jwt.uid) return { ok: false, code: "session_ended" };
+  const user = await deps.directory.user(session.userId);
+  if (!user) return { ok: false, code: "session_ended" };
+  // The cause before its consequence: disabling a user also revokes their sessions.
+  if (user.disabled) return { ok: false, code: "account_disabled" };
+  if (session.revoked) return { ok: false, code: "session_ended" };
+  const now = deps.now?.() ?? Date.now();
+  if (session.expiresAt <= now) return { ok: false, code: "session_expired" };
+  return {
+    ok: true,
+    principal: {
+      userId: user.id,
+      role: user.role,
+      name: user.name,
+      email: user.email,
+      via: "session",
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+    },
+  };
+}
+
+export async function resolvePrincipal(creds: Credentials, deps: AuthDeps): Promise<AuthResult> {
+  if (creds.apiToken) return viaToken(creds.apiToken, deps);
+  return viaSession(creds.cookies, deps);
 }
 
 /** Reads an API token from an Authorization header or a `token` query parameter. */

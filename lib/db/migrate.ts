@@ -76,7 +76,13 @@ function sqliteDriver(file: string): Driver {
       db.exec("BEGIN IMMEDIATE");
       try {
         db.exec(m.sql);
-        db.prepare(`${INSERT_APPLIED} VALUES (?, ?, ?, ?, ?, 1)`).run(crypto.randomUUID(), m.checksum, m.name, now, new Date().toISOString());
+        db.prepare(`${INSERT_APPLIED} VALUES (?, ?, ?, ?, ?, 1)`).run(
+          crypto.randomUUID(),
+          m.checksum,
+          m.name,
+          now,
+          new Date().toISOString(),
+        );
         db.exec("COMMIT");
       } catch (e) {
         db.exec("ROLLBACK");

@@ -1,5 +1,6 @@
 // Domain events: what happened, published by domain services after their transaction commits.
-// Broadcasters subscribe; domain code never imports a transport (Socket.IO, SSE).
+// Broadcasters, caches and live connections subscribe; domain code never imports a transport.
+// Events are plain JSON (no Dates) so cluster mode can carry them between instances.
 import type { AlertDto, QuotaDto, ViolationDto } from "./quota/dto";
 
 export type Change = "created" | "updated" | "deleted";
@@ -13,15 +14,68 @@ export interface ThrottleChange {
   band: string;
 }
 
+/** What the dashboard needs to know of a risk (times in epoch ms). */
+export interface RiskFact {
+  id: number;
+  title: string;
+  severity: string;
+  likelihood: number;
+  impact: number;
+  score: number;
+  status: string;
+  openedAt: number;
+}
+export interface MitigationFact {
+  id: number;
+  riskId: number;
+  title: string;
+  status: string;
+  completionPercent: number;
+  dueDate: number;
+}
+
 export type DomainEvent =
-  | { type: "risk.changed"; riskId: number; change: Change }
-  | { type: "mitigation.changed"; mitigationId: number; riskId: number; change: Change }
+  | {
+      type: "risk.changed";
+      change: Change;
+      riskId: number;
+      before: RiskFact | null;
+      after: RiskFact | null;
+      removedMitigations?: MitigationFact[];
+    }
+  | {
+      type: "mitigation.changed";
+      change: Change;
+      mitigationId: number;
+      riskId: number;
+      before: MitigationFact | null;
+      after: MitigationFact | null;
+    }
   | { type: "command.executed"; userId: number; commandType: string; allowed: boolean }
   | { type: "violation.created"; violation: ViolationDto }
   | { type: "alert.raised"; alert: AlertDto }
   | { type: "alert.acknowledged"; alert: AlertDto }
-  | { type: "quota.changed"; quota: QuotaDto; change: Change }
-  | { type: "throttle.changed"; throttle: ThrottleChange };
+  | { type: "quota.changed"; quota: QuotaDto; change: Change; username?: string | null }
+  | { type: "throttle.changed"; throttle: ThrottleChange }
+  | { type: "token.revoked"; tokenId: number; userId: number }
+  | { type: "user.changed"; userId: number; change: Change }
+  /** Sessions ended server-side: the listed ones, or all of the user's except `keep`. */
+  | { type: "session.revoked"; userId: number; sessionIds?: string[]; keep?: string };
+
+export type DomainEventType = DomainEvent["type"];
+
+/**
+ * Events every instance of a cluster must see (caches, live connections, the dashboard's
+ * dirty mark). The rest are turned into channel messages by the instance that made them.
+ */
+export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
+  "risk.changed",
+  "mitigation.changed",
+  "quota.changed",
+  "token.revoked",
+  "user.changed",
+  "session.revoked",
+]);
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;

@@ -1,35 +1,41 @@
 // Mitigations: validation schemas and the service. A mitigation belongs to a risk; it is
-// overdue when past due and not completed.
+// overdue when past due and not completed. Writes are audited in their transaction.
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import type { Mitigation, Prisma } from "../db/generated/sqlite/client";
+import { lock, LOCKS } from "../db/locks";
+import type { DbFlavor } from "../db/url";
+import { audit, changedFields, type Actor } from "./audit";
 import { NotFoundError, ValidationError } from "./errors";
-import type { EventPublisher } from "./events";
+import type { EventPublisher, MitigationFact } from "./events";
 import { pageArgs, pageQuery, toPage } from "./pagination";
-import { updateSchema } from "./update-schema";
+import { boundedDay, dbId, dbIdQuery, text } from "./schema-helpers";
 import { DAY_MS, type Clock } from "./time";
+import { updateSchema } from "./update-schema";
 
 export const MITIGATION_STATUSES = ["not_started", "in_progress", "completed"] as const;
 export type MitigationStatus = (typeof MITIGATION_STATUSES)[number];
 
-const dueDate = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
 const mitigationFields = {
-  title: z.string().trim().min(1, "title is required").max(200, "title is at most 200 characters"),
+  title: text().trim().min(1, "title is required").max(200, "title is at most 200 characters"),
   status: z.enum(MITIGATION_STATUSES),
   completion_percent: z.number().int().min(0).max(100),
-  due_date: dueDate,
+  due_date: boundedDay,
 };
 export const mitigationCreateSchema = z.strictObject({
-  risk_id: z.number().int().positive(),
+  risk_id: dbId(),
   ...mitigationFields,
   status: mitigationFields.status.default("not_started"),
   completion_percent: mitigationFields.completion_percent.default(0),
 });
 export const mitigationUpdateSchema = updateSchema(mitigationFields);
 export const mitigationListSchema = z.object({
-  risk_id: z.coerce.number().int().positive().optional(),
+  risk_id: dbIdQuery().optional(),
   status: z.enum(MITIGATION_STATUSES).optional(),
-  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  overdue: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   ...pageQuery,
 });
 export type MitigationCreate = z.infer<typeof mitigationCreateSchema>;
@@ -40,7 +46,18 @@ export const isOverdue = (m: Pick<Mitigation, "status" | "dueDate">, now: Date) 
   m.status !== "completed" && m.dueDate.getTime() < now.getTime();
 export const daysRemaining = (due: Date, now: Date) => Math.ceil((due.getTime() - now.getTime()) / DAY_MS);
 
-export function mitigationDto(m: Mitigation, now: Date) {
+export interface MitigationDto {
+  id: number;
+  risk_id: number;
+  title: string;
+  status: MitigationStatus;
+  completion_percent: number;
+  due_date: string;
+  completed_at: string | null;
+  overdue: boolean;
+  days_remaining: number;
+}
+export function mitigationDto(m: Mitigation, now: Date): MitigationDto {
   return {
     id: m.id,
     risk_id: m.riskId,
@@ -53,6 +70,22 @@ export function mitigationDto(m: Mitigation, now: Date) {
     days_remaining: daysRemaining(m.dueDate, now),
   };
 }
+
+export const mitigationFact = (m: Mitigation): MitigationFact => ({
+  id: m.id,
+  riskId: m.riskId,
+  title: m.title,
+  status: m.status,
+  completionPercent: m.completionPercent,
+  dueDate: m.dueDate.getTime(),
+});
+const auditable = (m: Mitigation) => ({
+  risk_id: m.riskId,
+  title: m.title,
+  status: m.status,
+  completion_percent: m.completionPercent,
+  due_date: m.dueDate,
+});
 
 /** Completed means 100 %, and 100 % means completed: the two fields never disagree. */
 function normalise(
@@ -67,10 +100,13 @@ function normalise(
   return { status, completionPercent, completedAt: status === "completed" ? (cur?.completedAt ?? now) : null };
 }
 
-export function createMitigationService(deps: { db: Db; events: EventPublisher; clock: Clock }) {
-  const { db, events, clock } = deps;
-  const changed = (m: { id: number; riskId: number }, change: "created" | "updated" | "deleted") =>
-    events.publish({ type: "mitigation.changed", mitigationId: m.id, riskId: m.riskId, change });
+export function createMitigationService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
+  const { db, events, clock, flavor } = deps;
+  const write = <T>(fn: (tx: Tx) => Promise<T>) =>
+    db.$transaction(async (tx) => {
+      await lock(tx, flavor, LOCKS.riskWrites);
+      return fn(tx);
+    });
 
   return {
     async list(q: MitigationList) {
@@ -85,7 +121,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
         db.mitigation.findMany({ where, orderBy: [{ dueDate: "asc" }, { id: "asc" }], ...pageArgs(q) }),
         db.mitigation.count({ where }),
       ]);
-      return toPage(rows.map((m) => mitigationDto(m, now)), total, q);
+      return toPage(
+        rows.map((m) => mitigationDto(m, now)),
+        total,
+        q,
+      );
     },
 
     async get(id: number) {
@@ -94,21 +134,39 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
       return mitigationDto(m, clock.now());
     },
 
-    async create(input: MitigationCreate) {
+    async create(input: MitigationCreate, actor: Actor) {
       const now = clock.now();
-      const risk = await db.risk.findUnique({ where: { id: input.risk_id }, select: { id: true } });
-      if (!risk) throw new ValidationError("validation failed", [{ field: "risk_id", message: `risk ${input.risk_id} not found` }]);
-      const n = normalise({ status: input.status, completionPercent: input.completion_percent }, null, true, now);
-      const m = await db.mitigation.create({
-        data: { riskId: input.risk_id, title: input.title, dueDate: input.due_date, ...n },
+      const m = await write(async (tx) => {
+        const risk = await tx.risk.findUnique({ where: { id: input.risk_id }, select: { id: true } });
+        if (!risk) throw new ValidationError("validation failed", [{ field: "risk_id", message: `risk ${input.risk_id} not found` }]);
+        const n = normalise({ status: input.status, completionPercent: input.completion_percent }, null, true, now);
+        const row = await tx.mitigation.create({
+          data: { riskId: input.risk_id, title: input.title, dueDate: input.due_date, createdAt: now, ...n },
+        });
+        await audit(tx, {
+          actor,
+          action: "created",
+          entity: "mitigation",
+          entityId: row.id,
+          changes: changedFields(null, auditable(row)),
+          at: now,
+        });
+        return row;
       });
-      changed(m, "created");
+      events.publish({
+        type: "mitigation.changed",
+        change: "created",
+        mitigationId: m.id,
+        riskId: m.riskId,
+        before: null,
+        after: mitigationFact(m),
+      });
       return mitigationDto(m, now);
     },
 
-    async update(id: number, patch: MitigationUpdate) {
+    async update(id: number, patch: MitigationUpdate, actor: Actor) {
       const now = clock.now();
-      const m = await db.$transaction(async (tx) => {
+      const { before, after } = await write(async (tx) => {
         const cur = await tx.mitigation.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("mitigation", id);
         const n = normalise(
@@ -120,20 +178,52 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
           patch.completion_percent !== undefined,
           now,
         );
-        return tx.mitigation.update({
-          where: { id },
-          data: { title: patch.title, dueDate: patch.due_date, ...n },
+        const row = await tx.mitigation.update({ where: { id }, data: { title: patch.title, dueDate: patch.due_date, ...n } });
+        await audit(tx, {
+          actor,
+          action: "updated",
+          entity: "mitigation",
+          entityId: id,
+          changes: changedFields(auditable(cur), auditable(row)),
+          at: now,
         });
+        return { before: cur, after: row };
       });
-      changed(m, "updated");
-      return mitigationDto(m, now);
+      events.publish({
+        type: "mitigation.changed",
+        change: "updated",
+        mitigationId: id,
+        riskId: after.riskId,
+        before: mitigationFact(before),
+        after: mitigationFact(after),
+      });
+      return mitigationDto(after, now);
     },
 
-    async remove(id: number) {
-      const m = await db.mitigation.findUnique({ where: { id }, select: { id: true, riskId: true } });
-      const deleted = await db.mitigation.deleteMany({ where: { id } });
-      if (!m || deleted.count === 0) throw new NotFoundError("mitigation", id);
-      changed(m, "deleted");
+    async remove(id: number, actor: Actor) {
+      const now = clock.now();
+      const before = await write(async (tx) => {
+        const cur = await tx.mitigation.findUnique({ where: { id } });
+        if (!cur) throw new NotFoundError("mitigation", id);
+        await tx.mitigation.delete({ where: { id } });
+        await audit(tx, {
+          actor,
+          action: "deleted",
+          entity: "mitigation",
+          entityId: id,
+          changes: changedFields(auditable(cur), null),
+          at: now,
+        });
+        return cur;
+      });
+      events.publish({
+        type: "mitigation.changed",
+        change: "deleted",
+        mitigationId: id,
+        riskId: before.riskId,
+        before: mitigationFact(before),
+        after: null,
+      });
     },
   };
 }

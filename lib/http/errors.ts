@@ -1,3 +1,6 @@
+// Errors as {error, details?} with the right status. A database that cannot be reached (or
+// does not answer in time) is 503 with Retry-After — a client should retry, and no SQL, host
+// or port ever reaches the body.
 import type { ZodError } from "zod";
 import { isDomainError } from "../domain/errors";
 import type { Logger } from "../log";
@@ -7,7 +10,12 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
     super(message);
   }
 }
@@ -21,14 +29,75 @@ export function zodDetails(err: ZodError) {
 const isZodError = (err: unknown): err is ZodError =>
   err instanceof Error && err.name === "ZodError" && Array.isArray((err as ZodError).issues);
 
-export function errorResponse(err: unknown, log?: Logger): Response {
+const UNAVAILABLE_CODES = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "P2028",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P03",
+  "53300",
+  "57014",
+  "SQLITE_BUSY",
+]);
+const UNAVAILABLE_KINDS = new Set([
+  "DatabaseNotReachable",
+  "DatabaseDoesNotExist",
+  "SocketTimeout",
+  "ConnectionClosed",
+  "TooManyConnections",
+  "TransactionAlreadyClosed",
+]);
+const UNAVAILABLE_TEXT =
+  /Query read timeout|Connection terminated|timeout exceeded when trying to connect|Connection refused|Can't reach database|Transaction already closed|Unable to start a transaction|database is locked|canceling statement due to statement timeout|Client has encountered a connection error/i;
+
+/** The database is down, unreachable or not answering: worth retrying shortly. */
+export function isDbUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const x = e as {
+      code?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } };
+      cause?: unknown;
+      kind?: string;
+    };
+    if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
+    const cause = x.meta?.driverAdapterError?.cause;
+    if (cause?.kind && UNAVAILABLE_KINDS.has(cause.kind)) return true;
+    if (cause?.originalCode && UNAVAILABLE_CODES.has(cause.originalCode)) return true;
+    if (typeof x.kind === "string" && UNAVAILABLE_KINDS.has(x.kind)) return true;
+    if (typeof x.message === "string" && UNAVAILABLE_TEXT.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+export const RETRY_AFTER_S = 5;
+
+export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
   if (isZodError(err)) return json({ error: "validation failed", details: zodDetails(err) }, 400);
   if (err instanceof HttpError || isDomainError(err)) {
-    return json({ error: err.message, ...(err.details !== undefined ? { details: err.details } : {}) }, err.status);
+    return json(
+      { error: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
+      err.status,
+      err instanceof HttpError ? err.headers : undefined,
+    );
+  }
+  if (isDbUnavailable(err)) {
+    onDbError?.();
+    log?.warn({ err: (err as Error)?.message }, "database unavailable");
+    return json({ error: "the database is unavailable; retry shortly" }, 503, { "retry-after": String(RETRY_AFTER_S) });
   }
   const code = (err as { code?: string })?.code;
   if (code === "P2025") return json({ error: "not found" }, 404);
   if (code === "P2002") return json({ error: "already exists" }, 409);
+  onDbError?.();
   log?.error({ err }, "unhandled error in route");
   return json({ error: "internal error" }, 500);
 }

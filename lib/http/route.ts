@@ -1,53 +1,102 @@
 // The one wrapper every route handler goes through: who is asking (session cookie or API
-// token), may they (role), is the input valid (zod), and errors as {error, details?} with
-// the right status. Handlers return data (sent as JSON 200) or a Response.
+// token, re-checked against the database on every request), may they (role), did a state change
+// come from our own site (Origin / Sec-Fetch-Site, for cookie-authenticated requests), is the
+// input valid (zod, bodies capped at MAX_BODY_BYTES), and errors as {error, details?} with the
+// right status. Handlers return data (sent as JSON 200) or a Response.
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { apiTokenFrom, resolvePrincipal, type Principal, type Role } from "../auth/principal";
+import { actorOf, type Actor } from "../domain/audit";
+import { apiTokenFrom, resolvePrincipal, type AuthResult, type Principal, type Role } from "../auth/principal";
 import { getContext, type AppContext } from "../context";
+import { CODES } from "../realtime/codes";
 import { HttpError, errorResponse, json } from "./errors";
+import { isSameOrigin } from "./request-facts";
 
 export interface RouteCtx<P> {
   req: NextRequest;
   app: AppContext;
   principal: Principal;
+  actor: Actor;
   params: P;
+  /** Re-resolves the request's credential (for live streams, which re-check it later). */
+  recheck: () => Promise<AuthResult>;
 }
 type Params = Record<string, string | string[]>;
 
-export async function principalOf(req: NextRequest, app: AppContext): Promise<Principal | null> {
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function credentialsOf(req: NextRequest) {
   const cookies = Object.fromEntries(req.cookies.getAll().map((c) => [c.name, c.value]));
-  return resolvePrincipal({ cookies, apiToken: apiTokenFrom(req.headers.get("authorization"), req.nextUrl) }, app);
+  return { cookies, apiToken: apiTokenFrom(req.headers.get("authorization"), req.nextUrl) };
 }
 
-export function route<P extends Params = Params>(
-  opts: { role?: Role },
-  fn: (ctx: RouteCtx<P>) => Promise<unknown>,
-) {
+export async function authenticate(req: NextRequest, app: AppContext): Promise<AuthResult> {
+  return resolvePrincipal(credentialsOf(req), app.auth);
+}
+
+export function route<P extends Params = Params>(opts: { role?: Role }, fn: (ctx: RouteCtx<P>) => Promise<unknown>) {
   return async (req: NextRequest, { params }: { params: Promise<P> }): Promise<Response> => {
     let app: AppContext | undefined;
     try {
       app = getContext();
-      const principal = await principalOf(req, app);
-      if (!principal) return json({ error: "authentication required" }, 401, { "www-authenticate": 'Bearer realm="riskpulse"' });
+      const creds = credentialsOf(req);
+      // A browser sends our cookie with requests other sites make it send: state changes must come from our pages.
+      if (MUTATING.has(req.method) && !creds.apiToken && !isSameOrigin(req.headers, app.config.publicOrigin, app.config.TRUST_PROXY)) {
+        return json({ error: "forbidden: cross-origin request" }, 403);
+      }
+      const auth = await resolvePrincipal(creds, app.auth);
+      if (!auth.ok) {
+        const status = auth.code === "account_disabled" ? 403 : 401;
+        const error = auth.code === "unauthorized" ? "authentication required" : CODES[auth.code].message;
+        return json({ error, code: auth.code }, status, status === 401 ? { "www-authenticate": 'Bearer realm="riskpulse"' } : undefined);
+      }
+      const principal = auth.principal;
       if (opts.role && principal.role !== opts.role) return json({ error: `forbidden: ${opts.role} role required` }, 403);
-      const result = await fn({ req, app, principal, params: await params });
+      const a = app;
+      const result = await fn({
+        req,
+        app,
+        principal,
+        actor: actorOf(principal),
+        params: await params,
+        recheck: () => resolvePrincipal(creds, a.auth),
+      });
       if (result instanceof Response) return result;
       return result === undefined ? new Response(null, { status: 204 }) : json(result);
     } catch (err) {
-      return errorResponse(err, app?.log);
+      return errorResponse(err, app?.log, () => app?.metrics.dbErrors.inc());
     }
   };
 }
 
-/** Parses a JSON body; mutating requests must be JSON, which also keeps plain HTML forms on other sites out (CSRF). */
+/** Reads at most `limit` bytes of a body, whatever the Content-Length says (chunked bodies too). */
+async function readLimited(req: NextRequest, limit: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpError(413, `request body too large: at most ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses a JSON body; mutating requests must be JSON (plain HTML forms on other sites cannot send it). */
 export async function body<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.infer<S>> {
   if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
     throw new HttpError(415, "content-type must be application/json");
   }
+  const text = await readLimited(req, getContext().config.MAX_BODY_BYTES);
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw new HttpError(400, "body is not valid JSON");
   }
@@ -58,11 +107,11 @@ export function query<S extends z.ZodType>(req: NextRequest, schema: S): z.infer
   return schema.parse(Object.fromEntries(req.nextUrl.searchParams));
 }
 
-/** A path id: anything but a positive integer names nothing, hence 404. */
+/** A path id: anything but a positive INT4 names nothing, hence 404. */
 export function idParam(value: string | string[] | undefined, what: string): number {
   const id = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
-    throw new HttpError(404, `${what} ${String(value)} not found`);
+  if (typeof value !== "string" || !/^\d{1,10}$/.test(value) || id < 1 || id > 2_147_483_647) {
+    throw new HttpError(404, `${what} ${String(value).slice(0, 40)} not found`);
   }
   return id;
 }

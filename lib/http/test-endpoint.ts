@@ -1,11 +1,10 @@
 // The /api/ws/test-* endpoints: admins only, and switched off in production unless
 // ENABLE_TEST_ENDPOINTS=1 (then they answer 404, as if they did not exist).
-import type { Role } from "../auth/principal";
 import { HttpError } from "./errors";
 import { route, type RouteCtx } from "./route";
 
 export function testEndpoint(fn: (ctx: RouteCtx<Record<string, string | string[]>>) => Promise<unknown>) {
-  return route({ role: "admin" as Role }, async (ctx) => {
+  return route({ role: "admin" }, async (ctx) => {
     if (!ctx.app.config.testEndpoints) throw new HttpError(404, "not found");
     return fn(ctx);
   });

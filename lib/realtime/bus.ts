@@ -1,10 +1,12 @@
-// The in-process event bus: domain services publish, broadcasters subscribe. Delivery is
-// synchronous and isolated: a failing subscriber is logged and never breaks the publisher
-// or the other subscribers. (Cluster mode relays the same events over Redis.)
+// The event bus: domain services publish, caches, broadcasters and live connections subscribe.
+// Delivery is synchronous and isolated: a failing subscriber is logged and never breaks the
+// publisher or the other subscribers. In cluster mode a relay forwards CLUSTER_EVENTS to the
+// other instances and hands theirs to publishRemote(); subscribers see where an event came from.
 import type { DomainEvent, EventPublisher } from "../domain/events";
 import type { Logger } from "../log";
 
-export type Subscriber = (event: DomainEvent) => void;
+export type Origin = "local" | "remote";
+export type Subscriber = (event: DomainEvent, origin: Origin) => void;
 
 export class EventBus implements EventPublisher {
   private subscribers = new Set<Subscriber>();
@@ -18,10 +20,19 @@ export class EventBus implements EventPublisher {
   }
 
   publish(event: DomainEvent): void {
+    this.deliver(event, "local");
+  }
+
+  /** An event made by another instance (cluster mode). */
+  publishRemote(event: DomainEvent): void {
+    this.deliver(event, "remote");
+  }
+
+  private deliver(event: DomainEvent, origin: Origin) {
     this.published++;
     for (const fn of this.subscribers) {
       try {
-        fn(event);
+        fn(event, origin);
       } catch (err) {
         this.log?.error({ err, event: event.type }, "event subscriber failed");
       }

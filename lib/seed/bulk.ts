@@ -11,13 +11,20 @@ export async function bulkRisks(db: Db, count: number, clock: Clock, chunk = 200
   const now = clock.now();
   for (let done = 0; done < count; done += chunk) {
     const batch = makeRisks(r, Math.min(chunk, count - done), now);
-    await db.$transaction(async (tx) => {
-      const first = (await tx.risk.aggregate({ _max: { id: true } }))._max.id ?? 0;
-      await tx.risk.createMany({ data: batch.map(({ history: _h, mitigations: _m, ...row }) => row) });
-      const ids = (await tx.risk.findMany({ where: { id: { gt: first } }, select: { id: true }, orderBy: { id: "asc" } })).map((x) => x.id);
-      await tx.riskScoreHistory.createMany({ data: batch.map((b, i) => ({ riskId: ids[i], score: b.score, recordedAt: b.openedAt })) });
-      await tx.mitigation.createMany({ data: batch.flatMap((b, i) => b.mitigations.map((m) => ({ ...m, riskId: ids[i] }))) });
-    }, { timeout: 120_000 });
+    await db.$transaction(
+      async (tx) => {
+        const first = (await tx.risk.aggregate({ _max: { id: true } }))._max.id ?? 0;
+        await tx.risk.createMany({ data: batch.map(({ history: _h, mitigations: _m, ...row }) => row) });
+        const ids = (await tx.risk.findMany({ where: { id: { gt: first } }, select: { id: true }, orderBy: { id: "asc" } })).map(
+          (x) => x.id,
+        );
+        if (ids.length !== batch.length) throw new Error(`expected ${batch.length} new risks, found ${ids.length}`);
+        const idAt = (i: number) => ids[i]!;
+        await tx.riskScoreHistory.createMany({ data: batch.map((b, i) => ({ riskId: idAt(i), score: b.score, recordedAt: b.openedAt })) });
+        await tx.mitigation.createMany({ data: batch.flatMap((b, i) => b.mitigations.map((m) => ({ ...m, riskId: idAt(i) }))) });
+      },
+      { timeout: 120_000 },
+    );
   }
   await db.$transaction((tx) => refreshTodayTrend(tx, now));
 }

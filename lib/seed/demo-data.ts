@@ -3,14 +3,58 @@ import { riskScore, type Severity } from "../domain/risks";
 import { DAY_MS, addDays, round, startOfUtcDay, utcDay } from "../domain/time";
 import type { Rng } from "./random";
 
-const ASSETS = ["Payment API", "Customer portal", "Data warehouse", "HR system", "CI pipeline", "Mobile app",
-  "Billing service", "Identity provider", "Backup storage", "Partner SFTP", "Email gateway", "Kubernetes cluster",
-  "Analytics SDK", "Support desk", "Vendor VPN", "Card vault", "Search cluster", "Release tooling", "Office Wi-Fi", "ERP"];
-const THREATS = ["credential leak", "ransomware exposure", "unpatched dependency", "single point of failure",
-  "SQL injection", "misconfigured access policy", "data retention breach", "vendor insolvency", "capacity shortfall",
-  "expired certificate", "insider misuse", "DDoS exposure", "unencrypted backups", "audit log gaps", "key rotation overdue"];
-const ACTIONS = ["Rotate secrets", "Enable MFA", "Patch and redeploy", "Add failover replica", "Run tabletop exercise",
-  "Tighten IAM policy", "Encrypt at rest", "Add WAF rule", "Renegotiate SLA", "Automate renewal", "Review access logs"];
+const ASSETS = [
+  "Payment API",
+  "Customer portal",
+  "Data warehouse",
+  "HR system",
+  "CI pipeline",
+  "Mobile app",
+  "Billing service",
+  "Identity provider",
+  "Backup storage",
+  "Partner SFTP",
+  "Email gateway",
+  "Kubernetes cluster",
+  "Analytics SDK",
+  "Support desk",
+  "Vendor VPN",
+  "Card vault",
+  "Search cluster",
+  "Release tooling",
+  "Office Wi-Fi",
+  "ERP",
+];
+const THREATS = [
+  "credential leak",
+  "ransomware exposure",
+  "unpatched dependency",
+  "single point of failure",
+  "SQL injection",
+  "misconfigured access policy",
+  "data retention breach",
+  "vendor insolvency",
+  "capacity shortfall",
+  "expired certificate",
+  "insider misuse",
+  "DDoS exposure",
+  "unencrypted backups",
+  "audit log gaps",
+  "key rotation overdue",
+];
+const ACTIONS = [
+  "Rotate secrets",
+  "Enable MFA",
+  "Patch and redeploy",
+  "Add failover replica",
+  "Run tabletop exercise",
+  "Tighten IAM policy",
+  "Encrypt at rest",
+  "Add WAF rule",
+  "Renegotiate SLA",
+  "Automate renewal",
+  "Review access logs",
+];
 
 // Likelihood × impact ranges that land each severity in a plausible score band.
 const BANDS: Record<Severity, [number, number]> = { critical: [0.8, 1], high: [0.6, 0.85], medium: [0.4, 0.65], low: [0.1, 0.45] };
@@ -50,9 +94,13 @@ export function makeRisks(r: Rng, count: number, now: Date): SeedRisk[] {
     return {
       title: `${r.pick(ASSETS)}: ${r.pick(THREATS)} #${i + 1}`,
       description: `Demo risk ${i + 1}, generated for the RiskPulse demo data set.`,
-      severity, likelihood, impact, score,
+      severity,
+      likelihood,
+      impact,
+      score,
       status: closed ? "closed" : "open",
-      openedAt, closedAt,
+      openedAt,
+      closedAt,
       history: makeHistory(r, score, openedAt, closedAt ?? now, now),
       mitigations: makeMitigations(r, now),
     };
@@ -93,11 +141,12 @@ export function trendDays(risks: SeedRisk[], now: Date): { day: string; averageS
   const out = [];
   for (let i = 30; i >= 1; i--) {
     const end = addDays(today, -i + 1).getTime(); // end of day (today - i)
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (const risk of risks) {
       if (risk.openedAt.getTime() >= end || (risk.closedAt && risk.closedAt.getTime() < end)) continue;
       const sample = [...risk.history].reverse().find((h) => h.recordedAt.getTime() < end) ?? risk.history[0];
-      sum += sample.score;
+      sum += sample?.score ?? risk.score;
       n++;
     }
     out.push({ day: utcDay(addDays(today, -i)), averageScore: n ? round(sum / n, 4) : 0, openRisks: n });

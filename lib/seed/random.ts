@@ -12,7 +12,10 @@ export function rng(seed: number) {
     next,
     between: (lo: number, hi: number) => lo + (hi - lo) * next(),
     int: (lo: number, hi: number) => Math.floor(lo + (hi - lo + 1) * next()),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    pick: <T>(xs: readonly T[]): T => {
+      if (xs.length === 0) throw new Error("pick from an empty list");
+      return xs[Math.floor(next() * xs.length)]!;
+    },
   };
 }
 export type Rng = ReturnType<typeof rng>;

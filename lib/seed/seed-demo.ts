@@ -1,8 +1,10 @@
 // Seeds an empty database with the demo data set, in one transaction. Idempotent: a database
 // that has any user is left alone, and on PostgreSQL a transaction-scoped advisory lock makes
-// instances that start together seed once.
-import { hashPassword } from "../auth/password";
+// instances that start together seed once. The demo accounts' passwords are published (README),
+// so a production start refuses to run while one of them still has its password.
+import { hashPassword, verifyPassword } from "../auth/password";
 import type { Db, Tx } from "../db/client";
+import { lock, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { PERIODS, windowStart, type Period } from "../domain/quota/periods";
 import { limitResolver } from "../domain/quota/quotas";
@@ -25,26 +27,39 @@ export const DEFAULT_QUOTAS: { commandType: string; period: Period; limit: numbe
   { commandType: "review", period: "weekly", limit: 250 },
   { commandType: "code", period: "monthly", limit: 3000 },
 ];
-const PG_SEED_LOCK = 72_707_370;
+/** Stored for accounts nobody signs in with: no password verifies against it. */
+export const NO_PASSWORD = "!no-password";
+
+/** The demo accounts that still have their published password. */
+export async function assertNoDemoPasswords(db: Db): Promise<string[]> {
+  const found: string[] = [];
+  for (const u of DEMO_USERS) {
+    const row = await db.user.findUnique({ where: { email: u.email }, select: { passwordHash: true, disabled: true } });
+    if (row && !row.disabled && (await verifyPassword(u.password, row.passwordHash)).ok) found.push(u.email);
+  }
+  return found;
+}
 
 export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { risks?: number } = {}): Promise<boolean> {
   const now = clock.now();
   const r = rng(20261122);
   const risks = makeRisks(r, opts.risks ?? DEMO_RISKS, now);
+  if ((await db.user.count()) > 0) return false;
   const demoHashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(u.password)));
-  const teamHash = await hashPassword(crypto.randomUUID()); // team members cannot sign in
   return db.$transaction(
     async (tx) => {
-      if (flavor === "postgres") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PG_SEED_LOCK})`;
+      await lock(tx, flavor, LOCKS.seed);
       if ((await tx.user.count()) > 0) return false;
 
-      await tx.user.createMany({ data: DEMO_USERS.map((u, i) => ({ email: u.email, name: u.name, role: u.role, passwordHash: demoHashes[i] })) });
+      await tx.user.createMany({
+        data: DEMO_USERS.map((u, i) => ({ email: u.email, name: u.name, role: u.role, passwordHash: demoHashes[i]! })),
+      });
       await tx.user.createMany({
         data: Array.from({ length: 20 }, (_, i) => ({
           email: `user${String(i + 1).padStart(2, "0")}@riskpulse.local`,
           name: `Team member ${i + 1}`,
           role: "analyst",
-          passwordHash: teamHash,
+          passwordHash: NO_PASSWORD, // team members exist for the demo traffic; nobody signs in as them
         })),
       });
       for (const risk of risks) {
@@ -66,17 +81,36 @@ export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { r
 async function seedQuotas(tx: Tx, r: Rng, now: Date) {
   const users = await tx.user.findMany({ where: { email: { startsWith: "user" } }, orderBy: { id: "asc" } });
   await tx.commandQuota.createMany({ data: DEFAULT_QUOTAS.map((q) => ({ ...q, scope: "*" })) });
+  const userAt = (i: number) => {
+    const u = users[i];
+    if (!u) throw new Error(`demo user ${i} missing`);
+    return u;
+  };
   const overrides = [
-    { user: users[2], commandType: "shell", period: "daily" as Period, limit: 40 },
-    { user: users[5], commandType: "code", period: "daily", limit: 400 },
-    { user: users[7], commandType: "test", period: "hourly", limit: 10 },
+    { user: userAt(2), commandType: "shell", period: "daily" as Period, limit: 40 },
+    { user: userAt(5), commandType: "code", period: "daily", limit: 400 },
+    { user: userAt(7), commandType: "test", period: "hourly", limit: 10 },
   ] as const;
   await tx.commandQuota.createMany({
-    data: overrides.map((o) => ({ scope: String(o.user.id), userId: o.user.id, commandType: o.commandType, period: o.period, limit: o.limit })),
+    data: overrides.map((o) => ({
+      scope: String(o.user.id),
+      userId: o.user.id,
+      commandType: o.commandType,
+      period: o.period,
+      limit: o.limit,
+    })),
   });
 
   const executions: { userId: number; commandType: string; allowed: boolean; executedAt: Date }[] = [];
-  const violations: { userId: number; commandType: string; period: string; limit: number; attempted: number; message: string; createdAt: Date }[] = [];
+  const violations: {
+    userId: number;
+    commandType: string;
+    period: string;
+    limit: number;
+    attempted: number;
+    message: string;
+    createdAt: Date;
+  }[] = [];
   const usage = new Map<string, number>();
   const limitOf = limitResolver(await tx.commandQuota.findMany());
   for (const [ui, user] of users.entries()) {
@@ -98,7 +132,15 @@ async function seedQuotas(tx: Tx, r: Rng, now: Date) {
         const over = keys.find((k) => (usage.get(k.key) ?? 0) >= k.limit && !allowed);
         if (over) {
           const message = `User exceeded ${over.period} ${commandType} quota`;
-          violations.push({ userId: user.id, commandType, period: over.period, limit: over.limit, attempted: over.limit + 1, message, createdAt: at });
+          violations.push({
+            userId: user.id,
+            commandType,
+            period: over.period,
+            limit: over.limit,
+            attempted: over.limit + 1,
+            message,
+            createdAt: at,
+          });
         }
         executions.push({ userId: user.id, commandType, allowed, executedAt: at });
       }
@@ -108,7 +150,7 @@ async function seedQuotas(tx: Tx, r: Rng, now: Date) {
   if (violations.length) await tx.violation.createMany({ data: violations });
   await tx.quotaUsage.createMany({
     data: [...usage].map(([key, count]) => {
-      const [userId, commandType, period, start] = key.split("|");
+      const [userId, commandType, period, start] = key.split("|") as [string, string, string, string];
       return { userId: Number(userId), commandType, period, windowStart: new Date(start), count };
     }),
   });

@@ -175,7 +175,11 @@ async function call(method, params) {
         // _prisma_migrations, since the undroppable sqlite_sequence would otherwise make the engine
         // see a non-empty, un-migrated database (P3005).
         const a = await baseFactory.connect();
-        const q = { sql: "SELECT type, name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'", args: [], argTypes: [] };
+        const q = {
+          sql: "SELECT type, name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'",
+          args: [],
+          argTypes: [],
+        };
         const { rows } = await a.queryRaw(q);
         const names = rows.map(([, name]) => name);
         const drops = rows
@@ -194,7 +198,11 @@ async function call(method, params) {
       // Both diff against the schema of the migration history, which the wasm engine can only build on
       // a shadow DB from inside devDiagnostic/diagnoseMigrationHistory (then cached per migration list);
       // otherwise: "SQLite shadow DB must be provided through an external factory". Warm that cache.
-      await call("diagnoseMigrationHistory", { migrationsList: params.migrationsList, optInToShadowDatabase: true, filters: filtersOf(params) });
+      await call("diagnoseMigrationHistory", {
+        migrationsList: params.migrationsList,
+        optInToShadowDatabase: true,
+        filters: filtersOf(params),
+      });
       return engine[method](params);
     case "devDiagnostic":
     case "diagnoseMigrationHistory":
@@ -233,7 +241,11 @@ rl.on("line", (line) => {
       const data = e?.code
         ? { is_panic: false, message, meta: e.meta ?? {}, error_code: e.code }
         : { is_panic: false, message, backtrace: e?.stack };
-      res = { jsonrpc: "2.0", id: req.id, error: { code: e?.rpcCode ?? 4466, message: "An error happened. Check the data field for details.", data } };
+      res = {
+        jsonrpc: "2.0",
+        id: req.id,
+        error: { code: e?.rpcCode ?? 4466, message: "An error happened. Check the data field for details.", data },
+      };
     }
     process.stdout.write(JSON.stringify(res) + "\n");
   });

@@ -10,7 +10,10 @@ export class LightClient {
   private acks = new Map<number, (args: unknown[]) => void>();
   private nextAck = 1;
 
-  private constructor(private ws: WebSocket, private nsp: string) {}
+  private constructor(
+    private ws: WebSocket,
+    private nsp: string,
+  ) {}
 
   static connect(base: string, nsp: string, token: string, timeoutMs = 20_000): Promise<LightClient> {
     const ws = new WebSocket(`${base.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, {

@@ -9,7 +9,8 @@ const send = (m: unknown) => process.send!(m);
 
 async function connectMany(base: string, nsp: string, token: string, n: number, batch = 200): Promise<LightClient[]> {
   const out: LightClient[] = [];
-  for (let i = 0; i < n; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => LightClient.connect(base, nsp, token)))));
+  for (let i = 0; i < n; i += batch)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => LightClient.connect(base, nsp, token)))));
   return out;
 }
 
@@ -22,14 +23,21 @@ function waitAll(clients: LightClient[], type: string, match: (env: { data: any 
       c.onEvent = (t, env, when) => {
         if (t !== type || !Number.isNaN(at[i]) || !match(env)) return;
         at[i] = when;
-        if (--left === 0) (clearTimeout(timer), resolve(at));
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve(at);
+        }
       };
     });
   });
 }
 
 const api = (base: string, token: string, method: string, path: string, body?: unknown) =>
-  fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
   /** N dashboard clients; a risk changed over REST; REST answer → each client has the patch. */
@@ -45,9 +53,9 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
       const res = await api(base, token, "PATCH", `/api/v1/risks/${id}`, { severity: cur.severity === "low" ? "medium" : "low" });
       const answered = performance.now();
       if (!res.ok) throw new Error(`PATCH ${res.status}`);
-      const bytesBefore = clients[0].bytes;
+      const bytesBefore = clients[0]!.bytes;
       const at = await done;
-      patchBytes.push(clients[0].bytes - bytesBefore);
+      patchBytes.push(clients[0]!.bytes - bytesBefore);
       latencies.push(...at.map((t) => t - answered));
       version = Number((await (await api(base, token, "GET", "/api/v1/dashboard")).json()).version);
       await new Promise((s) => setTimeout(s, 150)); // rounds apart: one patch each
@@ -59,7 +67,8 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
   /** N admin clients; a command over its limit; 429 answer → each client has the violation. */
   async violation({ base, token, clients: n, rounds }) {
     const clients = await connectMany(base, "/admin/quotas", token, n);
-    const fromAnswer: number[] = [], fromRequest: number[] = [];
+    const fromAnswer: number[] = [],
+      fromRequest: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const done = waitAll(clients, "violation", () => true);
       const sent = performance.now();
@@ -86,9 +95,9 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
         errors++;
       }
       await new Promise((s) => setTimeout(s, 500));
-      const picks = Array.from({ length: Math.min(sample, clients.length) }, (_, i) => clients[Math.floor((i * clients.length) / sample)]);
+      const picks = Array.from({ length: Math.min(sample, clients.length) }, (_, i) => clients[Math.floor((i * clients.length) / sample)]!);
       const rtts = (await Promise.all(picks.map((c) => c.ping().catch(() => (errors++, Infinity))))).sort((a, b) => a - b);
-      const p95 = rtts[Math.min(rtts.length - 1, Math.floor(rtts.length * 0.95))];
+      const p95 = rtts[Math.min(rtts.length - 1, Math.floor(rtts.length * 0.95))] ?? Infinity;
       points.push({ connections: clients.length, p95_ping_ms: Math.round(p95 * 10) / 10, errors });
       send({ progress: points.at(-1) });
       if (errors > 0 || p95 > 250) break;
@@ -113,7 +122,15 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ command_type: "bench-open" }),
     });
-    return { rps: r.requests.average, p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors };
+    return {
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p97_5: r.latency.p97_5,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      non2xx: r.non2xx,
+      errors: r.errors,
+    };
   },
 };
 let held: LightClient[] = [];
@@ -122,9 +139,15 @@ process.on("message", async (m: Msg) => {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
-    const result = await ops[m.op](m.args);
+    const op = ops[m.op];
+    if (!op) throw new Error(`unknown op ${m.op}`);
+    const result = await op(m.args);
     const cpu = process.cpuUsage(cpu0);
-    send({ id: m.id, result, loadgen: { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now() - t0) } });
+    send({
+      id: m.id,
+      result,
+      loadgen: { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now() - t0) },
+    });
   } catch (e) {
     send({ id: m.id, error: (e as Error).message });
   }

@@ -11,7 +11,10 @@ import { flavor } from "../support/flavor";
 describe("benchmark harness", () => {
   it("runs every scenario in tiny mode and writes results plus a table", () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rp-bench-")), "results.json");
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/bench/run.ts", "--tiny", "--db", flavor, "--out", out], { encoding: "utf8", timeout: 180_000 });
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/bench/run.ts", "--tiny", "--db", flavor, "--out", out], {
+      encoding: "utf8",
+      timeout: 180_000,
+    });
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     assert.equal(r.mode, "tiny");
     assert.equal(r.db, flavor);
@@ -20,7 +23,10 @@ describe("benchmark harness", () => {
     assert.ok(r.connections.held >= 100);
     assert.ok(r.bytes.full_snapshot > r.bytes.single_risk_patch_ws_frame && r.bytes.single_risk_patch_ws_frame > 0);
     assert.ok(r.ingestion.rps > 0 && r.ingestion.errors === 0);
-    assert.deepEqual(r.recompute.map((x: { risks: number }) => x.risks), [200, 500]);
+    assert.deepEqual(
+      r.recompute.map((x: { risks: number }) => x.risks),
+      [200, 500],
+    );
     assert.match(stdout, /\| scenario \| measured \| goal \| load generator \|/);
   });
 });

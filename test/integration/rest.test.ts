@@ -21,7 +21,7 @@ describe("REST API", () => {
     for (const path of ["/api/v1/dashboard", "/api/v1/risks", "/api/v1/risks/1", "/api/v1/mitigations", "/api/v1/me"]) {
       const r = await call(srv.url, null, "GET", path);
       assert.equal(r.status, 401, path);
-      assert.deepEqual(r.body, { error: "authentication required" });
+      assert.deepEqual(r.body, { error: "authentication required", code: "unauthorized" });
     }
     assert.equal((await call(srv.url, null, "POST", "/api/v1/risks", { title: "x" })).status, 401);
     const page = await fetch(`${srv.url}/risks`, { redirect: "manual" });
@@ -33,10 +33,18 @@ describe("REST API", () => {
     await assert.rejects(login(srv.url, { email: ADMIN.email, password: "wrong" }), /login failed/);
   });
 
-  it("serves the snapshot of SPEC §2 to any signed-in user", async () => {
+  it("serves the dashboard snapshot to any signed-in user", async () => {
     const r = await call(srv.url, analyst, "GET", "/api/v1/dashboard");
     assert.equal(r.status, 200);
-    assert.deepEqual(Object.keys(r.body).sort(), ["metrics", "mitigation_progress", "mitigation_status", "risk_trends", "severity_distribution", "top_risks", "version"]);
+    assert.deepEqual(Object.keys(r.body).sort(), [
+      "metrics",
+      "mitigation_progress",
+      "mitigation_status",
+      "risk_trends",
+      "severity_distribution",
+      "top_risks",
+      "version",
+    ]);
     assert.equal(r.body.risk_trends.length, 30);
     assert.equal(r.body.top_risks.length, 10);
     const m = r.body.metrics;
@@ -45,7 +53,12 @@ describe("REST API", () => {
 
   it("creates, reads, updates, lists and deletes a risk; the snapshot follows", async () => {
     const before = (await call(srv.url, admin, "GET", "/api/v1/dashboard")).body.metrics;
-    const c = await call(srv.url, analyst, "POST", "/api/v1/risks", { title: "Integration risk", severity: "critical", likelihood: 1, impact: 0.99 });
+    const c = await call(srv.url, analyst, "POST", "/api/v1/risks", {
+      title: "Integration risk",
+      severity: "critical",
+      likelihood: 1,
+      impact: 0.99,
+    });
     assert.equal(c.status, 201);
     assert.equal(c.body.score, 9.9);
     const id = c.body.id;
@@ -57,7 +70,10 @@ describe("REST API", () => {
     assert.equal(u.status, 200);
     assert.deepEqual([u.body.severity, u.body.score, u.body.title], ["low", 0.99, "Integration risk"]);
     const list = await call(srv.url, analyst, "GET", "/api/v1/risks?q=integration&severity=low");
-    assert.deepEqual(list.body.items.map((r: { id: number }) => r.id), [id]);
+    assert.deepEqual(
+      list.body.items.map((r: { id: number }) => r.id),
+      [id],
+    );
 
     assert.equal((await call(srv.url, analyst, "DELETE", `/api/v1/risks/${id}`)).status, 204);
     assert.equal((await call(srv.url, analyst, "GET", `/api/v1/risks/${id}`)).status, 404);
@@ -78,9 +94,17 @@ describe("REST API", () => {
     assert.equal((await call(srv.url, admin, "GET", `/api/v1/risks/${existing.id}`)).body.title, existing.title, "nothing half-written");
 
     assert.equal((await call(srv.url, admin, "GET", "/api/v1/risks?page_size=1000")).status, 400);
-    const notJson = await fetch(`${srv.url}/api/v1/risks`, { method: "POST", headers: { cookie: (admin as { cookie: string }).cookie, "content-type": "text/plain" }, body: "{}" });
+    const notJson = await fetch(`${srv.url}/api/v1/risks`, {
+      method: "POST",
+      headers: { cookie: (admin as { cookie: string }).cookie, "content-type": "text/plain" },
+      body: "{}",
+    });
     assert.equal(notJson.status, 415);
-    const broken = await fetch(`${srv.url}/api/v1/risks`, { method: "POST", headers: { cookie: (admin as { cookie: string }).cookie, "content-type": "application/json" }, body: "{oops" });
+    const broken = await fetch(`${srv.url}/api/v1/risks`, {
+      method: "POST",
+      headers: { cookie: (admin as { cookie: string }).cookie, "content-type": "application/json" },
+      body: "{oops",
+    });
     assert.deepEqual([broken.status, (await broken.json()).error], [400, "body is not valid JSON"]);
   });
 
@@ -93,7 +117,9 @@ describe("REST API", () => {
   });
 
   it("manages mitigations under a risk", async () => {
-    const risk = (await call(srv.url, admin, "POST", "/api/v1/risks", { title: "With mitigation", severity: "high", likelihood: 0.5, impact: 0.5 })).body;
+    const risk = (
+      await call(srv.url, admin, "POST", "/api/v1/risks", { title: "With mitigation", severity: "high", likelihood: 0.5, impact: 0.5 })
+    ).body;
     const m = await call(srv.url, admin, "POST", "/api/v1/mitigations", { risk_id: risk.id, title: "Fix it", due_date: "2020-01-01" });
     assert.equal(m.status, 201);
     assert.equal(m.body.overdue, true);
@@ -102,7 +128,10 @@ describe("REST API", () => {
     const bad = await call(srv.url, admin, "POST", "/api/v1/mitigations", { risk_id: 999999, title: "x", due_date: "2030-01-01" });
     assert.deepEqual([bad.status, bad.body.details[0].field], [400, "risk_id"]);
     const listed = await call(srv.url, admin, "GET", `/api/v1/mitigations?risk_id=${risk.id}`);
-    assert.deepEqual(listed.body.items.map((x: { title: string }) => x.title), ["Fix it"]);
+    assert.deepEqual(
+      listed.body.items.map((x: { title: string }) => x.title),
+      ["Fix it"],
+    );
   });
 
   it("lets admins issue API tokens that work as Bearer or ?token= until revoked", async () => {

@@ -5,7 +5,7 @@ import { io, type Socket } from "socket.io-client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 
-type Outcome = { ok: true; transport: string } | { ok: false; message: string; code?: number };
+type Outcome = { ok: true; transport: string } | { ok: false; message: string; code?: string };
 
 function connect(url: string, opts: { token?: string; cookie?: string; origin?: string; transports?: string[] }): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -25,7 +25,7 @@ function connect(url: string, opts: { token?: string; cookie?: string; origin?: 
       s.close();
       resolve({ ok: true, transport });
     });
-    s.on("connect_error", (e: Error & { data?: { code?: number } }) => {
+    s.on("connect_error", (e: Error & { data?: { code?: string } }) => {
       s.close();
       resolve({ ok: false, message: e.message, code: e.data?.code });
     });
@@ -46,7 +46,7 @@ describe("Socket.IO handshakes", () => {
   it("refuses an unauthenticated or forged handshake with a clear 401", async () => {
     for (const opts of [{}, { token: "rp_forged" }, { cookie: "next-auth.session-token=garbage" }]) {
       const r = await connect(`${srv.url}/dashboard`, opts);
-      assert.deepEqual(r, { ok: false, message: "unauthorized: sign in or pass a valid API token", code: 401 });
+      assert.deepEqual(r, { ok: false, message: "unauthorized: sign in or pass a valid API token", code: "unauthorized" });
     }
   });
 
@@ -60,7 +60,7 @@ describe("Socket.IO handshakes", () => {
     assert.deepEqual(await connect(`${srv.url}/admin/quotas`, { cookie: analystCookie }), {
       ok: false,
       message: "forbidden: the /admin/quotas channel is for admins only",
-      code: 403,
+      code: "forbidden",
     });
     assert.equal((await connect(`${srv.url}/admin/quotas`, { cookie: adminCookie })).ok, true);
     assert.equal((await connect(`${srv.url}/admin/quotas`, { token })).ok, true);
@@ -68,7 +68,7 @@ describe("Socket.IO handshakes", () => {
 
   it("refuses a session handshake from another site (cross-site WebSocket hijacking)", async () => {
     const r = await connect(`${srv.url}/dashboard`, { cookie: adminCookie, origin: "https://evil.example" });
-    assert.deepEqual(r, { ok: false, message: "forbidden: cross-origin session handshake", code: 403 });
+    assert.deepEqual(r, { ok: false, message: "forbidden: cross-origin session handshake", code: "cross_origin" });
     assert.equal((await connect(`${srv.url}/dashboard`, { cookie: adminCookie, origin: srv.url })).ok, true);
   });
 

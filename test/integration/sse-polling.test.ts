@@ -10,10 +10,13 @@ describe("SSE and polling", () => {
   let srv: TestServer;
   let admin: { cookie: string }, analyst: { cookie: string }, token: string;
   const health = async () => (await call(srv.url, admin, "GET", "/api/ws/health")).body;
-  const addRisk = (title: string) => call(srv.url, admin, "POST", "/api/v1/risks", { title, severity: "critical", likelihood: 1, impact: 1 });
+  const addRisk = (title: string) =>
+    call(srv.url, admin, "POST", "/api/v1/risks", { title, severity: "critical", likelihood: 1, impact: 1 });
 
   before(async () => {
-    srv = await startServer({ env: { DASHBOARD_COALESCE_MS: "20", ENABLE_TEST_ENDPOINTS: "1", MESSAGE_LOG_SIZE: "50", SSE_HEARTBEAT_MS: "500" } });
+    srv = await startServer({
+      env: { DASHBOARD_COALESCE_MS: "20", ENABLE_TEST_ENDPOINTS: "1", MESSAGE_LOG_SIZE: "50", SSE_HEARTBEAT_MS: "500" },
+    });
     admin = { cookie: await login(srv.url, ADMIN) };
     analyst = { cookie: await login(srv.url, ANALYST) };
     token = (await call(srv.url, admin, "POST", "/api/v1/tokens", { name: "sse" })).body.token;
@@ -41,22 +44,28 @@ describe("SSE and polling", () => {
   it("replays what a client missed after Last-Event-ID, in order and once, or says it must resync", async () => {
     const s = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}` });
     await s.until((f) => f.event === "stats");
-    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n: 0 } });
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { data: { n: 0 } });
     const seen = await s.until((f) => f.event === "test");
     await s.close();
-    for (let n = 1; n <= 3; n++) await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n } });
+    for (let n = 1; n <= 3; n++) await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { data: { n } });
 
     const back = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}`, "last-event-id": seen.id! });
     await back.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 3);
     await sleep(200);
     const replayed = back.frames.filter((f) => f.event === "test").map((f) => JSON.parse(f.data!).data.n);
     assert.deepEqual(replayed, [1, 2, 3]);
-    assert.equal(back.frames.some((f) => f.event === "stats" || f.event === "resync"), false, "a replay, not a snapshot");
+    assert.equal(
+      back.frames.some((f) => f.event === "stats" || f.event === "resync"),
+      false,
+      "a replay, not a snapshot",
+    );
     await back.close();
 
     // The log keeps 50 messages: an id from before them cannot be replayed.
-    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { type: "test", data: { n: 99 }, count: 60 });
-    const old = await openSse(`${srv.url}/api/v1/sse/admin/quotas?lastEventId=${encodeURIComponent(seen.id!)}`, { authorization: `Bearer ${token}` });
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { data: { n: 99 }, count: 60 });
+    const old = await openSse(`${srv.url}/api/v1/sse/admin/quotas?lastEventId=${encodeURIComponent(seen.id!)}`, {
+      authorization: `Bearer ${token}`,
+    });
     const resync = await old.until((f) => f.event === "resync");
     assert.equal(JSON.parse(resync.data!).data.reason, "too_old");
     await old.until((f) => f.event === "stats");
@@ -74,7 +83,9 @@ describe("SSE and polling", () => {
 
   it("releases every stream and its listener when clients go away (200 connect-and-drop)", async () => {
     const base = await health();
-    const streams = await Promise.all(Array.from({ length: 200 }, () => openSse(`${srv.url}/api/v1/sse/dashboard`, { authorization: `Bearer ${token}` })));
+    const streams = await Promise.all(
+      Array.from({ length: 200 }, () => openSse(`${srv.url}/api/v1/sse/dashboard`, { authorization: `Bearer ${token}` })),
+    );
     await Promise.all(streams.map((s) => s.until((f) => f.event === "dashboard_update")));
     const during = await health();
     assert.equal(during.broadcaster.sse_streams.dashboard, 200);
@@ -101,7 +112,10 @@ describe("SSE and polling", () => {
     await addRisk("Polled 2");
     await sleep(150);
     const next = await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`);
-    assert.deepEqual(next.body.messages.map((m: { type: string }) => m.type), ["dashboard_patch", "dashboard_patch"]);
+    assert.deepEqual(
+      next.body.messages.map((m: { type: string }) => m.type),
+      ["dashboard_patch", "dashboard_patch"],
+    );
     assert.equal(next.body.next, next.body.messages[1].id);
     assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${next.body.next}`)).body.messages.length, 0);
     const junk = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?since=nonsense");

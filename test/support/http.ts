@@ -3,7 +3,7 @@ export const ADMIN = { email: "admin@riskpulse.local", password: "riskpulse-admi
 export const ANALYST = { email: "analyst@riskpulse.local", password: "riskpulse-analyst" };
 
 function cookiesOf(res: Response): string[] {
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
 }
 
 /** Returns the Cookie header of a signed-in session. */

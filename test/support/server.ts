@@ -69,6 +69,9 @@ export async function startServer(opts: { env?: Record<string, string>; port?: n
         NEXTAUTH_URL: url,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
         NEXT_TELEMETRY_DISABLED: "1",
+        // The suites sign in as the demo accounts, and open many connections with one token.
+        SEED_DEMO: "1",
+        MAX_CONNECTIONS_PER_USER: "100000",
         ...opts.env,
         ...env,
       },

@@ -13,6 +13,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const frames: SseFrame[] = [];
   const waiters: (() => void)[] = [];
   let buf = "";
+  let done = false;
   const pump = (async () => {
     if (!res.body) return;
     const decoder = new TextDecoder();
@@ -42,6 +43,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     } catch {
       /* aborted */
     }
+    done = true;
   })();
   return {
     res,
@@ -51,16 +53,22 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       for (;;) {
         const hit = frames.find(pred);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching SSE frame in ${timeoutMs} ms; got ${frames.map((f) => f.event ?? `:${f.comment ?? f.retry}`).join(",")}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no matching SSE frame in ${timeoutMs} ms; got ${frames.map((f) => f.event ?? `:${f.comment ?? f.retry}`).join(",")}`,
+          );
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 100);
         });
       }
     },
+    /** Ends the stream; resolves once the reader stopped (or at once if the server already ended it). */
     close() {
       controller.abort();
-      return pump;
+      return Promise.race([pump, new Promise<void>((r) => setTimeout(r, 500))]);
     },
+    /** The server ended the stream. */
+    ended: () => done,
   };
 }

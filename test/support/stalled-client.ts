@@ -9,7 +9,7 @@ function maskedTextFrame(text: string): Buffer {
   if (payload.length > 125) throw new Error("frame too long for this helper");
   const mask = crypto.randomBytes(4);
   const head = Buffer.from([0x81, 0x80 | payload.length]);
-  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
   return Buffer.concat([head, mask, body]);
 }
 

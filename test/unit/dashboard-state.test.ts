@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { DashboardUpdate } from "../../lib/realtime/dashboard-feed";
 import { applyDashboardMessage } from "../../lib/realtime/client/dashboard-state";
+import type { DashboardUpdate, Message } from "../../lib/realtime/protocol";
 
 const snap = (version: number, total: number) => ({ version, metrics: { total_risks: total } }) as unknown as DashboardUpdate;
-const env = (type: string, data: unknown) => ({ type, id: "1-0", timestamp: new Date(0).toISOString(), data });
+const env = (type: "dashboard_update" | "dashboard_patch", data: unknown) =>
+  ({ type, id: "1-0", timestamp: new Date(0).toISOString(), data }) as Message<"dashboard">;
 const patch = (base: number, version: number, total: number) =>
   env("dashboard_patch", { base_version: base, version, patch: [{ op: "replace", path: "/metrics/total_risks", value: total }] });
 

@@ -1,7 +1,8 @@
 // The snapshot's figures on a small fixture whose answers are worked out by hand.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { computeSnapshot } from "../../lib/domain/dashboard";
+import { SYSTEM } from "../../lib/domain/audit";
+import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
 import { createMitigationService } from "../../lib/domain/mitigations";
 import { createRiskService } from "../../lib/domain/risks";
 import { noEvents } from "../../lib/domain/events";
@@ -13,21 +14,33 @@ describe("dashboard snapshot", () => {
   before(async () => {
     t = await testDb();
     const risks = createRiskService({ db: t.db, events: noEvents, clock, flavor: t.flavor });
-    const mits = createMitigationService({ db: t.db, events: noEvents, clock });
+    const mits = createMitigationService({ db: t.db, events: noEvents, clock, flavor: t.flavor });
     // Seven days at 2.0 then six at 3.0 before "today".
     for (let d = 13; d >= 1; d--) {
       const day = new Date(Date.UTC(2026, 0, 15 - d)).toISOString().slice(0, 10);
       await t.db.riskTrendDay.create({ data: { day, averageScore: d > 6 ? 2 : 3, openRisks: 1 } });
     }
-    const a = await risks.create({ title: "A", description: "", severity: "critical", likelihood: 0.9, impact: 1, status: "open" });
-    const b = await risks.create({ title: "B", description: "", severity: "high", likelihood: 0.5, impact: 0.8, status: "open" });
-    const c = await risks.create({ title: "C", description: "", severity: "low", likelihood: 0.2, impact: 0.5, status: "open" });
-    const d = await risks.create({ title: "D", description: "", severity: "medium", likelihood: 0.5, impact: 0.5, status: "open" });
-    await risks.update(d.id, { status: "closed" });
-    await mits.create({ risk_id: a.id, title: "m1", status: "completed", completion_percent: 0, due_date: new Date("2026-01-01T00:00:00Z") });
-    await mits.create({ risk_id: a.id, title: "m2", status: "in_progress", completion_percent: 50, due_date: new Date("2026-01-10T00:00:00Z") });
-    await mits.create({ risk_id: b.id, title: "m3", status: "not_started", completion_percent: 0, due_date: new Date("2026-01-20T00:00:00Z") });
-    await mits.create({ risk_id: c.id, title: "m4", status: "in_progress", completion_percent: 20, due_date: new Date("2026-02-14T12:00:00Z") });
+    const a = await risks.create({ title: "A", description: "", severity: "critical", likelihood: 0.9, impact: 1, status: "open" }, SYSTEM);
+    const b = await risks.create({ title: "B", description: "", severity: "high", likelihood: 0.5, impact: 0.8, status: "open" }, SYSTEM);
+    const c = await risks.create({ title: "C", description: "", severity: "low", likelihood: 0.2, impact: 0.5, status: "open" }, SYSTEM);
+    const d = await risks.create({ title: "D", description: "", severity: "medium", likelihood: 0.5, impact: 0.5, status: "open" }, SYSTEM);
+    await risks.update(d.id, { status: "closed" }, SYSTEM);
+    await mits.create(
+      { risk_id: a.id, title: "m1", status: "completed", completion_percent: 0, due_date: new Date("2026-01-01T00:00:00Z") },
+      SYSTEM,
+    );
+    await mits.create(
+      { risk_id: a.id, title: "m2", status: "in_progress", completion_percent: 50, due_date: new Date("2026-01-10T00:00:00Z") },
+      SYSTEM,
+    );
+    await mits.create(
+      { risk_id: b.id, title: "m3", status: "not_started", completion_percent: 0, due_date: new Date("2026-01-20T00:00:00Z") },
+      SYSTEM,
+    );
+    await mits.create(
+      { risk_id: c.id, title: "m4", status: "in_progress", completion_percent: 20, due_date: new Date("2026-02-14T12:00:00Z") },
+      SYSTEM,
+    );
   });
   after(() => t.close());
 
@@ -53,12 +66,22 @@ describe("dashboard snapshot", () => {
 
   it("lists top risks by score and open mitigations by due date", async () => {
     const s = await computeSnapshot(t.db, clock);
-    assert.deepEqual(s.top_risks.map((r) => [r.title, r.score, r.days_open]), [["A", 9, 0], ["B", 4, 0], ["C", 1, 0]]);
-    assert.deepEqual(s.mitigation_progress.map((m) => [m.title, m.completion_percent, m.days_remaining]), [
-      ["m2", 50, -5],
-      ["m3", 0, 5],
-      ["m4", 20, 30],
-    ]);
+    assert.deepEqual(
+      s.top_risks.map((r) => [r.title, r.score, r.days_open]),
+      [
+        ["A", 9, 0],
+        ["B", 4, 0],
+        ["C", 1, 0],
+      ],
+    );
+    assert.deepEqual(
+      s.mitigation_progress.map((m) => [m.title, m.completion_percent, m.days_remaining]),
+      [
+        ["m2", 50, -5],
+        ["m3", 0, 5],
+        ["m4", 20, 30],
+      ],
+    );
   });
 
   it("draws 30 daily trend points ending today, zero before the first data", async () => {
@@ -68,7 +91,7 @@ describe("dashboard snapshot", () => {
     assert.equal(s.risk_trends.at(-1)!.score, 4.67);
     assert.equal(s.risk_trends.at(-2)!.score, 3);
     assert.equal(s.risk_trends.at(-8)!.score, 2);
-    assert.equal(s.risk_trends[0].score, 0);
+    assert.equal(s.risk_trends[0]!.score, 0);
   });
 
   it("an empty database gives zeros, not errors", async () => {

@@ -13,13 +13,18 @@ describe(`migrator (${flavor})`, () => {
     const s = await scratchDatabase(flavor, "mig");
     try {
       const first = await migrate(s.url);
-      assert.deepEqual(first.applied, readMigrations(migrationsDir(flavor)).map((m) => m.name));
+      assert.deepEqual(
+        first.applied,
+        readMigrations(migrationsDir(flavor)).map((m) => m.name),
+      );
       const second = await migrate(s.url);
       assert.deepEqual(second, { applied: [], alreadyApplied: first.applied.length });
       const db = createDb(s.url);
-      const rows = await db.$queryRawUnsafe<{ migration_name: string; checksum: string }[]>(`SELECT migration_name, checksum FROM "_prisma_migrations"`);
+      const rows = await db.$queryRawUnsafe<{ migration_name: string; checksum: string }[]>(
+        `SELECT migration_name, checksum FROM "_prisma_migrations"`,
+      );
       assert.equal(rows.length, first.applied.length);
-      assert.match(rows[0].checksum, /^[0-9a-f]{64}$/);
+      assert.match(rows[0]!.checksum, /^[0-9a-f]{64}$/);
       assert.equal(await db.risk.count(), 0); // the schema is usable
       await db.$disconnect();
     } finally {
@@ -38,7 +43,10 @@ describe(`migrator (${flavor})`, () => {
       await assert.rejects(migrate(s.url, { dir }), /Migration 002_bad failed and was rolled back/);
       const db = createDb(s.url);
       const names = await db.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM "_prisma_migrations"`);
-      assert.deepEqual(names.map((n) => n.migration_name), ["001_ok"]);
+      assert.deepEqual(
+        names.map((n) => n.migration_name),
+        ["001_ok"],
+      );
       await assert.rejects(db.$queryRawUnsafe(`SELECT * FROM "b"`)); // table b was rolled back
       await db.$disconnect();
     } finally {

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { DomainEvent } from "../../lib/domain/events";
-import { createAlertService, DEFAULT_ALERT_RULES, parseAlertRules } from "../../lib/domain/quota/alerts";
+import { DEFAULT_ALERT_RULES, parseAlertRules } from "../../lib/domain/quota/alert-rules";
+import { createAlertService } from "../../lib/domain/quota/alerts";
+import { SYSTEM } from "../../lib/domain/audit";
 import { createCommandService } from "../../lib/domain/quota/commands";
 import { createQuotaAdmin, createQuotaCache } from "../../lib/domain/quota/quotas";
 import { computeQuotaStats } from "../../lib/domain/quota/stats";
@@ -24,11 +26,11 @@ describe("quotas", () => {
     const cache = createQuotaCache(t.db);
     admin = createQuotaAdmin({ db: t.db, events: bus, cache });
     const alerts = createAlertService({ db: t.db, events: bus, clock, rules: DEFAULT_ALERT_RULES });
-    commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache });
+    commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache, flavor: t.flavor });
     ann = await t.db.user.create({ data: { email: "ann@x.test", name: "Ann", role: "analyst", passwordHash: "x" } });
     bob = await t.db.user.create({ data: { email: "bob@x.test", name: "Bob", role: "analyst", passwordHash: "x" } });
-    await admin.set({ command_type: "shell", period: "hourly", limit: 2 });
-    await admin.set({ command_type: "shell", period: "daily", limit: 3 });
+    await admin.set({ command_type: "shell", period: "hourly", limit: 2 }, SYSTEM);
+    await admin.set({ command_type: "shell", period: "daily", limit: 3 }, SYSTEM);
   });
   after(() => t.close());
   beforeEach(() => (events.length = 0));
@@ -43,7 +45,13 @@ describe("quotas", () => {
     assert.deepEqual(r3.remaining, { hourly: 0, daily: 1 });
     assert.deepEqual([r3.violation?.period, r3.violation?.limit, r3.violation?.attempted, r3.violation?.username], ["hourly", 2, 3, "Ann"]);
     const usage = await t.db.quotaUsage.findMany({ where: { userId: ann.id }, orderBy: { period: "asc" } });
-    assert.deepEqual(usage.map((u) => [u.period, u.count]), [["daily", 2], ["hourly", 2]]);
+    assert.deepEqual(
+      usage.map((u) => [u.period, u.count]),
+      [
+        ["daily", 2],
+        ["hourly", 2],
+      ],
+    );
     assert.equal(await t.db.commandExecution.count({ where: { userId: ann.id, allowed: false } }), 1);
     assert.equal(of("violation.created").length, 1);
   });
@@ -60,7 +68,7 @@ describe("quotas", () => {
   });
 
   it("applies a user's own quota instead of the default, and only to that user", async () => {
-    await admin.set({ user_id: bob.id, command_type: "shell", period: "hourly", limit: 1 });
+    await admin.set({ user_id: bob.id, command_type: "shell", period: "hourly", limit: 1 }, SYSTEM);
     assert.deepEqual((await commands.execute(bob, "shell")).remaining, { hourly: 0, daily: 2 });
     assert.equal((await commands.execute(bob, "shell")).allowed, false);
     assert.equal(of("quota.changed").length, 1);
@@ -69,12 +77,16 @@ describe("quotas", () => {
 
   it("raises each alert rule once per user and day: warning at 3, critical at 5", async () => {
     clock.set("2026-11-24T09:00:00Z");
-    await admin.set({ user_id: bob.id, command_type: "deploy", period: "daily", limit: 0 });
+    await admin.set({ user_id: bob.id, command_type: "deploy", period: "daily", limit: 0 }, SYSTEM);
     const severities = [];
     for (let i = 1; i <= 7; i++) {
       events.length = 0;
       await commands.execute(bob, "deploy");
-      severities.push(of("alert.raised").map((e) => (e.type === "alert.raised" ? e.alert.severity : "")).join());
+      severities.push(
+        of("alert.raised")
+          .map((e) => (e.type === "alert.raised" ? e.alert.severity : ""))
+          .join(),
+      );
     }
     assert.deepEqual(severities, ["", "", "warning", "", "critical", "", ""]);
     assert.equal(await t.db.alert.count({ where: { userId: bob.id, windowKey: "2026-11-24" } }), 2);
@@ -82,19 +94,23 @@ describe("quotas", () => {
 
   it("publishes throttle when a user's factor crosses a band", async () => {
     clock.set("2026-11-25T09:00:00Z");
-    await admin.set({ user_id: ann.id, command_type: "lint", period: "daily", limit: 4 });
+    await admin.set({ user_id: ann.id, command_type: "lint", period: "daily", limit: 4 }, SYSTEM);
     const bands = [];
     for (let i = 0; i < 4; i++) {
       events.length = 0;
       await commands.execute(ann, "lint");
-      bands.push(of("throttle.changed").map((e) => (e.type === "throttle.changed" ? e.throttle.band : "")).join());
+      bands.push(
+        of("throttle.changed")
+          .map((e) => (e.type === "throttle.changed" ? e.throttle.band : ""))
+          .join(),
+      );
     }
     assert.deepEqual(bands, ["", "", "throttled", "blocked"]); // 1/4 free, 2/4 free, 3/4 → 0.5, 4/4 → 0
   });
 
   it("grants exactly the limit under 200 concurrent commands, and records every refusal", async () => {
     clock.set("2026-11-26T09:00:00Z");
-    await admin.set({ user_id: ann.id, command_type: "burst", period: "hourly", limit: 50 });
+    await admin.set({ user_id: ann.id, command_type: "burst", period: "hourly", limit: 50 }, SYSTEM);
     const results = await Promise.all(Array.from({ length: 200 }, () => commands.execute(ann, "burst")));
     assert.equal(results.filter((r) => r.allowed).length, 50);
     assert.equal(results.filter((r) => !r.allowed).length, 150);
@@ -115,8 +131,14 @@ describe("quotas", () => {
   });
 
   it("parses alert rules and refuses nonsense; throttle is 1 to half, then falls to 0", () => {
-    assert.deepEqual(parseAlertRules("2:warning, 10:critical"), [{ count: 2, severity: "warning" }, { count: 10, severity: "critical" }]);
-    assert.throws(() => parseAlertRules("3:panic"), /ALERT_RULES/);
-    assert.deepEqual([0, 5, 6, 8, 10].map((u) => throttleFactor(u, 10)), [1, 1, 0.8, 0.4, 0]);
+    assert.deepEqual(parseAlertRules("2:warning, 10:critical"), [
+      { count: 2, severity: "warning" },
+      { count: 10, severity: "critical" },
+    ]);
+    assert.throws(() => parseAlertRules("3:panic"), /is not <count>:<warning\|critical>/);
+    assert.deepEqual(
+      [0, 5, 6, 8, 10].map((u) => throttleFactor(u, 10)),
+      [1, 1, 0.8, 0.4, 0],
+    );
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { SYSTEM } from "../../lib/domain/audit";
 import type { DomainEvent } from "../../lib/domain/events";
 import { createRiskService, riskCreateSchema, riskUpdateSchema } from "../../lib/domain/risks";
 import { fixedClock, testDb } from "../support/db";
@@ -16,30 +17,54 @@ describe("risk service", () => {
   after(() => t.close());
 
   it("scores 10 × likelihood × impact and records the first history point", async () => {
-    const r = await risks.create(riskCreateSchema.parse({ title: "Vendor outage", severity: "high", likelihood: 0.6, impact: 0.7 }));
+    const r = await risks.create(
+      riskCreateSchema.parse({ title: "Vendor outage", severity: "high", likelihood: 0.6, impact: 0.7 }),
+      SYSTEM,
+    );
     assert.equal(r.score, 4.2);
     assert.equal(r.status, "open");
     const full = await risks.get(r.id);
-    assert.deepEqual(full.score_history.map((h) => h.score), [4.2]);
-    assert.deepEqual(events.at(-1), { type: "risk.changed", riskId: r.id, change: "created" });
+    assert.deepEqual(
+      full.score_history.map((h) => h.score),
+      [4.2],
+    );
+    assert.deepEqual(events.at(-1), {
+      type: "risk.changed",
+      riskId: r.id,
+      change: "created",
+      before: null,
+      after: {
+        id: r.id,
+        title: "Vendor outage",
+        severity: "high",
+        likelihood: 0.6,
+        impact: 0.7,
+        score: 4.2,
+        status: "open",
+        openedAt: Date.parse(r.opened_at),
+      },
+    });
   });
 
   it("rescores on update and appends history only when the score changes", async () => {
-    const r = await risks.create(riskCreateSchema.parse({ title: "Key leak", severity: "critical", likelihood: 0.5, impact: 0.5 }));
+    const r = await risks.create(riskCreateSchema.parse({ title: "Key leak", severity: "critical", likelihood: 0.5, impact: 0.5 }), SYSTEM);
     clock.set("2026-03-02T10:00:00Z");
-    await risks.update(r.id, { likelihood: 0.9 });
-    await risks.update(r.id, { title: "Key leak (prod)" });
+    await risks.update(r.id, { likelihood: 0.9 }, SYSTEM);
+    await risks.update(r.id, { title: "Key leak (prod)" }, SYSTEM);
     const full = await risks.get(r.id);
     assert.equal(full.score, 4.5);
     assert.equal(full.title, "Key leak (prod)");
-    assert.deepEqual(full.score_history.map((h) => h.score), [2.5, 4.5]);
+    assert.deepEqual(
+      full.score_history.map((h) => h.score),
+      [2.5, 4.5],
+    );
   });
 
   it("sets closed_at on closing and clears it on reopening", async () => {
-    const r = await risks.create(riskCreateSchema.parse({ title: "Stale", severity: "low", likelihood: 0.1, impact: 0.1 }));
-    const closed = await risks.update(r.id, { status: "closed" });
+    const r = await risks.create(riskCreateSchema.parse({ title: "Stale", severity: "low", likelihood: 0.1, impact: 0.1 }), SYSTEM);
+    const closed = await risks.update(r.id, { status: "closed" }, SYSTEM);
     assert.equal(closed.closed_at, clock.now().toISOString());
-    const reopened = await risks.update(r.id, { status: "open" });
+    const reopened = await risks.update(r.id, { status: "open" }, SYSTEM);
     assert.equal(reopened.closed_at, null);
   });
 
@@ -52,27 +77,36 @@ describe("risk service", () => {
 
   it("filters, searches case-insensitively and paginates", async () => {
     const page = await risks.list({ severity: "critical", sort: "score", order: "desc", page: 1, page_size: 10 });
-    assert.deepEqual(page.items.map((r) => r.title), ["Key leak (prod)"]);
+    assert.deepEqual(
+      page.items.map((r) => r.title),
+      ["Key leak (prod)"],
+    );
     const found = await risks.list({ q: "KEY", sort: "title", order: "asc", page: 1, page_size: 10 });
     assert.equal(found.total, 1);
     const p2 = await risks.list({ sort: "title", order: "asc", page: 2, page_size: 2 });
     assert.equal(p2.total, 3);
     assert.equal(p2.pages, 2);
-    assert.deepEqual(p2.items.map((r) => r.title), ["Vendor outage"]);
+    assert.deepEqual(
+      p2.items.map((r) => r.title),
+      ["Vendor outage"],
+    );
   });
 
   it("answers not found for unknown ids, on update and delete alike", async () => {
-    await assert.rejects(risks.update(9999, { title: "x" }), { status: 404, message: "risk 9999 not found" });
-    await assert.rejects(risks.remove(9999), { status: 404 });
+    await assert.rejects(risks.update(9999, { title: "x" }, SYSTEM), { status: 404, message: "risk 9999 not found" });
+    await assert.rejects(risks.remove(9999, SYSTEM), { status: 404 });
   });
 
   it("deletes a risk with its history and mitigations", async () => {
-    const r = await risks.create(riskCreateSchema.parse({ title: "Temp", severity: "low", likelihood: 0.2, impact: 0.2 }));
+    const r = await risks.create(riskCreateSchema.parse({ title: "Temp", severity: "low", likelihood: 0.2, impact: 0.2 }), SYSTEM);
     await t.db.mitigation.create({ data: { riskId: r.id, title: "m", dueDate: clock.now() } });
-    await risks.remove(r.id);
+    await risks.remove(r.id, SYSTEM);
     assert.equal(await t.db.mitigation.count({ where: { riskId: r.id } }), 0);
     assert.equal(await t.db.riskScoreHistory.count({ where: { riskId: r.id } }), 0);
-    assert.deepEqual(events.at(-1), { type: "risk.changed", riskId: r.id, change: "deleted" });
+    assert.deepEqual(
+      [events.at(-1)?.type, (events.at(-1) as { change?: string }).change, (events.at(-1) as { after?: unknown }).after],
+      ["risk.changed", "deleted", null],
+    );
   });
 
   it("rejects bad input naming the field", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import jsonpatch from "fast-json-patch";
-import { diffSnapshots } from "../../lib/realtime/snapshot-diff";
+import { diffSnapshots } from "../../lib/realtime/dashboard/snapshot-diff";
 
 const apply = <T>(doc: T, ops: ReturnType<typeof diffSnapshots>) => jsonpatch.applyPatch(doc, ops, true, false).newDocument;
 

@@ -1,10 +1,13 @@
-// Liveness for load balancers and orchestration: no auth, no data.
+// Liveness for load balancers and orchestration: no auth, no database — a database outage must
+// not get a healthy process restarted (readiness is /api/ready).
 import { getContext } from "@/lib/context";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   const app = getContext();
-  await app.db.user.count({ take: 1 });
-  return Response.json({ status: "ok", uptime_seconds: Math.round((Date.now() - app.startedAt.getTime()) / 1000) });
+  return Response.json(
+    { status: "ok", uptime_seconds: Math.round((Date.now() - app.startedAt.getTime()) / 1000) },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

@@ -7,6 +7,8 @@
 // statements, so the write lock is held for microseconds) and roll back together when any
 // quota refuses. A refused command is counted nowhere, recorded once, and becomes a violation.
 import type { Db } from "../../db/client";
+import type { Prisma } from "../../db/generated/sqlite/client";
+import type { DbFlavor } from "../../db/url";
 import type { EventPublisher } from "../events";
 import { pageArgs, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -49,9 +51,22 @@ async function currentCounts(db: Db, userId: number, commandType: string, quotas
   return quotas.map((q) => rows.find((r) => r.period === q.period)?.count ?? 0);
 }
 
-const factorOf = (quotas: Quota[], counts: number[]) => Math.min(1, ...quotas.map((q, i) => throttleFactor(counts[i], q.limit)));
+function at<T>(xs: T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${i}`);
+  return x;
+}
 
-export function createCommandService(deps: { db: Db; events: EventPublisher; clock: Clock; alerts: AlertService; quotas: QuotaCache }) {
+const factorOf = (quotas: Quota[], counts: number[]) => Math.min(1, ...quotas.map((q, i) => throttleFactor(at(counts, i), q.limit)));
+
+export function createCommandService(deps: {
+  db: Db;
+  events: EventPublisher;
+  clock: Clock;
+  alerts: AlertService;
+  quotas: QuotaCache;
+  flavor: DbFlavor;
+}) {
   const { db, events, clock, alerts } = deps;
 
   return {
@@ -66,16 +81,16 @@ export function createCommandService(deps: { db: Db; events: EventPublisher; clo
             ...quotas.map((q) => increment(db, user.id, commandType, q, now)),
             db.commandExecution.create({ data: { userId: user.id, commandType, allowed: true, executedAt: now } }),
           ]);
-          counts = quotas.map((_, i) => Number((results[i] as { count: number | bigint }[])[0].count));
+          counts = quotas.map((_, i) => Number(at(results[i] as { count: number | bigint }[], 0).count));
         } catch (e) {
           if (!isRefusal(e)) throw e;
         }
       }
       if (!counts) {
         counts = await currentCounts(db, user.id, commandType, quotas, now);
-        refused ??= quotas.find((q, i) => counts![i] >= q.limit) ?? quotas[0];
+        refused ??= quotas.find((q, i) => at(counts!, i) >= q.limit) ?? at(quotas, 0);
       }
-      const remaining = Object.fromEntries(quotas.map((q, i) => [q.period, Math.max(0, q.limit - counts[i])]));
+      const remaining = Object.fromEntries(quotas.map((q, i) => [q.period, Math.max(0, q.limit - at(counts!, i))]));
       const factor = factorOf(quotas, counts);
       const result: CommandResult = { allowed: !refused, command_type: commandType, remaining, throttle_factor: factor };
 
@@ -84,8 +99,13 @@ export function createCommandService(deps: { db: Db; events: EventPublisher; clo
           await tx.commandExecution.create({ data: { userId: user.id, commandType, allowed: false, executedAt: now } });
           return tx.violation.create({
             data: {
-              userId: user.id, commandType, period: refused.period, limit: refused.limit, attempted: refused.limit + 1,
-              message: `User exceeded ${refused.period} ${commandType} quota`, createdAt: now,
+              userId: user.id,
+              commandType,
+              period: refused.period,
+              limit: refused.limit,
+              attempted: refused.limit + 1,
+              message: `User exceeded ${refused.period} ${commandType} quota`,
+              createdAt: now,
             },
           });
         });
@@ -97,18 +117,33 @@ export function createCommandService(deps: { db: Db; events: EventPublisher; clo
       }
 
       events.publish({ type: "command.executed", userId: user.id, commandType, allowed: true });
-      const before = factorOf(quotas, counts.map((c) => c - 1));
+      const before = factorOf(
+        quotas,
+        counts.map((c) => c - 1),
+      );
       if (throttleBand(before) !== throttleBand(factor)) {
         events.publish({
           type: "throttle.changed",
-          throttle: { user_id: user.id, username: user.name, command_type: commandType, throttle_factor: factor, previous_factor: before, band: throttleBand(factor) },
+          throttle: {
+            user_id: user.id,
+            username: user.name,
+            command_type: commandType,
+            throttle_factor: factor,
+            previous_factor: before,
+            band: throttleBand(factor),
+          },
         });
       }
       return result;
     },
 
     async violations(q: ViolationList) {
-      const where = { userId: q.user_id, commandType: q.command_type, ...(q.since ? { createdAt: { gte: q.since } } : {}) };
+      const where: Prisma.ViolationWhereInput = {
+        userId: q.user_id,
+        commandType: q.command_type,
+        period: q.period,
+        ...(q.since || q.until ? { createdAt: { ...(q.since ? { gte: q.since } : {}), ...(q.until ? { lte: q.until } : {}) } } : {}),
+      };
       const [rows, total] = await Promise.all([
         db.violation.findMany({ where, orderBy: { id: "desc" }, include: { user: { select: { name: true } } }, ...pageArgs(q) }),
         db.violation.count({ where }),

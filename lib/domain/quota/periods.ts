@@ -4,7 +4,9 @@ export const PERIODS = ["hourly", "daily", "weekly", "monthly"] as const;
 export type Period = (typeof PERIODS)[number];
 
 export function windowStart(period: Period, at: Date): Date {
-  const y = at.getUTCFullYear(), m = at.getUTCMonth(), d = at.getUTCDate();
+  const y = at.getUTCFullYear(),
+    m = at.getUTCMonth(),
+    d = at.getUTCDate();
   switch (period) {
     case "hourly":
       return new Date(Date.UTC(y, m, d, at.getUTCHours()));
@@ -19,7 +21,9 @@ export function windowStart(period: Period, at: Date): Date {
 
 export function windowEnd(period: Period, at: Date): Date {
   const s = windowStart(period, at);
-  const y = s.getUTCFullYear(), m = s.getUTCMonth(), d = s.getUTCDate();
+  const y = s.getUTCFullYear(),
+    m = s.getUTCMonth(),
+    d = s.getUTCDate();
   switch (period) {
     case "hourly":
       return new Date(s.getTime() + 3_600_000);

@@ -39,21 +39,27 @@ export async function currentUsage(db: Db, clock: Clock): Promise<UsageRow[]> {
     db.commandQuota.findMany(),
   ]);
   const limitOf = limitResolver(quotas);
-  const names = new Map((await db.user.findMany({ where: { id: { in: [...new Set(usage.map((u) => u.userId))] } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+  const names = new Map(
+    (await db.user.findMany({ where: { id: { in: [...new Set(usage.map((u) => u.userId))] } }, select: { id: true, name: true } })).map(
+      (u) => [u.id, u.name],
+    ),
+  );
   return usage
     .flatMap((u) => {
       const limit = limitOf(u.userId, u.commandType, u.period);
       if (limit === undefined) return []; // the quota was removed
-      return [{
-        user_id: u.userId,
-        username: names.get(u.userId) ?? `user ${u.userId}`,
-        command_type: u.commandType,
-        period: u.period,
-        used: u.count,
-        limit,
-        utilization: limit > 0 ? Math.round((u.count / limit) * 1000) / 1000 : 1,
-        throttle_factor: throttleFactor(u.count, limit),
-      }];
+      return [
+        {
+          user_id: u.userId,
+          username: names.get(u.userId) ?? `user ${u.userId}`,
+          command_type: u.commandType,
+          period: u.period,
+          used: u.count,
+          limit,
+          utilization: limit > 0 ? Math.round((u.count / limit) * 1000) / 1000 : 1,
+          throttle_factor: throttleFactor(u.count, limit),
+        },
+      ];
     })
     .sort((a, b) => b.utilization - a.utilization || a.user_id - b.user_id);
 }

@@ -1,26 +1,28 @@
 // The browser's live connection to one channel, whichever way it can be had: Socket.IO over
 // WebSocket; else Server-Sent Events; else polling. One retry policy (1, 2, 4, 8, 16 s …), a
 // heartbeat, a manual reconnect, periodic attempts to climb back to WebSocket, and a status for
-// the header light. The page sees the same envelopes whatever the source, and every source
-// resumes after the last envelope it saw, so nothing is missed across a switch.
-import { compareIds, parseId, type Envelope } from "../envelope";
+// the header light. The page sees the same envelopes whatever the source, and every source —
+// including each WebSocket (re)connect — resumes after the last envelope id the page holds, so
+// nothing is missed or doubled across a drop or a switch. Codes the server calls terminal stop
+// the retries: the page says the session ended instead of reconnecting forever.
+import type { Code } from "../codes";
+import { compareIds, parseId } from "../ids";
+import { CHANNELS, LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message } from "../protocol";
 import { backoffDelay } from "./backoff";
 import type { LiveOptions } from "./options";
 import { PollSource } from "./sources/poll-source";
 import { SocketSource } from "./sources/socket-source";
-import { CHANNEL_EVENTS, CHANNEL_PATHS, type Source, type SourceEvents } from "./sources/source";
+import type { Source, SourceEvents } from "./sources/source";
 import { SseSource } from "./sources/sse-source";
-import type { LiveStatus } from "./status-store";
-
-export type LiveChannel = keyof typeof CHANNEL_PATHS;
+import { INITIAL_STATUS, type LiveStatus } from "./status-store";
 
 /** A WebSocket that has never connected on this page is probably blocked: fall back sooner. */
 const BLOCKED_AFTER = 2;
 
-export class LiveConnection {
-  private ws: SocketSource;
-  private sse: SseSource;
-  private poll: PollSource;
+export class LiveConnection<C extends ChannelName> {
+  private ws: SocketSource<C>;
+  private sse: SseSource<C>;
+  private poll: PollSource<C>;
   private active: Source | null = null;
   private lastId: string | null = null;
   private attempt = 0;
@@ -30,26 +32,40 @@ export class LiveConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private upgradeTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private status: LiveStatus = { state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null };
+  private status: LiveStatus = INITIAL_STATUS;
+  /** When the channel last proved alive (any message, or a heartbeat answer). */
+  aliveAt: number | null = null;
 
   constructor(
-    private channel: LiveChannel,
+    private channel: C,
     private opts: LiveOptions,
-    private onMessage: (env: Envelope) => void,
+    private onMessage: (env: Message<C>) => void,
     private onStatus: (s: LiveStatus) => void,
     /** Called when a (re)connection could not replay what was missed: refetch it another way. */
     private onResync: () => void = () => {},
   ) {
-    const paths = CHANNEL_PATHS[channel];
-    this.ws = new SocketSource(paths.socket, opts.connectTimeout, this.events(() => this.ws, { open: () => this.wsOpen(), fail: (e, f) => this.wsFail(e, f) }));
-    this.sse = new SseSource(paths.sse, CHANNEL_EVENTS[channel], this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, f) => this.sseFail(e, f) }));
-    this.poll = new PollSource(paths.poll, opts.pollInterval, this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, f) => this.pollFail(e, f) }));
+    const paths = CHANNELS[channel];
+    this.ws = new SocketSource<C>(
+      paths.namespace,
+      opts.connectTimeout,
+      this.events(() => this.ws, { open: () => this.wsOpen(), fail: (e, t) => this.wsFail(e, t) }),
+    );
+    this.sse = new SseSource<C>(
+      paths.sse,
+      channel,
+      this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
+    );
+    this.poll = new PollSource<C>(
+      paths.poll,
+      opts.pollInterval,
+      this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
+    );
   }
 
   start(): void {
     this.closed = false;
-    this.set({ state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null });
-    this.ws.start();
+    this.set(INITIAL_STATUS);
+    this.ws.start(this.lastId);
   }
 
   /** Drop everything and start again from WebSocket now (the Reconnect button). */
@@ -61,19 +77,22 @@ export class LiveConnection {
     this.poll.stop();
     this.ws.stop();
     this.active = null;
-    this.set({ state: "connecting", source: null, error: null, attempt: 0, nextRetryAt: null });
-    this.ws.start();
+    this.set(INITIAL_STATUS);
+    this.ws.start(this.lastId);
   }
 
-  /** `refresh` or `ping`; over SSE or polling, answered through REST with the same envelopes. */
-  async command(name: "refresh" | "ping"): Promise<Envelope> {
+  /**
+   * `refresh` or `ping` on whichever source is live. Over SSE or polling, `refresh` goes through
+   * REST (GET the snapshot with ?refresh=1: the same re-read, rate limit and answer).
+   */
+  async command(name: "refresh" | "ping"): Promise<Message<C>> {
     if (this.active === this.ws && this.ws.live) return this.ws.command(name);
     const stamp = { id: this.lastId ?? "0-0", timestamp: new Date().toISOString() };
-    if (name === "ping") return { type: "pong", ...stamp, data: {} };
-    const { url, type } = CHANNEL_PATHS[this.channel].snapshot;
-    const res = await fetch(url, { cache: "no-store" });
-    if (!res.ok) throw new Error(`refresh failed: HTTP ${res.status}`);
-    const env: Envelope = { type, ...stamp, data: await res.json() };
+    if (name === "ping") return { type: "pong", ...stamp, data: {} } as Message<C>;
+    const res = await fetch(`${CHANNELS[this.channel].snapshot}?refresh=1`, { cache: "no-store" });
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    if (!res.ok) throw new Error(body.error ?? `refresh failed: HTTP ${res.status}`);
+    const env = { type: SNAPSHOT_TYPE[this.channel], ...stamp, data: body } as unknown as Message<C>;
     this.onMessage(env);
     return env;
   }
@@ -88,16 +107,22 @@ export class LiveConnection {
 
   // ---- source events -------------------------------------------------------------------------
 
-  private events(self: () => Source, handlers: Pick<SourceEvents, "open" | "fail">): SourceEvents {
+  private events(self: () => Source, handlers: Pick<SourceEvents<C>, "open" | "fail">): SourceEvents<C> {
+    const moves = new Set<string>([...LOGGED_TYPES[this.channel], SNAPSHOT_TYPE[this.channel]]);
     return {
       open: () => !this.closed && handlers.open(),
-      fail: (e, fatal) => !this.closed && handlers.fail(e, fatal),
+      fail: (e, terminal) => !this.closed && handlers.fail(e, terminal),
       resync: () => !this.closed && this.onResync(),
       message: (env) => {
         // Only the active source speaks (a WebSocket becomes active in its connect handler,
         // before any of its events arrive).
         if (this.closed || (this.active && this.active !== self())) return;
-        if (parseId(env.id) && (!this.lastId || compareIds(env.id, this.lastId) > 0)) this.lastId = env.id;
+        this.aliveAt = Date.now();
+        // The cursor moves on the log's messages and snapshots only, never on replies.
+        if (moves.has(env.type) && parseId(env.id) && (!this.lastId || compareIds(env.id, this.lastId) > 0)) {
+          this.lastId = env.id;
+          this.ws.advance(env.id);
+        }
         this.onMessage(env);
       },
     };
@@ -113,45 +138,62 @@ export class LiveConnection {
       this.poll.stop();
     }
     this.active = this.ws;
-    this.set({ state: "live", source: "websocket", error: null, attempt: 0, nextRetryAt: null });
-    this.heartbeat = setInterval(() => this.ws.command("ping").catch(() => this.ws.drop()), this.opts.heartbeatInterval);
+    this.aliveAt = Date.now();
+    this.set({ ...INITIAL_STATUS, state: "live", source: "websocket" });
+    this.heartbeat = setInterval(
+      () =>
+        this.ws
+          .command("ping")
+          .then(() => (this.aliveAt = Date.now()))
+          .catch(() => this.ws.drop()),
+      this.opts.heartbeatInterval,
+    );
   }
 
-  private wsFail(error: string, fatal?: boolean): void {
+  private wsFail(error: string, terminal?: Code): void {
     this.stopHeartbeat();
+    if (terminal) return this.offline(error, terminal);
     if (this.probing) {
       // Still no WebSocket: stay on the fallback and try again later.
       this.probing = false;
       this.scheduleUpgrade();
       return;
     }
-    if (fatal) return this.offline(error);
     if (this.retryTimer) return;
     this.attempt++;
     // A connection that worked gets maxReconnectAttempts retries; one that never did falls back
     // after its BLOCKED_AFTER-th failure.
-    const exhausted = this.wsEverLive ? this.attempt > this.opts.maxReconnectAttempts : this.attempt >= Math.min(BLOCKED_AFTER, this.opts.maxReconnectAttempts);
+    const exhausted = this.wsEverLive
+      ? this.attempt > this.opts.maxReconnectAttempts
+      : this.attempt >= Math.min(BLOCKED_AFTER, this.opts.maxReconnectAttempts);
     if (exhausted) {
       if (this.opts.fallbackToPoll) return this.fallTo(this.sse, error);
       return this.offline(`${error}; gave up after ${this.attempt} attempts`);
     }
     const delay = backoffDelay(this.attempt, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
-    this.set({ state: "reconnecting", source: null, error, attempt: this.attempt, nextRetryAt: Date.now() + delay });
+    this.set({ ...INITIAL_STATUS, state: "reconnecting", error, attempt: this.attempt, nextRetryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.ws.start();
+      this.ws.start(this.lastId);
     }, delay);
   }
 
-  private sseFail(error: string, fatal?: boolean): void {
-    if (fatal) return this.offline(error);
+  private sseFail(error: string, terminal?: Code): void {
+    if (terminal) return this.offline(error, terminal);
     this.fallTo(this.poll, `${error}; polling instead`);
   }
 
-  private pollFail(error: string, fatal?: boolean): void {
-    if (fatal) return this.offline(error);
+  private pollFail(error: string, terminal?: Code): void {
+    if (terminal) return this.offline(error, terminal);
     // The poller keeps trying at its interval; say that it is not getting through.
-    this.set({ state: "reconnecting", source: "polling", error, attempt: this.status.attempt + 1, nextRetryAt: Date.now() + this.opts.pollInterval });
+    this.set({
+      ...INITIAL_STATUS,
+      state: "reconnecting",
+      source: "polling",
+      error,
+      attempt: this.status.attempt + 1,
+      nextRetryAt: Date.now() + this.opts.pollInterval,
+    });
   }
 
   private fallTo(source: Source, reason: string): void {
@@ -163,7 +205,8 @@ export class LiveConnection {
 
   private fallbackOpen(state: "sse" | "polling"): void {
     this.attempt = 0;
-    this.set({ state, source: state, error: null, attempt: 0, nextRetryAt: null });
+    this.aliveAt = Date.now();
+    this.set({ ...INITIAL_STATUS, state, source: state });
     this.scheduleUpgrade();
   }
 
@@ -172,16 +215,17 @@ export class LiveConnection {
     this.upgradeTimer = setTimeout(() => {
       this.upgradeTimer = null;
       this.probing = true;
-      this.ws.start(); // on success wsOpen() switches over and stops the fallback
+      this.ws.start(this.lastId); // on success wsOpen() switches over and stops the fallback
     }, this.opts.upgradeInterval);
   }
 
-  private offline(error: string): void {
+  private offline(error: string, terminal: Code | null = null): void {
     this.clearTimers();
     this.sse.stop();
     this.poll.stop();
+    if (terminal) this.ws.stop();
     this.active = null;
-    this.set({ state: "offline", source: null, error, attempt: this.attempt, nextRetryAt: null });
+    this.set({ ...INITIAL_STATUS, state: "offline", error, terminal, attempt: this.attempt });
   }
 
   private stopHeartbeat(): void {

@@ -1,4 +1,5 @@
-// Client connection settings (the seed's names). Defaults: retry after 1, 2, 4, 8, 16 s.
+// Client connection settings (the original dashboard client's option names). Defaults: retry
+// after 1, 2, 4, 8, 16 s.
 export interface LiveOptions {
   /** First retry delay; doubles each attempt. */
   reconnectInterval: number;

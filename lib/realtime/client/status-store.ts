@@ -1,5 +1,7 @@
 // The live connection's state, for the status light in the header: the page that owns a live
 // connection publishes here; the light subscribes (useSyncExternalStore).
+import type { Code } from "../codes";
+
 export type LiveState = "connecting" | "live" | "reconnecting" | "sse" | "polling" | "offline";
 export type Source = "websocket" | "sse" | "polling" | null;
 
@@ -7,9 +9,13 @@ export interface LiveStatus {
   state: LiveState;
   source: Source;
   error: string | null;
+  /** Set when retrying cannot help (the session ended, the token was revoked …). */
+  terminal: Code | null;
   attempt: number;
   nextRetryAt: number | null;
 }
+
+export const INITIAL_STATUS: LiveStatus = { state: "connecting", source: null, error: null, terminal: null, attempt: 0, nextRetryAt: null };
 
 type Listener = () => void;
 let current: LiveStatus | null = null;

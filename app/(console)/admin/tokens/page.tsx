@@ -11,8 +11,8 @@ export default async function TokensPage() {
     <>
       <h1>API tokens</h1>
       <p className="muted">
-        For wallboards and scripts: send as <code>Authorization: Bearer …</code>, <code>?token=…</code> or Socket.IO{" "}
-        <code>auth.token</code>. A token acts as the admin who created it.
+        For wallboards and scripts: send as <code>Authorization: Bearer …</code>, <code>?token=…</code> or Socket.IO <code>auth.token</code>
+        . A token acts as the admin who created it.
       </p>
       <TokenManager tokens={tokens} />
     </>

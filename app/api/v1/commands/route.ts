@@ -10,9 +10,9 @@ export const POST = route({}, async ({ req, app, principal }) => {
   let user = { id: principal.userId, name: principal.name };
   if (input.user_id !== undefined && input.user_id !== principal.userId) {
     if (principal.role !== "admin") throw new HttpError(403, "forbidden: only admins may record commands for another user");
-    const named = await app.db.user.findUnique({ where: { id: input.user_id }, select: { id: true, name: true } });
+    const named = await app.directory.user(input.user_id);
     if (!named) throw new NotFoundError("user", input.user_id);
-    user = named;
+    user = { id: named.id, name: named.name };
   }
   const result = await app.quotas.commands.execute(user, input.command_type);
   return json(result, result.allowed ? 200 : 429);

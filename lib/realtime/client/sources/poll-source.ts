@@ -1,62 +1,68 @@
-import type { Envelope } from "../../envelope";
+import { isCode, isTerminal } from "../../codes";
+import type { ChannelName, Message, PollAnswer } from "../../protocol";
 import type { Source, SourceEvents } from "./source";
 
-interface PollAnswer {
-  messages: Envelope[];
-  snapshot?: Envelope;
-  resync?: boolean;
-  next: string;
-}
-
 /** Polls GET …/events/<channel>?since=<cursor>: every message, in order, at pollInterval. */
-export class PollSource implements Source {
+export class PollSource<C extends ChannelName> implements Source {
   readonly name = "polling" as const;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private cursor: string | null = null;
-  private running = false;
+  /** Bumped by every start/stop: an answer for an older loop is dropped, so restarts never run two loops. */
+  private generation = 0;
   private ok = false;
 
-  constructor(private url: string, private intervalMs: number, private on: SourceEvents) {}
+  constructor(
+    private url: string,
+    private intervalMs: number,
+    private on: SourceEvents<C>,
+  ) {}
 
   get live() {
-    return this.running && this.ok;
+    return this.generation > 0 && this.ok;
   }
 
   start(lastId: string | null): void {
     this.stop();
     this.cursor = lastId;
-    this.running = true;
-    void this.poll();
+    void this.poll(this.generation);
   }
 
   stop(): void {
-    this.running = false;
+    this.generation++;
+    this.ok = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
-  private async poll(): Promise<void> {
+  private async poll(gen: number): Promise<void> {
     this.timer = null;
     try {
       const res = await fetch(this.cursor ? `${this.url}?since=${encodeURIComponent(this.cursor)}` : this.url, { cache: "no-store" });
-      if (!res.ok) throw Object.assign(new Error(`polling failed: HTTP ${res.status}`), { status: res.status });
-      const body = (await res.json()) as PollAnswer;
-      if (!this.running) return;
+      if (gen !== this.generation) return;
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as { code?: unknown; error?: string };
+        throw Object.assign(new Error(body.error ?? `polling failed: HTTP ${res.status}`), { code: body.code, status: res.status });
+      }
+      const body = (await res.json()) as PollAnswer<C>;
+      if (gen !== this.generation) return;
       if (!this.ok) {
         this.ok = true;
         this.on.open();
       }
-      if (body.resync) this.on.resync();
-      if (body.snapshot) this.on.message(body.snapshot);
+      if ("snapshot" in body) {
+        if (body.resync) this.on.resync();
+        this.on.message(body.snapshot as Message<C>);
+      }
       body.messages.forEach((m) => this.on.message(m));
       this.cursor = body.next;
     } catch (e) {
-      if (!this.running) return;
+      if (gen !== this.generation) return;
       this.ok = false;
-      const status = (e as { status?: number }).status;
-      this.on.fail((e as Error).message, status === 401 || status === 403);
-      if (status === 401 || status === 403) return;
+      const { code, status } = e as { code?: unknown; status?: number };
+      const terminal = isCode(code) && isTerminal(code) ? code : status === 401 ? "unauthorized" : status === 403 ? "forbidden" : undefined;
+      this.on.fail((e as Error).message, terminal);
+      if (terminal) return;
     }
-    if (this.running) this.timer = setTimeout(() => void this.poll(), this.intervalMs);
+    if (gen === this.generation) this.timer = setTimeout(() => void this.poll(gen), this.intervalMs);
   }
 }

@@ -1,38 +1,68 @@
 import { io, type Socket } from "socket.io-client";
-import type { Envelope } from "../../envelope";
+import { isCode, isTerminal, type Code, type ErrorData } from "../../codes";
+import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../protocol";
 import type { Source, SourceEvents } from "./source";
 
-type Refusal = Error & { data?: { code?: number } };
+type Refusal = Error & { data?: { code?: unknown } };
 
-/** Socket.IO over WebSocket only: where WebSocket is blocked this fails fast instead of long-polling. */
-export class SocketSource implements Source {
+/**
+ * Socket.IO over WebSocket only (where WebSocket is blocked this fails fast instead of
+ * long-polling). Every (re)connect sends the page's last envelope id, so the server replays
+ * exactly what was missed — whichever instance answers.
+ */
+export class SocketSource<C extends ChannelName> implements Source {
   readonly name = "websocket" as const;
-  private socket: Socket | null = null;
-  private connectedBefore = false;
+  private socket: Socket<ServerToClientEvents<C>, ClientToServerEvents[C]> | null = null;
+  private lastId: string | null = null;
+  private ending: { code: Code; error: string } | null = null;
 
-  constructor(private namespace: string, private connectTimeout: number, private on: SourceEvents) {}
+  constructor(
+    private namespace: string,
+    private connectTimeout: number,
+    private on: SourceEvents<C>,
+  ) {}
 
   get live() {
     return !!this.socket?.connected;
   }
 
-  start(): void {
+  start(lastId: string | null): void {
+    this.lastId = lastId;
+    this.ending = null;
     if (!this.socket) {
-      const s = io(this.namespace, { autoConnect: false, reconnection: false, transports: ["websocket"], timeout: this.connectTimeout });
-      s.on("connect", () => {
-        if (this.connectedBefore && !s.recovered) this.on.resync();
-        this.connectedBefore = true;
-        this.on.open();
+      const s: Socket<ServerToClientEvents<C>, ClientToServerEvents[C]> = io(this.namespace, {
+        autoConnect: false,
+        reconnection: false,
+        transports: ["websocket"],
+        timeout: this.connectTimeout,
+        // Read on every connect attempt: always the newest cursor.
+        auth: (cb: (auth: SocketAuth) => void) => cb(this.lastId ? { lastId: this.lastId } : {}),
       });
-      s.on("disconnect", (reason) => this.on.fail(`connection lost (${reason})`));
+      s.on("connect", () => this.on.open());
+      s.on("disconnect", (reason) => {
+        const end = this.ending;
+        if (end) this.on.fail(end.error, end.code);
+        else this.on.fail(`connection lost (${reason})`);
+      });
       s.on("connect_error", (err: Refusal) => {
         const code = err.data?.code;
-        this.on.fail(code === 401 ? "Your session has ended: sign in again." : err.message, code === 401 || code === 403);
+        this.on.fail(err.message, isCode(code) && isTerminal(code) ? code : undefined);
       });
-      s.onAny((_event: string, env: Envelope) => this.on.message(env));
+      s.onAny((_event: string, env: Message<C>) => {
+        if (env.type === "error") {
+          const d = env.data as ErrorData;
+          if (isTerminal(d.code)) this.ending = { code: d.code, error: d.error };
+        }
+        this.on.message(env);
+      });
       this.socket = s;
     }
-    this.socket.connect(); // the same Socket object each time: Socket.IO can recover the session
+    this.socket.connect();
+  }
+
+  /** Keeps the cursor current between connects (the manager tells us each id it accepts). */
+  advance(lastId: string) {
+    this.lastId = lastId;
   }
 
   stop(): void {
@@ -45,9 +75,10 @@ export class SocketSource implements Source {
     this.socket = null;
   }
 
-  async command(name: "refresh" | "ping", timeoutMs = 5000): Promise<Envelope> {
+  async command(name: "refresh" | "ping", timeoutMs = 5000): Promise<Message<C>> {
     if (!this.socket?.connected) throw new Error("not connected");
-    return this.socket.timeout(timeoutMs).emitWithAck(name);
+    const s = this.socket as unknown as Socket;
+    return s.timeout(timeoutMs).emitWithAck(name) as Promise<Message<C>>;
   }
 
   /** Drops a connection that stopped answering (the heartbeat's verdict). */

@@ -1,13 +1,14 @@
-import type { Envelope } from "../../envelope";
+import type { Code } from "../../codes";
+import type { ChannelName, Message } from "../../protocol";
 
 export type SourceName = "websocket" | "sse" | "polling";
 
 /** What a source reports to the connection manager. */
-export interface SourceEvents {
+export interface SourceEvents<C extends ChannelName> {
   open(): void;
-  message(env: Envelope): void;
-  /** The source failed or dropped; `fatal` when retrying cannot help (401/403). */
-  fail(error: string, fatal?: boolean): void;
+  message(env: Message<C>): void;
+  /** The source failed or dropped; `terminal` when retrying cannot help (isTerminal(code)). */
+  fail(error: string, terminal?: Code): void;
   /** What was missed could not be replayed: refetch state another way. */
   resync(): void;
 }
@@ -19,14 +20,3 @@ export interface Source {
   stop(): void;
   readonly live: boolean;
 }
-
-export const CHANNEL_PATHS = {
-  dashboard: { socket: "/dashboard", sse: "/api/v1/sse/dashboard", poll: "/api/v1/events/dashboard", snapshot: { url: "/api/v1/dashboard", type: "dashboard_update" } },
-  quotas: { socket: "/admin/quotas", sse: "/api/v1/sse/admin/quotas", poll: "/api/v1/events/quotas", snapshot: { url: "/api/v1/quotas/stats", type: "stats" } },
-} as const;
-
-/** SSE only delivers named events we listen for: every type a channel can carry. */
-export const CHANNEL_EVENTS = {
-  dashboard: ["dashboard_update", "dashboard_patch", "error", "resync", "pong", "test"],
-  quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
-} as const;

@@ -1,13 +1,18 @@
-import type { Envelope } from "../../envelope";
+import { isTerminal, type ErrorData } from "../../codes";
+import { MESSAGE_TYPES, type ChannelName, type Message } from "../../protocol";
 import type { Source, SourceEvents } from "./source";
 
 /** EventSource; the browser resends Last-Event-ID on its own reconnects, we pass it on our first. */
-export class SseSource implements Source {
+export class SseSource<C extends ChannelName> implements Source {
   readonly name = "sse" as const;
   private es: EventSource | null = null;
   private opened = false;
 
-  constructor(private url: string, private events: readonly string[], private on: SourceEvents) {}
+  constructor(
+    private url: string,
+    private channel: C,
+    private on: SourceEvents<C>,
+  ) {}
 
   get live() {
     return this.es?.readyState === 1;
@@ -29,11 +34,15 @@ export class SseSource implements Source {
         this.on.fail(es.readyState === 2 ? "server-sent events refused" : "server-sent events unavailable");
       }
     };
-    for (const type of this.events) {
+    for (const type of MESSAGE_TYPES[this.channel]) {
       es.addEventListener(type, (e) => {
-        const env = JSON.parse((e as MessageEvent).data) as Envelope;
+        const env = JSON.parse((e as MessageEvent<string>).data) as Message<C>;
         if (env.type === "resync") this.on.resync();
         this.on.message(env);
+        if (env.type === "error" && isTerminal((env.data as ErrorData).code)) {
+          es.close();
+          this.on.fail((env.data as ErrorData).error, (env.data as ErrorData).code);
+        }
       });
     }
     this.es = es;

@@ -3,8 +3,8 @@ import { body, idParam, route } from "@/lib/http/route";
 
 type P = { id: string };
 export const GET = route<P>({}, async ({ app, params }) => app.mitigations.get(idParam(params.id, "mitigation")));
-export const PATCH = route<P>({}, async ({ req, app, params }) => {
+export const PATCH = route<P>({}, async ({ req, app, params, actor }) => {
   const id = idParam(params.id, "mitigation");
-  return app.mitigations.update(id, await body(req, mitigationUpdateSchema));
+  return app.mitigations.update(id, await body(req, mitigationUpdateSchema), actor);
 });
-export const DELETE = route<P>({}, async ({ app, params }) => app.mitigations.remove(idParam(params.id, "mitigation")));
+export const DELETE = route<P>({}, async ({ app, params, actor }) => app.mitigations.remove(idParam(params.id, "mitigation"), actor));

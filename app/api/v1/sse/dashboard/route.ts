@@ -1,5 +1,4 @@
-import { route } from "@/lib/http/route";
-import { sseResponse } from "@/lib/realtime/sse";
+import { sseRoute } from "@/lib/http/sse-route";
 
 export const dynamic = "force-dynamic";
-export const GET = route({}, async ({ req, app }) => sseResponse(req, app, "dashboard"));
+export const { GET, HEAD } = sseRoute("dashboard");

@@ -1,0 +1,5 @@
+// The audit log (admins only): who changed what, when; filters actor_id, entity, entity_id, from, to; paging.
+import { auditListSchema } from "@/lib/domain/audit";
+import { query, route } from "@/lib/http/route";
+
+export const GET = route({ role: "admin" }, async ({ req, app }) => app.audit.list(query(req, auditListSchema)));

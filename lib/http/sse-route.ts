@@ -1,0 +1,31 @@
+// The two SSE routes: GET streams (same auth and caps as the sockets; the stream re-checks its
+// credential for as long as it is open); HEAD answers the headers only. Next would answer HEAD
+// by running GET and never cancel the body, so each `curl -I` would keep a stream (and a slot
+// under MAX_CONNECTIONS) for good.
+import { CODES } from "../realtime/codes";
+import { CHANNELS, type ChannelName } from "../realtime/protocol";
+import { SSE_HEADERS, SseRefusal, sseResponse } from "../realtime/transports/sse";
+import { HttpError } from "./errors";
+import { route } from "./route";
+
+export function sseRoute(name: ChannelName) {
+  const role = CHANNELS[name].role ?? undefined;
+  return {
+    GET: route({ role }, async ({ req, app, principal, recheck }) => {
+      const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
+      if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
+      try {
+        return sseResponse(
+          { hub: app.realtime, config: app.config, log: app.log },
+          name,
+          { principal, recheck },
+          { cursor, signal: req.signal },
+        );
+      } catch (e) {
+        if (e instanceof SseRefusal) throw new HttpError(CODES[e.code].status, e.message, { code: e.code });
+        throw e;
+      }
+    }),
+    HEAD: route({ role }, async () => new Response(null, { headers: SSE_HEADERS })),
+  };
+}

@@ -1,0 +1,133 @@
+// Prometheus metrics (prom-client), served by GET /api/metrics. One registry per process: in
+// cluster mode every instance serves its own figures. Names are prefixed riskpulse_.
+import client from "prom-client";
+import type { RealtimeHub } from "../realtime/hub";
+import type { EventBus } from "../realtime/bus";
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "riskpulse_" });
+  const m = {
+    registry,
+    http: new client.Histogram({
+      name: "riskpulse_http_request_duration_seconds",
+      help: "HTTP request duration by route, method and status",
+      labelNames: ["route", "method", "status"],
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    broadcasts: new client.Counter({
+      name: "riskpulse_broadcasts_total",
+      help: "Messages delivered to this instance's clients, by channel and type",
+      labelNames: ["channel", "type"],
+      registers: [registry],
+    }),
+    fanout: new client.Histogram({
+      name: "riskpulse_fanout_seconds",
+      help: "From publish to written on every local client's connection",
+      labelNames: ["channel"],
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    recompute: new client.Histogram({
+      name: "riskpulse_dashboard_recompute_seconds",
+      help: "Dashboard recompute time",
+      labelNames: ["kind"],
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    stats: new client.Histogram({
+      name: "riskpulse_quota_stats_seconds",
+      help: "Time to compute the quota stats",
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    commands: new client.Counter({
+      name: "riskpulse_commands_total",
+      help: "Commands recorded, by result",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    dbErrors: new client.Counter({
+      name: "riskpulse_db_errors_total",
+      help: "Requests that failed on a database error",
+      registers: [registry],
+    }),
+    loginFailures: new client.Counter({
+      name: "riskpulse_login_failures_total",
+      help: "Failed or throttled sign-ins",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    bind(app: { realtime: RealtimeHub; bus: EventBus }) {
+      const hub = app.realtime;
+      for (const c of Object.values(hub.channels)) {
+        const prev = c.onDelivered;
+        c.onDelivered = (type, ms, sinks, sincePublish) => {
+          prev(type, ms, sinks, sincePublish);
+          m.broadcasts.inc({ channel: c.name, type });
+          m.fanout.observe({ channel: c.name }, Math.max(0, sincePublish) / 1000);
+        };
+      }
+      hub.feed.onRecompute = (ms, kind) => m.recompute.observe({ kind }, ms / 1000);
+      hub.quotaFeed.onStats = (ms) => m.stats.observe(ms / 1000);
+      app.bus.subscribe((e, origin) => {
+        if (e.type === "command.executed" && origin === "local") m.commands.inc({ result: e.allowed ? "allowed" : "refused" });
+      });
+      new client.Gauge({
+        name: "riskpulse_live_clients",
+        help: "Live clients on this instance, by channel and transport",
+        labelNames: ["channel", "transport"],
+        registers: [registry],
+        collect() {
+          for (const channel of ["dashboard", "quotas"] as const)
+            for (const transport of ["socket.io", "websocket", "sse"] as const)
+              this.set({ channel, transport }, hub.connections.count(channel, transport));
+        },
+      });
+      new client.Gauge({
+        name: "riskpulse_sse_streams",
+        help: "Open Server-Sent Events streams",
+        labelNames: ["channel"],
+        registers: [registry],
+        collect() {
+          for (const channel of ["dashboard", "quotas"] as const) this.set({ channel }, hub.connections.count(channel, "sse"));
+        },
+      });
+      const fromCounter = (name: string, help: string, read: () => number) =>
+        new client.Counter({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.reset();
+            this.inc(read());
+          },
+        });
+      fromCounter("riskpulse_slow_client_evictions_total", "Clients disconnected for not reading", () => hub.counters.slowClientEvictions);
+      fromCounter("riskpulse_unknown_commands_total", "Unknown real-time commands received", () => hub.counters.unknownCommands);
+      new client.Counter({
+        name: "riskpulse_connections_closed_by_auth_total",
+        help: "Live connections closed because their credential stopped being valid, by code",
+        labelNames: ["code"],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [code, n] of Object.entries(hub.connections.closedByAuth)) this.inc({ code }, n ?? 0);
+        },
+      });
+    },
+  };
+  return m;
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A route label that keeps cardinality bounded: ids become :id, assets one label. */
+export function routeLabel(path: string): string {
+  if (path.startsWith("/_next/")) return "/_next/*";
+  if (path.startsWith("/socket.io")) return "/socket.io";
+  const p = path.split("?")[0]!.replace(/\/\d+(?=\/|$)/g, "/:id");
+  return /^\/(api\/[a-z0-9/_:.-]*|[a-z0-9/_:-]*)$/i.test(p) && p.length < 80 ? p : "other";
+}

@@ -1,0 +1,42 @@
+// Where a channel's log lives. Embedded mode: the application database (sql-backend.ts), one
+// instance. Cluster mode: a Redis stream per channel (redis-backend.ts), shared by every
+// instance. Either way: append() makes a message durable, the backend then hands it to the
+// channel's deliver() in log order, exactly once; range() replays what memory no longer holds.
+import type { Channel, Logged } from "../channel";
+import type { Cursor } from "../ids";
+import type { ChannelName } from "../protocol";
+
+export interface AppendEntry {
+  type: string;
+  data: unknown;
+  /** The channel's projection state as of this message (the dashboard snapshot), stored with it. */
+  state?: unknown;
+  /** Only if this instance still holds the leader lease (cluster mode). */
+  fence?: boolean;
+}
+
+export interface Restored {
+  /** The projection state stored with the newest message that had one, and that message's position. */
+  state: unknown;
+  stateCursor: Cursor;
+}
+
+export interface LogBackend {
+  /** Several instances read and write the same log. */
+  readonly shared: boolean;
+  /** Restores each channel's recent history, then starts delivering new messages to it. */
+  start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>>;
+  append(channel: ChannelName, entry: AppendEntry): Promise<Logged>;
+  /** Messages in (after, upTo], or null when some of them are gone from the log. */
+  range(channel: ChannelName, after: Cursor, upTo: Cursor): Promise<Logged[] | null>;
+  /** Re-reads a channel's stored projection state (after a gap, cluster mode). */
+  state(channel: ChannelName): Promise<Restored>;
+  stop(): Promise<void>;
+  status(): { ok: boolean; error: string | null };
+}
+
+export class FencedError extends Error {
+  constructor() {
+    super("not the leader any more: message not published");
+  }
+}

@@ -1,0 +1,146 @@
+// The real-time contract, in one place: every channel's messages keyed by `type`, the Socket.IO
+// event maps of each namespace, the paths of every transport, and what polling answers. Server
+// and browser both compile against it, so a wrong payload or event name fails the build. Only
+// type imports and plain constants here: nothing server-side reaches the browser bundle.
+import type { Operation } from "fast-json-patch";
+import type { DashboardSnapshot } from "../domain/dashboard/snapshot";
+import type { ThrottleChange } from "../domain/events";
+import type { AlertDto, QuotaDto, ViolationDto } from "../domain/quota/dto";
+import type { QuotaStats } from "../domain/quota/stats";
+import type { ErrorData } from "./codes";
+
+/** The one message shape on every channel and transport. */
+export interface Envelope<T extends string = string, D = unknown> {
+  type: T;
+  /** See ids.ts: the stream offset, or "<offset>-<n>" for a message sent to one client. */
+  id: string;
+  timestamp: string;
+  data: D;
+}
+
+export interface DashboardUpdate extends DashboardSnapshot {
+  version: number;
+}
+/** RFC 6902 operations turning the snapshot of `base_version` into that of `version`. */
+export interface DashboardPatch {
+  version: number;
+  base_version: number;
+  patch: Operation[];
+}
+export interface ResyncData {
+  reason: "too_old" | "invalid";
+  message: string;
+}
+export type Empty = Record<string, never>;
+export type TestData = Record<string, unknown>;
+export type QuotaChange = QuotaDto & { change: "created" | "updated" | "deleted"; username?: string | null };
+
+export interface ChannelMessages {
+  dashboard: {
+    dashboard_update: DashboardUpdate;
+    dashboard_patch: DashboardPatch;
+    pong: Empty;
+    error: ErrorData;
+    resync: ResyncData;
+    test: TestData;
+  };
+  quotas: {
+    stats: QuotaStats;
+    violation: ViolationDto;
+    alert: AlertDto;
+    quota_change: QuotaChange;
+    throttle: ThrottleChange;
+    ping: Empty;
+    pong: Empty;
+    error: ErrorData;
+    resync: ResyncData;
+    test: TestData;
+  };
+}
+export type ChannelName = keyof ChannelMessages;
+export type MessageType<C extends ChannelName> = keyof ChannelMessages[C] & string;
+/** A channel's messages as a union discriminated by `type`: switch on it and `data` narrows. */
+export type Message<C extends ChannelName, T extends MessageType<C> = MessageType<C>> =
+  T extends MessageType<C> ? Envelope<T, ChannelMessages[C][T]> : never;
+export type AnyMessage = Message<"dashboard"> | Message<"quotas">;
+
+/** What goes through each channel's log; a resume cursor moves only on these and on snapshots. */
+export const LOGGED_TYPES = {
+  dashboard: ["dashboard_patch", "test"],
+  quotas: ["stats", "violation", "alert", "quota_change", "throttle", "test"],
+} as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
+export type LoggedType<C extends ChannelName> = (typeof LOGGED_TYPES)[C][number];
+
+/** The message a client starts from (on connect, after a resync) and gets for `refresh`. */
+export const SNAPSHOT_TYPE = { dashboard: "dashboard_update", quotas: "stats" } as const satisfies { [C in ChannelName]: MessageType<C> };
+export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
+  ? Message<"dashboard", "dashboard_update">
+  : Message<"quotas", "stats">;
+/** Messages every channel has: replies and notices sent to one client. */
+export type CommonType = "error" | "pong" | "resync";
+
+/** Every type a channel can carry (SSE delivers only the named events a client listens to). */
+export const MESSAGE_TYPES = {
+  dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test"],
+  quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
+} as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
+
+export const SOCKET_PATH = "/socket.io";
+
+/** Where each channel is served, by transport; `role` is who may subscribe (null: anyone signed in). */
+export const CHANNELS = {
+  dashboard: {
+    namespace: "/dashboard",
+    sse: "/api/v1/sse/dashboard",
+    poll: "/api/v1/events/dashboard",
+    websocket: "/api/v1/ws/dashboard",
+    snapshot: "/api/v1/dashboard",
+    role: null,
+  },
+  quotas: {
+    namespace: "/admin/quotas",
+    sse: "/api/v1/sse/admin/quotas",
+    poll: "/api/v1/events/quotas",
+    websocket: "/ws/admin/quotas",
+    snapshot: "/api/v1/quotas/stats",
+    role: "admin",
+  },
+} as const satisfies {
+  [C in ChannelName]: { namespace: string; sse: string; poll: string; websocket: string; snapshot: string; role: "admin" | null };
+};
+
+// ---- Socket.IO ---------------------------------------------------------------------------------
+
+type Reply<C extends ChannelName, T extends MessageType<C>> = (reply: Message<C, T | "error">) => void;
+
+/** Server → client: the event name is the envelope's type. */
+export type ServerToClientEvents<C extends ChannelName> = { [T in MessageType<C>]: (env: Message<C, T>) => void };
+
+export interface ClientToServerEvents {
+  dashboard: {
+    refresh: (ack?: Reply<"dashboard", "dashboard_update">) => void;
+    ping: (ack?: Reply<"dashboard", "pong">) => void;
+  };
+  quotas: {
+    ping: (ack?: Reply<"quotas", "pong">) => void;
+  };
+}
+export type CommandName<C extends ChannelName> = keyof ClientToServerEvents[C] & string;
+
+/** Socket.IO `auth` payload, read on every (re)connect. */
+export interface SocketAuth {
+  token?: string;
+  /** The last envelope id the client holds: the server replays what came after it. */
+  lastId?: string;
+}
+
+// ---- Polling and the plain WebSocket endpoints ---------------------------------------------------
+
+export type PollAnswer<C extends ChannelName> =
+  | { messages: Message<C>[]; next: string }
+  | { messages: []; snapshot: SnapshotMessage<C>; resync: boolean; reason: "no_cursor" | "too_old" | "invalid"; next: string };
+
+/** What the original dashboard's clients send over the plain WebSocket endpoint. */
+export interface PlainCommand {
+  action: "refresh" | "ping";
+}

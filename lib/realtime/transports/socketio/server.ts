@@ -1,0 +1,201 @@
+// Socket.IO on the app's HTTP server: /dashboard and /admin/quotas, typed by the protocol.
+// Handshakes authenticate (handshake.ts) and are admitted by the connection registry (caps,
+// live re-checks). Each socket resumes after the `auth.lastId` it sends on every (re)connect —
+// our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
+// joins the namespace's live room, which gets each channel message encoded once for everyone.
+import type { Server as HttpServer } from "node:http";
+import { Server, type Namespace, type Socket } from "socket.io";
+import type { AppContext } from "../../../context";
+import type { AnyChannel, Logged } from "../../channel";
+import { CODES, errorData, type Code } from "../../codes";
+import type { LiveConnection } from "../../connections";
+import {
+  CHANNELS,
+  SOCKET_PATH,
+  type ChannelName,
+  type ClientToServerEvents,
+  type Envelope,
+  type ServerToClientEvents,
+  type SocketAuth,
+} from "../../protocol";
+import { pingCommand, refreshCommand, unknownCommandReporter } from "../commands";
+import { authenticateHandshake } from "../handshake";
+
+interface SocketData {
+  conn: LiveConnection;
+}
+type Nsp<C extends ChannelName> = Namespace<ClientToServerEvents[C], ServerToClientEvents<C>, Record<string, never>, SocketData>;
+type Sock<C extends ChannelName> = Socket<ClientToServerEvents[C], ServerToClientEvents<C>, Record<string, never>, SocketData>;
+type Ack = (reply: Envelope) => void;
+
+const LIVE = "live";
+const SWEEP_MS = 1000;
+
+/** The one untyped step: an envelope's type is its event name, which TypeScript cannot follow through a union. */
+function emit(target: object, env: Envelope) {
+  (target as { emit(ev: string, env: Envelope): unknown }).emit(env.type, env);
+}
+
+type Refusal = Error & { data: { code: Code; status: number; error: string } };
+function refusal(code: Code, error: string = CODES[code].message): Refusal {
+  return Object.assign(new Error(error), { data: { code, status: CODES[code].status, error } });
+}
+
+/**
+ * Closes a connection now. A plain close() waits for the write buffer to drain, which a stalled
+ * reader never does; discard it, and terminate the WebSocket so the bytes already handed to it
+ * are freed too.
+ */
+function evict(conn: Socket["conn"]) {
+  const ws = (conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
+  conn.close(true);
+  ws?.terminate?.();
+}
+
+export function createSocketServer(httpServer: HttpServer, app: AppContext) {
+  const { config, realtime: hub, log } = app;
+  const io = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    // Leave every other upgrade (Next's dev hot-reload socket, the plain WebSocket endpoints) alone.
+    destroyUpgrade: false,
+    pingInterval: config.PING_INTERVAL_MS,
+    pingTimeout: config.PING_TIMEOUT_MS,
+    maxHttpBufferSize: 64 * 1024, // clients only send small commands
+    perMessageDeflate: false, // a deflate context per socket costs memory; patches are small
+  });
+  // The default namespace is not part of the API.
+  io.of("/").use((_socket, next) => next(refusal("unknown_namespace")));
+
+  function setup<C extends ChannelName>(name: C): { nsp: Nsp<C>; stop: () => void } {
+    const nsp = io.of(CHANNELS[name].namespace) as unknown as Nsp<C>;
+    const channel: AnyChannel = hub.channels[name];
+
+    nsp.use(async (socket, next) => {
+      const { headers, auth, query } = socket.handshake;
+      const a = auth as SocketAuth;
+      const h = await authenticateHandshake(
+        {
+          headers,
+          authToken: typeof a.token === "string" ? a.token : null,
+          queryToken: typeof query.token === "string" ? query.token : null,
+        },
+        { auth: app.auth, config },
+      );
+      if (!h.ok) return next(refusal(h.code, h.error));
+      const conn: LiveConnection = {
+        channel: name,
+        transport: "socket.io",
+        principal: h.principal,
+        recheck: h.recheck,
+        close(code, message = CODES[code].message) {
+          emit(socket, channel.errorMessage(errorData(code, message)).envelope);
+          socket.disconnect(true);
+        },
+      };
+      const refused = hub.connections.admit(conn);
+      if (refused) return next(refusal(refused, hub.connections.refusalMessage(refused, name)));
+      socket.data.conn = conn;
+      socket.conn.once("close", () => hub.connections.remove(conn));
+      next();
+    });
+
+    nsp.on("connection", (socket: Sock<C>) => {
+      socket.on("disconnect", () => hub.connections.remove(socket.data.conn));
+      serveCommands(name, socket);
+      const lastId = (socket.handshake.auth as SocketAuth).lastId;
+      channel
+        .attach(typeof lastId === "string" ? lastId : null, {
+          send: (m) => emit(socket, m.envelope),
+          live: () => void socket.join(LIVE),
+          isClosed: () => socket.disconnected,
+        })
+        .catch((err: unknown) => {
+          log.error({ err, nsp: nsp.name }, "could not start a socket's stream");
+          emit(socket, channel.errorMessage(errorData("unavailable")).envelope);
+          socket.disconnect(true);
+        });
+    });
+
+    channel.countClients(() => nsp.sockets.size);
+    const removeSink = channel.addSink((m: Logged) => emit(nsp.to(LIVE), m.envelope));
+
+    // Clients that stopped reading pile messages up in engine.io's write buffer. A burst fills
+    // healthy clients' buffers for a moment too, so a client is evicted only when its queue stays
+    // above the bound for two sweeps in a row (≥ 1 s); it resumes from its cursor on reconnect.
+    const strikes = new WeakMap<object, number>();
+    const sweep = setInterval(() => {
+      for (const socket of nsp.sockets.values()) {
+        const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+        const n = queued > config.SLOW_CLIENT_MAX_QUEUE ? (strikes.get(socket) ?? 0) + 1 : 0;
+        strikes.set(socket, n);
+        if (n >= 2) {
+          log.warn({ nsp: nsp.name, socket: socket.id, queued }, "slow client disconnected");
+          hub.counters.slowClientEvictions++;
+          evict(socket.conn);
+        }
+      }
+    }, SWEEP_MS);
+    sweep.unref();
+    return {
+      nsp,
+      stop: () => {
+        clearInterval(sweep);
+        removeSink();
+      },
+    };
+  }
+
+  function serveCommands<C extends ChannelName>(name: C, socket: Sock<C>) {
+    const conn = socket.data.conn;
+    const reportUnknown = unknownCommandReporter(hub, log, () => ({ nsp: socket.nsp.name, user: conn.principal.userId }));
+    const reply = (m: Logged, ack?: Ack) => {
+      emit(socket, m.envelope);
+      ack?.(m.envelope);
+    };
+    const commands: Record<string, (ack?: Ack) => Promise<void> | void> =
+      name === "dashboard"
+        ? {
+            refresh: async (ack) => reply((await refreshCommand(hub, conn.principal, config)).message, ack),
+            ping: (ack) => reply(pingCommand(hub, name), ack),
+          }
+        : { ping: (ack) => reply(pingCommand(hub, name), ack) };
+    const channel: AnyChannel = hub.channels[name];
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack = typeof last === "function" ? (last as Ack) : undefined;
+      const run = Object.hasOwn(commands, event) ? commands[event] : undefined;
+      if (!run) {
+        reportUnknown(String(event));
+        return reply(channel.errorMessage(errorData("unknown_command", `unknown command: ${String(event).slice(0, 64)}`)), ack);
+      }
+      Promise.resolve(run(ack)).catch((err: unknown) => {
+        log.error({ err, command: event }, "socket command failed");
+        reply(channel.errorMessage(errorData("internal", "command failed, try again")), ack);
+      });
+    });
+  }
+
+  const dashboard = setup("dashboard");
+  const quotas = setup("quotas");
+  // The quota console's app-level heartbeat (its transport heartbeat is engine.io's ping).
+  const heartbeat = setInterval(
+    () => emit(quotas.nsp.to(LIVE), hub.channels.quotas.direct("ping", {}).envelope),
+    config.HEARTBEAT_INTERVAL_MS,
+  );
+  heartbeat.unref();
+
+  return {
+    io,
+    async close() {
+      clearInterval(heartbeat);
+      dashboard.stop();
+      quotas.stop();
+      dashboard.nsp.disconnectSockets(true);
+      quotas.nsp.disconnectSockets(true);
+      // Not io.close(): that also closes the HTTP server and waits for it, which the drain does itself.
+      io.engine.close();
+    },
+  };
+}
+export type SocketServer = ReturnType<typeof createSocketServer>;

@@ -1,0 +1,196 @@
+// The plain WebSocket endpoints, driven by a raw `ws` client that sends the original clients'
+// own messages and checks the answers field by field: /api/v1/ws/dashboard ({"action":"refresh"},
+// {"action":"ping"}) and /ws/admin/quotas (stats, violation, alert, ping with client_id).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import WebSocket from "ws";
+import { startServer, type TestServer } from "../support/server";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { until } from "../support/socket";
+
+type Frame = Record<string, unknown> & { type: string; data?: Record<string, unknown> };
+
+function openWs(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers });
+  const frames: Frame[] = [];
+  let closed: { code: number; reason: string } | null = null;
+  ws.on("message", (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
+  ws.on("close", (code, reason) => (closed = { code, reason: reason.toString() }));
+  const next = async (type: string, from = 0, timeoutMs = 5000) => {
+    let hit: Frame | undefined;
+    await until(() => !!(hit = frames.slice(from).find((f) => f.type === type)), timeoutMs, `a ${type} frame`);
+    return hit!;
+  };
+  return {
+    ws,
+    frames,
+    next,
+    closed: () => closed,
+    opened: () => new Promise<void>((resolve, reject) => (ws.once("open", () => resolve()), ws.once("error", reject))),
+    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
+  };
+}
+
+describe("plain WebSocket endpoints (the original clients' protocols)", () => {
+  let srv: TestServer;
+  let token: string;
+  let ws: (path: string) => string;
+  before(async () => {
+    srv = await startServer({
+      env: { ENABLE_TEST_ENDPOINTS: "1", REFRESH_RATE_LIMIT: "3", REFRESH_RATE_WINDOW_MS: "60000", DASHBOARD_COALESCE_MS: "20" },
+    });
+    const cookie = await login(srv.url, ADMIN);
+    token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "plain ws" })).body.token;
+    ws = (path) => `${srv.url.replace("http", "ws")}${path}`;
+  });
+  after(() => srv?.stop());
+
+  it("dashboard: `new WebSocket(…/api/v1/ws/dashboard?token=…)` gets dashboard_update with the original fields", async () => {
+    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    await c.opened();
+    const first = await c.next("dashboard_update");
+    assert.equal(first.type, "dashboard_update");
+    const data = first.data!;
+    for (const k of ["metrics", "risk_trends", "severity_distribution", "mitigation_status", "top_risks", "mitigation_progress"])
+      assert.ok(k in data, k);
+    const m = data.metrics as Record<string, unknown>;
+    for (const k of [
+      "total_risks",
+      "critical_risks",
+      "high_risks",
+      "medium_risks",
+      "low_risks",
+      "average_risk_score",
+      "trending_up_percent",
+      "mitigation_rate",
+    ])
+      assert.equal(typeof m[k], "number", k);
+    const top = (data.top_risks as Record<string, unknown>[])[0]!;
+    for (const k of ["id", "title", "severity", "likelihood", "impact", "days_open"]) assert.ok(k in top, `top_risks[].${k}`);
+    const mit = (data.mitigation_progress as Record<string, unknown>[])[0]!;
+    for (const k of ["id", "title", "status", "completion_percent", "days_remaining"]) assert.ok(k in mit, `mitigation_progress[].${k}`);
+    assert.ok(typeof first.id === "string" && typeof first.timestamp === "string", "extra fields: id, timestamp");
+    c.ws.close();
+  });
+
+  it('dashboard: {"action":"ping"} → {"type":"pong"}; {"action":"refresh"} → dashboard_update, rate-limited with {"type":"error","error":…}', async () => {
+    const c = openWs(ws("/api/v1/ws/dashboard"), { authorization: `Bearer ${token}` });
+    await c.opened();
+    await c.next("dashboard_update");
+    let from = c.frames.length;
+    c.send({ action: "ping" });
+    assert.equal((await c.next("pong", from)).type, "pong");
+    for (let i = 0; i < 3; i++) {
+      from = c.frames.length;
+      c.send({ action: "refresh" });
+      await c.next("dashboard_update", from);
+    }
+    from = c.frames.length;
+    c.send({ action: "refresh" });
+    const err = await c.next("error", from);
+    assert.equal(typeof err.error, "string");
+    assert.match(err.error as string, /refresh rate limit/);
+    assert.equal(c.closed(), null, "limited, not disconnected");
+    c.ws.close();
+  });
+
+  it("dashboard: pushes dashboard_patch when a risk changes, and answers bad input with an error", async () => {
+    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    await c.opened();
+    await c.next("dashboard_update");
+    let from = c.frames.length;
+    await call(srv.url, { token }, "POST", "/api/v1/risks", {
+      title: "Seen over a plain WebSocket",
+      severity: "critical",
+      likelihood: 1,
+      impact: 1,
+    });
+    const p = await c.next("dashboard_patch", from);
+    assert.ok(JSON.stringify(p.data).includes("Seen over a plain WebSocket"));
+    from = c.frames.length;
+    c.ws.send("this is not json");
+    assert.match((await c.next("error", from)).error as string, /expected \{"action":"refresh"\}/);
+    from = c.frames.length;
+    c.send({ action: "drop_tables" });
+    assert.match((await c.next("error", from)).error as string, /unknown action/);
+    c.ws.close();
+  });
+
+  it("dashboard: ?last_event_id= replays what was missed, as SSE does", async () => {
+    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    await c.opened();
+    const seen = await c.next("dashboard_update");
+    c.ws.close();
+    await call(srv.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: 1 } });
+    await call(srv.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: 2 } });
+    const back = openWs(ws(`/api/v1/ws/dashboard?token=${token}&last_event_id=${encodeURIComponent(seen.id as string)}`));
+    await back.opened();
+    await until(() => back.frames.filter((f) => f.type === "test").length === 2);
+    assert.deepEqual(
+      back.frames.filter((f) => f.type === "test").map((f) => f.data!.n),
+      [1, 2],
+    );
+    assert.equal(
+      back.frames.some((f) => f.type === "dashboard_update"),
+      false,
+      "a replay, not a snapshot",
+    );
+    back.ws.close();
+  });
+
+  it("quotas: /ws/admin/quotas sends stats, violation and alert with timestamp, data and client_id, as the original console expects", async () => {
+    const c = openWs(ws(`/ws/admin/quotas?token=${token}`));
+    await c.opened();
+    const stats = await c.next("stats");
+    for (const k of ["type", "timestamp", "data", "client_id"]) assert.ok(k in stats, k);
+    const s = stats.data!;
+    for (const k of ["total_users", "commands_today", "average_throttle_factor", "violations_today", "high_utilization_count"])
+      assert.equal(typeof s[k], "number", k);
+    assert.deepEqual(Object.keys(s.system_load as object).sort(), ["cpu_percent", "memory_percent"]);
+    let from = c.frames.length;
+    await call(srv.url, { token }, "POST", "/api/ws/test-violation");
+    const v = await c.next("violation", from);
+    assert.equal(v.client_id, stats.client_id, "the same client_id on every message of a connection");
+    for (const k of ["user_id", "username", "command_type", "period", "limit", "attempted", "message"])
+      assert.ok(k in v.data!, `violation.${k}`);
+    from = c.frames.length;
+    await call(srv.url, { token }, "POST", "/api/ws/test-alert");
+    const a = await c.next("alert", from);
+    for (const k of ["alert_id", "alert_type", "severity", "user_id", "username", "message", "action_needed"])
+      assert.ok(k in a.data!, `alert.${k}`);
+    assert.ok(!Number.isNaN(Date.parse(a.timestamp as string)));
+    c.ws.close();
+  });
+
+  it("quotas: admins only; refusals are told in-band, then the socket closes with 4000 + status", async () => {
+    const analyst = await login(srv.url, ANALYST);
+    const c = openWs(ws("/ws/admin/quotas"), { cookie: analyst });
+    await c.opened();
+    const err = await c.next("error");
+    assert.match(err.error as string, /for admins only/);
+    await until(() => c.closed() !== null);
+    assert.equal(c.closed()!.code, 4403);
+    const anon = openWs(ws("/api/v1/ws/dashboard"));
+    await anon.opened();
+    assert.equal((await anon.next("error")).code, "unauthorized");
+    await until(() => anon.closed() !== null);
+    assert.equal(anon.closed()!.code, 4401);
+    const foreign = openWs(ws("/api/v1/ws/dashboard"), { cookie: analyst, origin: "https://evil.example" });
+    await foreign.opened();
+    assert.equal((await foreign.next("error")).code, "cross_origin");
+  });
+
+  it("a plain GET of a WebSocket path says so (426), and other upgrades are left alone", async () => {
+    const r = await fetch(`${srv.url}/api/v1/ws/dashboard`);
+    assert.equal(r.status, 426);
+    const other = new WebSocket(ws("/not-a-socket"));
+    const outcome = await new Promise<string>((resolve) => {
+      other.once("open", () => resolve("open"));
+      other.once("error", () => resolve("error"));
+      other.once("unexpected-response", () => resolve("refused"));
+      setTimeout(() => resolve("no answer"), 3000);
+    });
+    assert.notEqual(outcome, "open");
+    other.terminate();
+  });
+});

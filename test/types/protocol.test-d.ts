@@ -1,0 +1,65 @@
+// Type-level tests of the real-time contract, compiled by `tsc` (the typecheck step): every
+// `@ts-expect-error` below must be an error, or the build fails ("unused directive").
+import type { Socket as ServerSocket } from "socket.io";
+import type { Socket as ClientSocket } from "socket.io-client";
+import type { ClientToServerEvents, Message, ServerToClientEvents } from "../../lib/realtime/protocol";
+
+declare const env: Message<"quotas">;
+declare const dash: Message<"dashboard">;
+
+// Switching on `type` narrows `data`: no casts.
+if (env.type === "stats") {
+  const cpu: number = env.data.system_load.cpu_percent;
+  void cpu;
+  // @ts-expect-error stats have no `username`
+  void env.data.username;
+}
+if (env.type === "violation") {
+  const user: string | null = env.data.username;
+  void user;
+}
+if (dash.type === "dashboard_patch") {
+  const base: number = dash.data.base_version;
+  void base;
+}
+
+// A message of a type the channel does not carry does not compile.
+// @ts-expect-error the dashboard has no `violation`
+const wrongType: Message<"dashboard"> = { type: "violation", id: "1-0", timestamp: "", data: {} };
+void wrongType;
+
+// A payload of the wrong shape for its type does not compile.
+const wrongData: Message<"quotas", "alert"> = {
+  type: "alert",
+  id: "1-0",
+  timestamp: "",
+  data: {
+    alert_id: 1,
+    alert_type: "quota_violation",
+    // @ts-expect-error an alert's severity is "warning" | "critical"
+    severity: "panic",
+    user_id: 1,
+    username: null,
+    message: "",
+    violation_count: 1,
+    action_needed: true,
+    created_at: "",
+    acknowledged_at: null,
+    acknowledged_by: null,
+  },
+};
+void wrongData;
+
+// The server can only emit the namespace's events, with their envelopes.
+declare const server: ServerSocket<ClientToServerEvents["dashboard"], ServerToClientEvents<"dashboard">>;
+server.emit("pong", { type: "pong", id: "1-0-1", timestamp: "", data: {} });
+// @ts-expect-error `stats` belong to /admin/quotas
+server.emit("stats", { type: "stats", id: "1-0", timestamp: "", data: {} });
+// @ts-expect-error an event's argument is its own envelope
+server.emit("pong", { type: "dashboard_update", id: "1-0", timestamp: "", data: {} });
+
+// The client can only send the namespace's commands.
+declare const client: ClientSocket<ServerToClientEvents<"quotas">, ClientToServerEvents["quotas"]>;
+client.emit("ping");
+// @ts-expect-error /admin/quotas has no `refresh`
+client.emit("refresh");
