@@ -11,6 +11,7 @@ import { createSocketServer } from "./lib/realtime/transports/socketio/server";
 import { createPlainWebSocketServer, plainWebSocketPath } from "./lib/realtime/transports/websocket";
 import { drainHttp, trackRequests } from "./lib/server/drain";
 import { createRequestGuard } from "./lib/server/guard";
+import { CONN_HEADER } from "./lib/server/raw-responses";
 
 async function main() {
   const config = loadConfig();
@@ -33,6 +34,8 @@ async function main() {
     if (req.url?.startsWith("/socket.io/")) return;
     // The peer's address, for sign-in throttling: set here, so a client cannot supply it.
     req.headers["x-riskpulse-peer"] = req.socket.remoteAddress ?? "unknown";
+    if (req.url?.startsWith("/api/v1/sse/")) req.headers[CONN_HEADER] = app.rawResponses.add(res);
+    else delete req.headers[CONN_HEADER];
     const t0 = performance.now();
     res.once("finish", () =>
       app.metrics.http.observe(

@@ -33,6 +33,7 @@ import { createRealtimeHub } from "./realtime/hub";
 import { SoloLeadership } from "./realtime/leadership";
 import { SqlLogBackend } from "./realtime/log/sql-backend";
 import { createRetention } from "./retention/prune";
+import { RawResponses } from "./server/raw-responses";
 import { assertNoDemoPasswords, DEMO_USERS, seedDemo } from "./seed/seed-demo";
 import { systemLoadSampler } from "./system-load";
 
@@ -146,6 +147,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     cluster,
     health,
     retention: createRetention({ db, clock, log, days: config.RETENTION_DAYS, flavor }),
+    rawResponses: new RawResponses(),
   };
   metrics.bind(app);
   return app;

@@ -2,6 +2,7 @@
 // database outage must not get a healthy process restarted); /api/ready says whether this
 // instance should get traffic — its database (and Redis, in cluster mode) answer, and it is not
 // shutting down. Checks are bounded in time and cached for a second.
+import "server-only";
 import type { Db } from "./db/client";
 import type { Logger } from "./log";
 import type { RealtimeHub } from "./realtime/hub";

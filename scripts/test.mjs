@@ -4,7 +4,7 @@
 // Playwright e2e suite in Debian's Chromium. Prints a closing "N passed, N failed" line; exits
 // non-zero on any failure.
 //   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
-//   TEST_ONLY=lint,unit,integration,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
+//   TEST_ONLY=lint,unit,integration,chaos,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -75,7 +75,13 @@ if (process.env.SKIP_BUILD !== "1" && !(await run("build", "npm", ["run", "-s", 
   process.exit(1);
 }
 if (flavors.includes("postgres") && wants("unit"))
-  await step("schema drift (migrations vs prisma/schema.prisma)", "npx", ["tsx", "scripts/db-migration.ts", "--check"]);
+  await step("schema drift (migrations vs prisma/schema.prisma)", "npx", [
+    "tsx",
+    "--require",
+    "./scripts/preload.cjs",
+    "scripts/db-migration.ts",
+    "--check",
+  ]);
 for (const flavor of flavors) {
   const testEnv = { TEST_DB: flavor };
   const nodeTest = [
@@ -91,6 +97,21 @@ for (const flavor of flavors) {
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
   if (wants("integration"))
     await step(`integration (${flavor})`, process.execPath, [...nodeTest, ...files("test/integration")], testEnv, nodeTestCount);
+}
+// The chaos suite runs once, on PostgreSQL when there is one (its database outage needs it).
+const chaosDb = flavors.includes("postgres") ? "postgres" : "sqlite";
+if (wants("chaos")) {
+  const nodeTest = [
+    "--require",
+    "./scripts/preload.cjs",
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=tap",
+    "--test-concurrency=1",
+    "--test-timeout=300000",
+  ];
+  await step(`chaos (${chaosDb})`, process.execPath, [...nodeTest, ...files("test/chaos")], { TEST_DB: chaosDb }, nodeTestCount);
 }
 if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
 

@@ -1,6 +1,7 @@
 // API tokens for programmatic clients (wallboards, scripts). The secret is shown once; only
 // its SHA-256 is stored (a 256-bit random secret needs no slow hash). Revoking publishes
 // token.revoked: the next request with it fails, and its open sockets and streams close.
+import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client";

@@ -1,5 +1,6 @@
 // Checking an e-mail and password: equally slow whether the e-mail exists or not, refused for
 // disabled users, and transparently upgrading hashes made with older scrypt parameters.
+import "server-only";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";

@@ -2,6 +2,7 @@
 // session — cached in memory and dropped the moment an event says they changed (a revoked token
 // fails on the very next request; in cluster mode the event arrives from the other instances).
 // Roles and the disabled flag always come from here, never from a JWT.
+import "server-only";
 import type { Db } from "../db/client";
 import type { DomainEvent } from "../domain/events";
 import { LoadingCache } from "../cache/loading-cache";

@@ -2,6 +2,7 @@
 // server-side session row per sign-in whose id rides in the JWT (`sid`), secure cookies
 // whenever the request came over TLS, redirects kept on our origin, and sign-out revoking the
 // session row. The secret comes from the application context, never from process.env.
+import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { AppContext } from "../context";

@@ -1,6 +1,7 @@
 // Password hashing with Node's built-in scrypt (memory-hard, no native addon) at OWASP's current
 // minimum: N=2^17, r=8, p=1 (128 MiB and ~0.3 s per hash here). Stored as scrypt$N$r$p$salt$hash,
 // so hashes made with older parameters still verify and are upgraded on the next sign-in.
+import "server-only";
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { Semaphore } from "./semaphore";

@@ -3,6 +3,7 @@
 // here, so the rules are written once: an API token must exist, be unrevoked and belong to an
 // enabled user; a session cookie must decrypt, name a session that is neither revoked nor
 // expired, and belong to an enabled user — whose role is read from the directory, not the JWT.
+import "server-only";
 import crypto from "node:crypto";
 import { getToken } from "next-auth/jwt";
 import type { Code } from "../realtime/codes";

@@ -1,6 +1,7 @@
 // Browser sessions, server-side: a row per sign-in, named by the `sid` in the JWT cookie. Ending
 // a session (sign-out, password change, disabling the user) revokes the row and publishes
 // session.revoked, so a copied cookie stops working everywhere at once.
+import "server-only";
 import crypto from "node:crypto";
 import type { Db } from "../db/client";
 import type { EventPublisher } from "../domain/events";

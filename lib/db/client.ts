@@ -2,6 +2,7 @@
 // generated from the same schema, so their model APIs are identical; the app uses the SQLite
 // client's types for both. Every query has a deadline: a database that stops answering fails
 // requests within DB_STATEMENT_TIMEOUT_MS (as 503) instead of hanging them for the outage.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";

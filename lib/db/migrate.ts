@@ -2,6 +2,7 @@
 // in name order, each in its own transaction, recorded in _prisma_migrations exactly as
 // `prisma migrate deploy` records them (so the stock CLI's `migrate status` agrees). On
 // PostgreSQL an advisory lock makes concurrently starting instances wait for each other.
+import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

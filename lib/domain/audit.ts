@@ -1,5 +1,6 @@
 // The audit log: who changed what, when, before → after. Written with the same transaction
 // client as the change it records, so either both are stored or neither.
+import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/sqlite/client";

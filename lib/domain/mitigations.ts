@@ -1,5 +1,6 @@
 // Mitigations: validation schemas and the service. A mitigation belongs to a risk; it is
 // overdue when past due and not completed. Writes are audited in their transaction.
+import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Mitigation, Prisma } from "../db/generated/sqlite/client";

@@ -2,6 +2,7 @@
 // one transaction holding the risk-writes lock (PostgreSQL): the score and the daily trend
 // roll-up are read-modify-write, and concurrent PATCH {likelihood} / PATCH {impact} must not
 // store a score that is neither's. Each write is audited in the same transaction.
+import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Risk } from "../db/generated/sqlite/client";

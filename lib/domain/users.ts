@@ -2,6 +2,7 @@
 // everyone changes their own password. Any change that narrows someone's access — disabling,
 // demoting, deleting, a new password — publishes user.changed and ends their sessions, so open
 // sockets and streams lose access at once. The last active admin can never be removed.
+import "server-only";
 import { z } from "zod";
 import { passwordProblem } from "../auth/password-policy";
 import { hashPassword, verifyPassword } from "../auth/password";

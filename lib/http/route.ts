@@ -3,6 +3,7 @@
 // come from our own site (Origin / Sec-Fetch-Site, for cookie-authenticated requests), is the
 // input valid (zod, bodies capped at MAX_BODY_BYTES), and errors as {error, details?} with the
 // right status. Handlers return data (sent as JSON 200) or a Response.
+import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { actorOf, type Actor } from "../domain/audit";

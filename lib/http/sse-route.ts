@@ -5,6 +5,7 @@
 import { CODES } from "../realtime/codes";
 import { CHANNELS, type ChannelName } from "../realtime/protocol";
 import { SSE_HEADERS, SseRefusal, sseResponse } from "../realtime/transports/sse";
+import { CONN_HEADER } from "../server/raw-responses";
 import { HttpError } from "./errors";
 import { route } from "./route";
 
@@ -15,11 +16,13 @@ export function sseRoute(name: ChannelName) {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
       try {
+        const conn = req.headers.get(CONN_HEADER);
+        const destroySocket = () => app.rawResponses.destroy(conn);
         return sseResponse(
           { hub: app.realtime, config: app.config, log: app.log },
           name,
           { principal, recheck },
-          { cursor, signal: req.signal },
+          { cursor, signal: req.signal, destroySocket },
         );
       } catch (e) {
         if (e instanceof SseRefusal) throw new HttpError(CODES[e.code].status, e.message, { code: e.code });

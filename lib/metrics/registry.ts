@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client), served by GET /api/metrics. One registry per process: in
 // cluster mode every instance serves its own figures. Names are prefixed riskpulse_.
+import "server-only";
 import client from "prom-client";
 import type { RealtimeHub } from "../realtime/hub";
 import type { EventBus } from "../realtime/bus";

@@ -3,6 +3,7 @@
 // cluster mode) and only then delivered, in id order, to this instance's subscribers: a client
 // can never see a message that a restart would forget. Every transport (Socket.IO, plain
 // WebSocket, SSE, polling) attaches through attach(), which resumes after the client's cursor.
+import "server-only";
 import { performance } from "node:perf_hooks";
 import { compareIds, cursorOf, directId, isId, type Cursor, ZERO_ID } from "./ids";
 import type { LogBackend } from "./log/backend";
@@ -50,7 +51,6 @@ export class Channel<C extends ChannelName = ChannelName> {
   private ring: Logged[] = [];
   private ringStart = 0;
   private sinks = new Set<Sink>();
-  private clientCounters = new Set<() => number>();
   /** The newest message delivered here. */
   lastId: Cursor = ZERO_ID;
   /** Cursors at or after this can be replayed from memory; older ones ask the backend. */
@@ -68,6 +68,8 @@ export class Channel<C extends ChannelName = ChannelName> {
     private capacity: number,
     private backend: LogBackend,
     readonly projection: Projection<C>,
+    /** Clients on this channel, every transport counted once (the connection registry). */
+    private clients: () => number = () => 0,
   ) {}
 
   /**
@@ -250,16 +252,8 @@ export class Channel<C extends ChannelName = ChannelName> {
     return this.sinks.size;
   }
 
-  /** Transports report how many clients they hold, for the stats. */
-  countClients(counter: () => number): () => void {
-    this.clientCounters.add(counter);
-    return () => this.clientCounters.delete(counter);
-  }
-
   clientCount(): number {
-    let n = 0;
-    for (const c of this.clientCounters) n += c();
-    return n;
+    return this.clients();
   }
 
   stats(): ChannelStats {

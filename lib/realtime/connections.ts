@@ -5,6 +5,7 @@
 // and close — or, demoted, leave admin channels — with a terminal code; a session reaching its
 // expiry closes within a second; and every connection is re-checked once a minute anyway (the
 // safety net for changes no event announced).
+import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
 import type { DomainEvent } from "../domain/events";
 import type { Logger } from "../log";

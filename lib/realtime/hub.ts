@@ -3,6 +3,7 @@
 // publish into them (run by the leader), the registry of live connections, and the per-user
 // refresh limit. Created with the app context; Socket.IO, plain WebSocket, SSE and polling
 // attach to it.
+import "server-only";
 import type { Config } from "../config";
 import type { QuotaStats } from "../domain/quota/stats";
 import type { Logger } from "../log";
@@ -30,9 +31,14 @@ export function createRealtimeHub(deps: {
   const { config, bus, log, backend } = deps;
   const dashboardProjection = new DashboardProjection();
   const statsProjection = new StatsProjection();
+  const connections = new ConnectionRegistry({
+    maxPerChannel: { quotas: config.MAX_CONNECTIONS },
+    maxPerUser: config.MAX_CONNECTIONS_PER_USER,
+    log,
+  });
   const channels = {
-    dashboard: new Channel("dashboard", config.MESSAGE_LOG_SIZE, backend, dashboardProjection),
-    quotas: new Channel("quotas", config.MESSAGE_LOG_SIZE, backend, statsProjection),
+    dashboard: new Channel("dashboard", config.MESSAGE_LOG_SIZE, backend, dashboardProjection, () => connections.count("dashboard")),
+    quotas: new Channel("quotas", config.MESSAGE_LOG_SIZE, backend, statsProjection, () => connections.count("quotas")),
   };
   for (const c of Object.values(channels)) c.onError = (err) => log.error({ err, channel: c.name }, "a real-time sink failed");
   const feed = new DashboardFeed({
@@ -48,11 +54,6 @@ export function createRealtimeHub(deps: {
     projection: statsProjection,
     stats: deps.quotaStats,
     intervalMs: config.STATS_INTERVAL_MS,
-    log,
-  });
-  const connections = new ConnectionRegistry({
-    maxPerChannel: { quotas: config.MAX_CONNECTIONS },
-    maxPerUser: config.MAX_CONNECTIONS_PER_USER,
     log,
   });
   /** `refresh` is limited per user across all their sockets, not per socket (reconnecting must not reset it). */

@@ -4,6 +4,7 @@
 // short transaction each with a pause between, so the write lock is never held for long and
 // requests keep flowing. Only the leader prunes (cluster mode). Today's figures (stats, alert
 // rules, dashboards) never look back that far, so they are unaffected.
+import "server-only";
 import type { Db } from "../db/client";
 import type { DbFlavor } from "../db/url";
 import { DAY_MS, type Clock } from "../domain/time";

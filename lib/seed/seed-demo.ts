@@ -2,6 +2,7 @@
 // that has any user is left alone, and on PostgreSQL a transaction-scoped advisory lock makes
 // instances that start together seed once. The demo accounts' passwords are published (README),
 // so a production start refuses to run while one of them still has its password.
+import "server-only";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Db, Tx } from "../db/client";
 import { lock, LOCKS } from "../db/locks";

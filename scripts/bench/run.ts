@@ -77,7 +77,10 @@ async function main() {
     (r: { id: number }) => r.id,
   );
 
-  const gen = fork(path.join("scripts/bench/loadgen.ts"), { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const gen = fork(path.join("scripts/bench/loadgen.ts"), {
+    execArgv: ["--require", "./scripts/preload.cjs", "--import", "tsx"],
+    stdio: "inherit",
+  });
   let seq = 0;
   const progress: ((p: unknown) => void)[] = [];
   const ask = (op: string, a: Record<string, unknown>) =>

@@ -11,10 +11,14 @@ import { flavor } from "../support/flavor";
 describe("benchmark harness", () => {
   it("runs every scenario in tiny mode and writes results plus a table", () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rp-bench-")), "results.json");
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/bench/run.ts", "--tiny", "--db", flavor, "--out", out], {
-      encoding: "utf8",
-      timeout: 180_000,
-    });
+    const stdout = execFileSync(
+      process.execPath,
+      ["--require", "./scripts/preload.cjs", "--import", "tsx", "scripts/bench/run.ts", "--tiny", "--db", flavor, "--out", out],
+      {
+        encoding: "utf8",
+        timeout: 180_000,
+      },
+    );
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     assert.equal(r.mode, "tiny");
     assert.equal(r.db, flavor);

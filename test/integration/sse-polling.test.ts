@@ -1,10 +1,11 @@
 // SSE and polling through the running production server, with plain HTTP clients.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { openSse } from "../support/sse";
-import { sleep } from "../support/socket";
+import { sleep, until } from "../support/socket";
 
 describe("SSE and polling", () => {
   let srv: TestServer;
@@ -15,7 +16,14 @@ describe("SSE and polling", () => {
 
   before(async () => {
     srv = await startServer({
-      env: { DASHBOARD_COALESCE_MS: "20", ENABLE_TEST_ENDPOINTS: "1", MESSAGE_LOG_SIZE: "50", SSE_HEARTBEAT_MS: "500" },
+      env: {
+        DASHBOARD_COALESCE_MS: "20",
+        ENABLE_TEST_ENDPOINTS: "1",
+        MESSAGE_LOG_SIZE: "50",
+        SSE_HEARTBEAT_MS: "500",
+        MAX_CONNECTIONS: "50",
+        SLOW_CLIENT_MAX_QUEUE: "20",
+      },
     });
     admin = { cookie: await login(srv.url, ADMIN) };
     analyst = { cookie: await login(srv.url, ANALYST) };
@@ -99,6 +107,47 @@ describe("SSE and polling", () => {
     }
     assert.equal(now.broadcaster.sse_streams.dashboard, 0);
     assert.equal(now.broadcaster.sinks.dashboard, base.broadcaster.sinks.dashboard);
+  });
+
+  it("answers HEAD with the headers only: 1,000 HEADs leave no stream behind and take no slot", async () => {
+    const base = await health();
+    for (let i = 0; i < 1000; i += 100) {
+      const res = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          fetch(`${srv.url}/api/v1/sse/admin/quotas`, { method: "HEAD", headers: { authorization: `Bearer ${token}` } }),
+        ),
+      );
+      assert.ok(res.every((r) => r.status === 200 && r.headers.get("content-type") === "text/event-stream; charset=utf-8"));
+    }
+    const now = await health();
+    assert.deepEqual(
+      [now.broadcaster.sse_streams.quotas, now.broadcaster.sinks.quotas],
+      [base.broadcaster.sse_streams.quotas, base.broadcaster.sinks.quotas],
+    );
+    const s = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}` });
+    assert.equal(s.res.status, 200, "MAX_CONNECTIONS (50) is not used up");
+    await s.close();
+  });
+
+  it("drops an SSE client that stopped reading, and frees its connection", async () => {
+    const sock = net.connect(srv.port, "127.0.0.1");
+    await new Promise((r) => sock.once("connect", r));
+    let closed = false;
+    sock.on("close", () => (closed = true)).on("error", () => {});
+    sock.write(
+      `GET /api/v1/sse/dashboard HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+    );
+    await until(async () => (await health()).broadcaster.sse_streams.dashboard === 1);
+    sock.pause(); // from now on nothing is read
+    const before = (await health()).broadcaster.slow_client_evictions;
+    const big = { blob: "x".repeat(100_000) };
+    for (let i = 0; i < 9 && !closed; i++)
+      await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: big, count: 100 });
+    await until(async () => (await health()).broadcaster.sse_streams.dashboard === 0, 10_000, "the stalled stream released");
+    assert.ok((await health()).broadcaster.slow_client_evictions > before);
+    await until(async () => (await health()).http.sse_sockets === 0, 5000, "its socket destroyed while the client still reads nothing");
+    sock.resume(); // read what the kernel still holds: then the end the server sent
+    await until(() => closed, 10_000, "the stalled socket closed by the server");
   });
 
   it("polls with a cursor: a snapshot first, then exactly the messages after it", async () => {

@@ -17,6 +17,10 @@ export interface TestServer {
   stop(): Promise<number | null>;
   /** Stops the process but keeps the database and data dir (to restart on the same data). */
   restart(env?: Record<string, string>): Promise<void>;
+  /** kill -9, then start again on the same data. */
+  crash(env?: Record<string, string>): Promise<void>;
+  /** Starts again after the process exited by itself (or was stopped with `signal`). */
+  launch(env?: Record<string, string>): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -45,7 +49,9 @@ async function waitHealthy(url: string, proc: ChildProcess, logs: () => string, 
   throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${logs()}`);
 }
 
-export async function startServer(opts: { env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { env?: Record<string, string>; port?: number; dbVia?: (url: string) => string } = {},
+): Promise<TestServer> {
   const root = process.cwd(); // tests run from the repository root (Playwright compiles this as CommonJS)
   if (!fs.existsSync(path.join(root, "dist/server.mjs"))) throw new Error("dist/server.mjs missing: run `npm run build` first");
   const scratch = await scratchDatabase(flavor, "it");
@@ -65,7 +71,7 @@ export async function startServer(opts: { env?: Record<string, string>; port?: n
         PORT: String(port),
         HOST: "127.0.0.1",
         DATA_DIR: dataDir,
-        DATABASE_URL: scratch.url,
+        DATABASE_URL: opts.dbVia ? opts.dbVia(scratch.url) : scratch.url,
         NEXTAUTH_URL: url,
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
         NEXT_TELEMETRY_DISABLED: "1",
@@ -110,5 +116,12 @@ export async function startServer(opts: { env?: Record<string, string>; port?: n
       await kill();
       await launch(env);
     },
+    async crash(env) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGKILL");
+      await exited;
+      await launch(env);
+    },
+    launch,
   };
 }

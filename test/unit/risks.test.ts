@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SYSTEM } from "../../lib/domain/audit";
 import type { DomainEvent } from "../../lib/domain/events";
-import { createRiskService, riskCreateSchema, riskUpdateSchema } from "../../lib/domain/risks";
+import { createRiskService, riskCreateSchema, riskScore, riskUpdateSchema } from "../../lib/domain/risks";
 import { fixedClock, testDb } from "../support/db";
 
 describe("risk service", () => {
@@ -106,6 +106,26 @@ describe("risk service", () => {
     assert.deepEqual(
       [events.at(-1)?.type, (events.at(-1) as { change?: string }).change, (events.at(-1) as { after?: unknown }).after],
       ["risk.changed", "deleted", null],
+    );
+  });
+
+  it("keeps score = 10 × likelihood × impact under concurrent PATCHes (no lost update), and the trend with it", async () => {
+    const r = await risks.create(riskCreateSchema.parse({ title: "Contended", severity: "high", likelihood: 0.5, impact: 0.5 }), SYSTEM);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2
+          ? risks.update(r.id, { likelihood: Math.round((0.1 + i / 50) * 100) / 100 }, SYSTEM)
+          : risks.update(r.id, { impact: Math.round((0.1 + i / 50) * 100) / 100 }, SYSTEM),
+      ),
+    );
+    const row = await t.db.risk.findUniqueOrThrow({ where: { id: r.id } });
+    assert.equal(row.score, riskScore(row.likelihood, row.impact), `score ${row.score} for L=${row.likelihood} I=${row.impact}`);
+    const open = await t.db.risk.aggregate({ where: { status: "open" }, _avg: { score: true } });
+    const trend = await t.db.riskTrendDay.findUniqueOrThrow({ where: { day: clock.now().toISOString().slice(0, 10) } });
+    assert.equal(
+      Math.round(trend.averageScore * 1e4),
+      Math.round((open._avg.score ?? 0) * 1e4),
+      "today's trend point matches the open risks",
     );
   });
 

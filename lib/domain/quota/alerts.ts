@@ -1,6 +1,7 @@
 // Alert rules over violations: N violations by one user in one UTC day raise an alert of a
 // severity (ALERT_RULES, alert-rules.ts). Each rule fires at most once per user and day: the
 // unique (user, rule, day) key decides, so concurrent violations cannot raise it twice.
+import "server-only";
 import type { Db } from "../../db/client";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { audit, type Actor } from "../audit";

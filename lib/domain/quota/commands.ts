@@ -6,6 +6,7 @@
 // in ONE batch transaction (fixed order, no deadlocks; no application code runs between the
 // statements, so the write lock is held for microseconds) and roll back together when any
 // quota refuses. A refused command is counted nowhere, recorded once, and becomes a violation.
+import "server-only";
 import type { Db } from "../../db/client";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import type { DbFlavor } from "../../db/url";

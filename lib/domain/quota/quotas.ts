@@ -1,5 +1,6 @@
 // Command quotas: which limits apply to a user (their own override, else the default), and the
 // admin's reads and writes of them (audited).
+import "server-only";
 import type { Db } from "../../db/client";
 import type { CommandQuota } from "../../db/generated/sqlite/client";
 import { LoadingCache } from "../../cache/loading-cache";

@@ -1,5 +1,6 @@
 // The quota console's figures: stats (pushed every 5 s) and per-user utilisation. Counts are
 // index range scans over today's rows; utilisation reads only the current windows' counters.
+import "server-only";
 import type { Db } from "../../db/client";
 import { startOfUtcDay, type Clock } from "../time";
 import { PERIODS, windowStart } from "./periods";

@@ -2,6 +2,7 @@
 // projection state in RealtimeChannel. Appends are grouped: whatever arrives while one write is
 // in flight goes into the next transaction together (one commit for a burst), and is delivered
 // right after its commit, in order. Older rows are pruned past MESSAGE_LOG_SIZE, moving the floor.
+import "server-only";
 import type { Db } from "../../db/client";
 import type { Logger } from "../../log";
 import { type Channel, type Logged, logged } from "../channel";

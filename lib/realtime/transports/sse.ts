@@ -5,6 +5,7 @@
 // (abort, cancel), the catch-up failed, it stopped reading past the bound (the response is then
 // aborted, not politely closed, so the stalled socket is freed), its credential ended, or the
 // server is shutting down.
+import "server-only";
 import type { Principal, AuthResult } from "../../auth/principal";
 import type { Config } from "../../config";
 import type { Logger } from "../../log";
@@ -51,7 +52,7 @@ export function sseResponse(
   deps: SseDeps,
   name: ChannelName,
   auth: { principal: Principal; recheck: () => Promise<AuthResult> },
-  opts: { cursor: string | null; signal: AbortSignal },
+  opts: { cursor: string | null; signal: AbortSignal; destroySocket?: () => void },
 ): Response {
   const { hub, config, log } = deps;
   const channel: AnyChannel = hub.channels[name];
@@ -88,6 +89,7 @@ export function sseResponse(
             log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
             cleanup();
             controller.error(new Error("slow consumer"));
+            opts.destroySocket?.(); // the response is stuck waiting for a drain that never comes
             return;
           }
           controller.enqueue(bytes);

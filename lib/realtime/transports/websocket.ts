@@ -8,6 +8,7 @@
 // Messages carry the envelope's id and timestamp as well; `?last_event_id=` resumes after one.
 // Authentication failures are told in-band (an error message, then close code 4000 + HTTP status)
 // because a browser's WebSocket cannot read an HTTP refusal.
+import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
@@ -43,7 +44,6 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   const groups: Record<ChannelName, Set<(m: Logged) => void>> = { dashboard: new Set(), quotas: new Set() };
   const sockets = new Set<WebSocket>();
   const removers = (Object.keys(groups) as ChannelName[]).map((name) => {
-    hub.channels[name].countClients(() => groups[name].size);
     return hub.channels[name].addSink((m) => groups[name].forEach((send) => send(m)));
   });
 

@@ -6,5 +6,13 @@ export const GET = route({}, async ({ app, principal }) => {
   const admin = principal.role === "admin";
   const [rt, ready] = await Promise.all([app.realtime.health(admin), app.health.ready()]);
   const status = rt.status === "ok" && ready.ready ? "ok" : app.health.draining ? "draining" : "degraded";
-  return admin ? { ...rt, status, checks: ready.checks, ...(app.cluster ? { cluster: await app.cluster.view() } : {}) } : { ...rt, status };
+  return admin
+    ? {
+        ...rt,
+        status,
+        checks: ready.checks,
+        http: { sse_sockets: app.rawResponses.size },
+        ...(app.cluster ? { cluster: await app.cluster.view() } : {}),
+      }
+    : { ...rt, status };
 });

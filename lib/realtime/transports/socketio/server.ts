@@ -3,6 +3,7 @@
 // live re-checks). Each socket resumes after the `auth.lastId` it sends on every (re)connect —
 // our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
 // joins the namespace's live room, which gets each channel message encoded once for everyone.
+import "server-only";
 import type { Server as HttpServer } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
 import type { AppContext } from "../../../context";
@@ -117,7 +118,6 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         });
     });
 
-    channel.countClients(() => nsp.sockets.size);
     const removeSink = channel.addSink((m: Logged) => emit(nsp.to(LIVE), m.envelope));
 
     // Clients that stopped reading pile messages up in engine.io's write buffer. A burst fills
