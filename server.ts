@@ -45,8 +45,8 @@ async function main() {
     );
     if (guard(req, res)) void handle(req, res);
   });
+  app.realtime.onLeadership((leader) => app.retention.setActive(leader)); // one instance prunes
   await app.realtime.start();
-  app.retention.setActive(true);
   const sockets = createSocketServer(httpServer, app);
   const plain = createPlainWebSocketServer(httpServer, app);
   // Upgrades nobody serves are refused rather than left hanging (Next keeps /_next/ for its dev hot reload).

@@ -120,6 +120,10 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
   });
+  cluster?.setClientCounter(() => ({
+    "/dashboard": realtime.connections.count("dashboard"),
+    "/admin/quotas": realtime.connections.count("quotas"),
+  }));
   const health = createHealth({ db, realtime, cluster, log });
 
   const app = {

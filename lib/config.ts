@@ -109,6 +109,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         "so instances cannot share it. Set DATABASE_URL=postgres://… or unset REDIS_URL.",
     );
   }
+  if (cluster && !c.NEXTAUTH_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration:\n  REDIS_URL is set (cluster mode): set NEXTAUTH_SECRET to the same value on every instance, or sessions made on one are refused by the others.",
+    );
+  }
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }

@@ -4,7 +4,7 @@
 // Playwright e2e suite in Debian's Chromium. Prints a closing "N passed, N failed" line; exits
 // non-zero on any failure.
 //   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
-//   TEST_ONLY=lint,unit,integration,chaos,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
+//   TEST_ONLY=lint,unit,integration,chaos,cluster,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -56,18 +56,24 @@ const files = (dir) =>
     .sort()
     .map((f) => path.join(dir, f));
 
-function ensureChromium() {
-  if (fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) return;
-  console.log("▶ installing Debian's chromium for the e2e suite (apt-get)");
+/** Installs Debian packages the suites drive (Chromium for e2e, nginx for the cluster e2e) when missing. */
+function ensurePackages(wanted) {
+  const missing = wanted.filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
+  if (missing.length === 0) return;
+  console.log(`▶ installing Debian's ${missing.join(", ")} (apt-get)`);
   execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+  execFileSync("apt-get", ["install", "-y", "-qq", ...missing], { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
 }
 
 let ok = true;
 const step = async (...a) => (ok = (await run(...a)) && ok);
 
 if (flavors.length === 1) console.warn("\n!!! TEST_POSTGRES=0: the PostgreSQL pass is SKIPPED !!!\n");
-if (wants("e2e")) ensureChromium();
+if (wants("e2e"))
+  ensurePackages([
+    ["chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"],
+    ["nginx", "/usr/sbin/nginx"],
+  ]);
 if (wants("lint")) await step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]);
 await step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
 if (process.env.SKIP_BUILD !== "1" && !(await run("build", "npm", ["run", "-s", "build"]))) {
@@ -112,6 +118,29 @@ if (wants("chaos")) {
     "--test-timeout=300000",
   ];
   await step(`chaos (${chaosDb})`, process.execPath, [...nodeTest, ...files("test/chaos")], { TEST_DB: chaosDb }, nodeTestCount);
+}
+// Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix).
+if (wants("cluster")) {
+  if (!flavors.includes("postgres")) console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
+  else {
+    const nodeTest = [
+      "--require",
+      "./scripts/preload.cjs",
+      "--import",
+      "tsx",
+      "--test",
+      "--test-reporter=tap",
+      "--test-concurrency=1",
+      "--test-timeout=300000",
+    ];
+    await step(
+      "cluster (2 instances, PostgreSQL + Redis)",
+      process.execPath,
+      [...nodeTest, ...files("test/cluster")],
+      { TEST_DB: "postgres" },
+      nodeTestCount,
+    );
+  }
 }
 if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
 

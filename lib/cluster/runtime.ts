@@ -14,5 +14,7 @@ export interface ClusterRuntime {
   leadership: Leadership;
   ping(): Promise<unknown>;
   view(): Promise<ClusterView>;
+  /** What this instance reports about its clients in its presence record. */
+  setClientCounter(fn: () => Record<string, number>): void;
   stop(): Promise<void>;
 }

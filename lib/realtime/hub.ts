@@ -62,6 +62,7 @@ export function createRealtimeHub(deps: {
   const startedAt = Date.now();
   let unsubscribe: (() => void)[] = [];
   let started = false;
+  const leadershipListeners: ((leader: boolean) => void)[] = [];
 
   // A follower that missed a patch (it joined between two, or a message was lost in transit)
   // reloads the stored state rather than serving a stale dashboard.
@@ -82,6 +83,10 @@ export function createRealtimeHub(deps: {
     refreshLimit,
     counters,
     dashboard: dashboardProjection,
+    /** Told when this instance starts or stops leading (cluster-wide jobs follow it). */
+    onLeadership(fn: (leader: boolean) => void) {
+      leadershipListeners.push(fn);
+    },
     stats$: statsProjection,
     async start() {
       const restored = await backend.start(channels);
@@ -95,6 +100,7 @@ export function createRealtimeHub(deps: {
         log.info({ leader }, leader ? "leading: computing dashboards and stats" : "following the leader");
         feed.setLeader(leader);
         quotaFeed.setLeader(leader);
+        leadershipListeners.forEach((l) => l(leader));
       });
       started = true;
     },

@@ -5,37 +5,56 @@
 import { io, type Socket } from "socket.io-client";
 import { applyDashboardMessage } from "../../lib/realtime/client/dashboard-state";
 import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
-import { LOGGED_TYPES, SNAPSHOT_TYPE, type DashboardUpdate, type Envelope, type Message } from "../../lib/realtime/protocol";
+import {
+  CHANNELS,
+  LOGGED_TYPES,
+  SNAPSHOT_TYPE,
+  type ChannelName,
+  type DashboardUpdate,
+  type Envelope,
+  type Message,
+} from "../../lib/realtime/protocol";
 
-const CURSOR = new Set<string>([...LOGGED_TYPES.dashboard, SNAPSHOT_TYPE.dashboard]);
+const CURSOR = {
+  dashboard: new Set<string>([...LOGGED_TYPES.dashboard, SNAPSHOT_TYPE.dashboard]),
+  quotas: new Set<string>([...LOGGED_TYPES.quotas, SNAPSHOT_TYPE.quotas]),
+};
 
 export interface StreamClient {
   name: string;
+  channel: ChannelName;
   /** Logged messages and snapshots, in arrival order. */
   received: Envelope[];
   lastId: string | null;
   state: DashboardUpdate | null;
   reconnects: number;
+  /** When the last (re)connect completed. */
+  connectedAt: number;
+  connected(): boolean;
   resyncs: number;
   gaps: number;
   close(): void;
 }
 
-function ledger(name: string): StreamClient & { take(env: Envelope): void } {
+function ledger(name: string, channel: ChannelName = "dashboard"): StreamClient & { take(env: Envelope): void } {
   const c = {
     name,
+    channel,
     received: [] as Envelope[],
     lastId: null as string | null,
     state: null as DashboardUpdate | null,
     reconnects: 0,
+    connectedAt: 0,
+    connected: () => true,
     resyncs: 0,
     gaps: 0,
     close: () => {},
     take(env: Envelope) {
       if (env.type === "resync") c.resyncs++;
-      if (!CURSOR.has(env.type) || !parseId(env.id)) return;
+      if (!CURSOR[channel].has(env.type) || !parseId(env.id)) return;
       c.received.push(env);
       if (!c.lastId || compareIds(env.id, c.lastId) > 0) c.lastId = env.id;
+      if (channel !== "dashboard") return;
       const r = applyDashboardMessage(c.state, env as Message<"dashboard">);
       if (r.kind === "updated") c.state = r.data;
       if (r.kind === "gap") c.gaps++;
@@ -44,9 +63,14 @@ function ledger(name: string): StreamClient & { take(env: Envelope): void } {
   return c;
 }
 
-export function socketClient(base: string, auth: { token?: string; cookie?: string }, name: string): Promise<StreamClient> {
-  const c = ledger(name);
-  const s: Socket = io(`${base}/dashboard`, {
+export function socketClient(
+  base: string,
+  auth: { token?: string; cookie?: string },
+  name: string,
+  channel: ChannelName = "dashboard",
+): Promise<StreamClient> {
+  const c = ledger(name, channel);
+  const s: Socket = io(`${base}${CHANNELS[channel].namespace}`, {
     transports: ["websocket"],
     forceNew: true,
     reconnectionDelay: 100,
@@ -56,9 +80,13 @@ export function socketClient(base: string, auth: { token?: string; cookie?: stri
     auth: (cb: (a: object) => void) => cb({ ...(auth.token ? { token: auth.token } : {}), ...(c.lastId ? { lastId: c.lastId } : {}) }),
   });
   let connected = 0;
-  s.on("connect", () => connected++ > 0 && c.reconnects++);
+  s.on("connect", () => {
+    if (connected++ > 0) c.reconnects++;
+    c.connectedAt = Date.now();
+  });
   s.onAny((_e: string, env: Envelope) => c.take(env));
   c.close = () => s.close();
+  c.connected = () => s.connected;
   return new Promise((resolve, reject) => {
     s.once("connect", () => resolve(c));
     s.once("connect_error", reject);
@@ -145,7 +173,7 @@ export async function pollClient(base: string, token: string, name: string, ever
  * Checks a client against the server's log: its ids strictly increase; from its first message
  * on it has every logged message the server has, each once; its dashboard equals the server's.
  */
-export function check(c: StreamClient, serverLog: Envelope[], serverDashboard: DashboardUpdate) {
+export function check(c: StreamClient, serverLog: Envelope[], serverDashboard: DashboardUpdate | null) {
   const problems: string[] = [];
   const ids = c.received.map((e) => e.id);
   for (let i = 1; i < ids.length; i++)
@@ -158,7 +186,7 @@ export function check(c: StreamClient, serverLog: Envelope[], serverDashboard: D
   if (missing.length) problems.push(`missing ${missing.length}: ${missing.slice(0, 3).join(", ")}`);
   if (dup) problems.push(`${dup} duplicated`);
   if (c.gaps) problems.push(`${c.gaps} patches did not fit`);
-  if (JSON.stringify(c.state) !== JSON.stringify(serverDashboard))
+  if (serverDashboard && JSON.stringify(c.state) !== JSON.stringify(serverDashboard))
     problems.push(`dashboard v${c.state?.version} ≠ server v${serverDashboard.version}`);
   return { problems, messages: c.received.length, missing: missing.length, duplicated: dup };
 }

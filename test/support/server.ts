@@ -50,11 +50,17 @@ async function waitHealthy(url: string, proc: ChildProcess, logs: () => string, 
 }
 
 export async function startServer(
-  opts: { env?: Record<string, string>; port?: number; dbVia?: (url: string) => string } = {},
+  opts: {
+    env?: Record<string, string>;
+    port?: number;
+    dbVia?: (url: string) => string;
+    /** A database shared with other servers (created and dropped by whoever owns it). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   const root = process.cwd(); // tests run from the repository root (Playwright compiles this as CommonJS)
   if (!fs.existsSync(path.join(root, "dist/server.mjs"))) throw new Error("dist/server.mjs missing: run `npm run build` first");
-  const scratch = await scratchDatabase(flavor, "it");
+  const scratch = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await scratchDatabase(flavor, "it");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-it-data-"));
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;

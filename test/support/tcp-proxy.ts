@@ -4,11 +4,12 @@
 //   down()     cuts and refuses new connections until up() (the far end is unreachable)
 //   hang()     keeps connections open but stops forwarding bytes, both ways (a stalled peer); what
 //              was sent meanwhile is delivered after resume(), as after a real stall
+// With several targets it fails over like a load balancer: each new connection goes to the first
+// target that accepts it, so when one instance dies, reconnecting clients reach the next.
 import net from "node:net";
 
 export interface TcpProxy {
   port: number;
-  url(base: string): string;
   cut(): number;
   down(): void;
   up(): void;
@@ -18,13 +19,15 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+type Target = { host: string; port: number };
+
+export async function startProxy(target: Target | Target[]): Promise<TcpProxy> {
+  const targets = Array.isArray(target) ? target : [target];
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   let refusing = false;
   let hanging = false;
-  const server = net.createServer((client) => {
-    if (refusing) return client.destroy();
-    const upstream = net.connect(target.port, target.host);
+
+  function join(client: net.Socket, upstream: net.Socket) {
     const pair = { client, upstream };
     pairs.add(pair);
     const drop = () => {
@@ -36,16 +39,32 @@ export async function startProxy(target: { host: string; port: number }): Promis
       from.on("data", (chunk) => {
         if (!to.write(chunk)) from.pause();
       });
-    if (hanging) {
-      client.pause();
-      upstream.pause();
-    }
     forward(client, upstream);
     forward(upstream, client);
     client.on("drain", () => hanging || upstream.resume());
     upstream.on("drain", () => hanging || client.resume());
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
+    if (hanging) upstream.pause();
+    else client.resume();
+  }
+
+  const server = net.createServer((client) => {
+    if (refusing) return client.destroy();
+    client.pause(); // hold what the client sends until an upstream is connected
+    client.on("error", () => client.destroy());
+    const dial = (i: number) => {
+      const t = targets[i];
+      if (!t || client.destroyed) return client.destroy();
+      const upstream = net.connect(t.port, t.host);
+      const failed = () => dial(i + 1);
+      upstream.once("error", failed);
+      upstream.once("connect", () => {
+        upstream.off("error", failed);
+        join(client, upstream);
+      });
+    };
+    dial(0);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -60,11 +79,6 @@ export async function startProxy(target: { host: string; port: number }): Promis
   };
   return {
     port,
-    url: (base) => {
-      const u = new URL(base);
-      u.host = `127.0.0.1:${port}`;
-      return u.toString().replace(/\/$/, base.endsWith("/") ? "/" : "");
-    },
     cut,
     down() {
       refusing = true;

@@ -27,7 +27,11 @@ describe("configuration", () => {
 
   it("refuses cluster mode on a SQLite file, saying why", () => {
     assert.throws(() => loadConfig({ REDIS_URL: "redis://localhost:6379" }), /SQLite file belongs to one machine/);
-    assert.equal(loadConfig({ REDIS_URL: "redis://localhost:6379", DATABASE_URL: "postgres://x@y/z" }).cluster, true);
+    assert.throws(() => loadConfig({ REDIS_URL: "redis://localhost:6379", DATABASE_URL: "postgres://x@y/z" }), /NEXTAUTH_SECRET/);
+    assert.equal(
+      loadConfig({ REDIS_URL: "redis://localhost:6379", DATABASE_URL: "postgres://x@y/z", NEXTAUTH_SECRET: "s".repeat(32) }).cluster,
+      true,
+    );
   });
 
   it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {

@@ -9,6 +9,7 @@
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
+import type { Origin } from "../bus";
 import type { Channel } from "../channel";
 import { cursorOf } from "../ids";
 import type { DashboardUpdate } from "../protocol";
@@ -23,6 +24,7 @@ export interface DashboardComputer {
 }
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+const FOLLOWER_WAIT_MS = 1000;
 
 export class DashboardFeed {
   private dirtyGen = 0;
@@ -36,6 +38,8 @@ export class DashboardFeed {
   private waiters: { gen: number; resolve: () => void }[] = [];
   private leader = false;
   private failures = 0;
+  /** A follower's own last change, not yet seen back in a patch (cluster read-your-writes). */
+  private localChangeAt: number | null = null;
   recomputes = 0;
   incremental = 0;
   lastRecomputeMs = 0;
@@ -83,8 +87,10 @@ export class DashboardFeed {
   }
 
   /** The bus subscriber: only risk and mitigation changes touch the dashboard. */
-  onEvent = (e: DomainEvent): void => {
-    if (e.type === "risk.changed" || e.type === "mitigation.changed") this.markDirty(e);
+  onEvent = (e: DomainEvent, origin: Origin = "local"): void => {
+    if (e.type !== "risk.changed" && e.type !== "mitigation.changed") return;
+    if (origin === "local" && !this.leader) this.localChangeAt = this.now();
+    this.markDirty(e);
   };
 
   /** Something changed (`null`: unknown what — re-read everything). */
@@ -107,6 +113,7 @@ export class DashboardFeed {
 
   /** The current snapshot; if a change is pending here, after it has been applied (read-your-writes). */
   async current(): Promise<DashboardUpdate> {
+    if (!this.leader && this.localChangeAt !== null) await this.awaitLeader();
     const target = this.dirtyGen;
     if (this.leader && this.doneGen < target) {
       await new Promise<void>((resolve) => {
@@ -120,6 +127,26 @@ export class DashboardFeed {
     }
     await this.deps.projection.ready();
     return this.deps.projection.update()!;
+  }
+
+  /**
+   * A follower that just made a change waits (briefly) for the leader's next patch, so a client
+   * reading right after its own write sees it. A change that alters nothing shown yields no
+   * patch: then the wait ends after FOLLOWER_WAIT_MS.
+   */
+  private awaitLeader(): Promise<void> {
+    const since = this.localChangeAt!;
+    return new Promise((resolve) => {
+      const done = () => {
+        off();
+        clearTimeout(timer);
+        if (this.localChangeAt === since) this.localChangeAt = null;
+        resolve();
+      };
+      const off = this.deps.projection.onChange(done);
+      const timer = setTimeout(done, FOLLOWER_WAIT_MS);
+      timer.unref();
+    });
   }
 
   get state() {

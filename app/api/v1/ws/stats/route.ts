@@ -1,4 +1,10 @@
 // Real-time statistics. Analysts see their own channel's figures; admins see every channel, by transport.
 import { route } from "@/lib/http/route";
 
-export const GET = route({}, async ({ app, principal }) => app.realtime.stats(principal.role === "admin"));
+export const GET = route({}, async ({ app, principal }) => {
+  const admin = principal.role === "admin";
+  return {
+    ...app.realtime.stats(admin),
+    ...(admin && app.cluster ? { instance: app.config.instanceId, cluster: await app.cluster.view() } : {}),
+  };
+});

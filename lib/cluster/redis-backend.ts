@@ -1,0 +1,252 @@
+// The cluster's message log: one Redis stream per channel, shared by every instance. publish =
+// XADD (MAXLEN ~ MESSAGE_LOG_SIZE) in a Lua script that, for the leader's messages, first checks
+// the lease is still ours (fencing: a leader that lost its lease cannot publish a stale patch)
+// and stores the channel's projection state with the message. The envelope id IS the stream id.
+// Every instance reads all streams (and the domain-event stream) with one blocking XREAD loop
+// and delivers to its own clients; after an outage it resumes from the last id it read.
+import "server-only";
+import crypto from "node:crypto";
+import { ErrorReply } from "redis";
+import type { DomainEvent } from "../domain/events";
+import type { Logger } from "../log";
+import type { Channel, Logged } from "../realtime/channel";
+import { compareIds, type Cursor, ZERO_ID } from "../realtime/ids";
+import { FencedError, type AppendEntry, type LogBackend, type Restored } from "../realtime/log/backend";
+import type { ChannelName, Envelope } from "../realtime/protocol";
+import { pairs, type Keys, type RedisHandle } from "./redis";
+
+// KEYS: stream, state, leader, nonce. ARGV: maxlen, type, timestamp, data, state ('' = none),
+// fence owner ('' = none). The nonce makes a retried append (its first attempt's answer lost in a
+// dropped connection) return the first attempt's id instead of adding the message twice.
+const APPEND = `
+local done = redis.call('GET', KEYS[4])
+if done then return done end
+if ARGV[6] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[6] then return redis.error_reply('FENCED') end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'ts', ARGV[3], 'd', ARGV[4])
+if ARGV[5] ~= '' then redis.call('SET', KEYS[2], id .. '\\n' .. ARGV[5]) end
+redis.call('SET', KEYS[4], id, 'PX', 600000)
+return id`;
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
+
+type StreamEntry = [id: string, fields: string[]];
+type XReadReply = [key: string, entries: StreamEntry[]][] | null;
+
+const CHANNELS: ChannelName[] = ["dashboard", "quotas"];
+
+/** A stream entry as the envelope every transport sends (the data's JSON is used as stored). */
+function toLogged(id: string, fields: string[]): Logged {
+  const f = pairs(fields) as { t: string; ts: string; d: string };
+  const json = `{"type":${JSON.stringify(f.t)},"id":"${id}","timestamp":"${f.ts}","data":${f.d}}`;
+  return { envelope: { type: f.t, id, timestamp: f.ts, data: JSON.parse(f.d) as unknown }, json };
+}
+
+export class RedisLogBackend implements LogBackend {
+  readonly shared = true;
+  private channels!: { [C in ChannelName]: Channel<C> };
+  private lastRead = new Map<string, string>();
+  private localStates = new Map<string, unknown>();
+  private running = false;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private readError: string | null = null;
+
+  constructor(
+    private deps: {
+      cmd: RedisHandle;
+      reader: RedisHandle;
+      keys: Keys;
+      capacity: number;
+      instanceId: string;
+      log: Logger;
+      /** Fence owner for the leader's messages: this instance's id while it holds the lease. */
+      isLeader: () => boolean;
+      onRemoteEvent: (event: DomainEvent) => void;
+    },
+  ) {}
+
+  private get redis() {
+    return this.deps.cmd.client;
+  }
+
+  async start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>> {
+    this.channels = channels;
+    const out = {} as Record<ChannelName, Restored>;
+    for (const name of CHANNELS) {
+      const key = this.deps.keys.stream(name);
+      const newest = (await this.redis.sendCommand(["XREVRANGE", key, "+", "-", "COUNT", String(this.deps.capacity)])) as StreamEntry[];
+      const recent = newest.reverse().map(([id, f]) => toLogged(id, f));
+      const info = await this.streamInfo(key);
+      const position = (recent.at(-1)?.envelope.id as Cursor | undefined) ?? ZERO_ID;
+      // The ring is complete back to the stream's floor when nothing older than it remains.
+      const complete = info.length <= recent.length;
+      channels[name].restore(recent, position, complete ? info.maxDeleted : ((recent[0]?.envelope.id as Cursor | undefined) ?? ZERO_ID));
+      this.lastRead.set(key, position);
+      out[name] = await this.state(name);
+    }
+    const lastEvent = (await this.redis.sendCommand(["XREVRANGE", this.deps.keys.events, "+", "-", "COUNT", "1"])) as StreamEntry[];
+    this.lastRead.set(this.deps.keys.events, lastEvent[0]?.[0] ?? ZERO_ID);
+    this.running = true;
+    this.loop = this.readLoop();
+    return out;
+  }
+
+  private async streamInfo(key: string): Promise<{ length: number; maxDeleted: Cursor }> {
+    try {
+      const info = pairs((await this.redis.sendCommand(["XINFO", "STREAM", key])) as unknown[]);
+      return { length: Number(info.length ?? 0), maxDeleted: (String(info["max-deleted-entry-id"] ?? ZERO_ID) as Cursor) || ZERO_ID };
+    } catch {
+      return { length: 0, maxDeleted: ZERO_ID }; // no stream yet
+    }
+  }
+
+  async append(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
+    const k = this.deps.keys;
+    const timestamp = new Date().toISOString();
+    const data = JSON.stringify(entry.data);
+    const fence = entry.fence ? this.deps.instanceId : "";
+    if (entry.fence && !this.deps.isLeader()) throw new FencedError();
+    const state = entry.state === undefined ? "" : JSON.stringify(entry.state);
+    const nonce = `${k.nonce}:${crypto.randomUUID()}`;
+    let id: string;
+    // Redis unreachable: keep trying (in order behind earlier appends), so what was published
+    // during an outage is delivered after it. A leader's messages stop once its lease is gone.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        id = (await this.redis.sendCommand([
+          "EVAL",
+          APPEND,
+          "4",
+          k.stream(channel),
+          k.state(channel),
+          k.leader,
+          nonce,
+          String(this.deps.capacity),
+          entry.type,
+          timestamp,
+          data,
+          state,
+          fence,
+        ])) as string;
+        break;
+      } catch (e) {
+        if (/FENCED/.test((e as Error).message)) throw new FencedError();
+        if (e instanceof ErrorReply || this.stopped) throw e;
+        if (entry.fence && !this.deps.isLeader()) throw new FencedError();
+        await pause(attempt);
+      }
+    }
+    if (entry.state !== undefined) this.localStates.set(id, entry.state);
+    const envelope: Envelope = { type: entry.type, id, timestamp, data: entry.data };
+    return { envelope, json: JSON.stringify(envelope) };
+  }
+
+  /**
+   * Publishes a domain event for the other instances, retrying through an outage. Events are
+   * invalidations and dirty marks: one delivered twice does no harm, one lost could.
+   */
+  async publishEvent(event: DomainEvent): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.redis.sendCommand([
+          "XADD",
+          this.deps.keys.events,
+          "MAXLEN",
+          "~",
+          "10000",
+          "*",
+          "o",
+          this.deps.instanceId,
+          "e",
+          JSON.stringify(event),
+        ]);
+        return;
+      } catch (e) {
+        if (e instanceof ErrorReply || this.stopped) throw e;
+        await pause(attempt);
+      }
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    const k = this.deps.keys;
+    const streams = [...CHANNELS.map((c) => k.stream(c)), k.events];
+    let failures = 0;
+    while (this.running) {
+      let reply: XReadReply;
+      try {
+        reply = (await this.deps.reader.client.sendCommand([
+          "XREAD",
+          "COUNT",
+          "1000",
+          "BLOCK",
+          "2000",
+          "STREAMS",
+          ...streams,
+          ...streams.map((s) => this.lastRead.get(s) ?? ZERO_ID),
+        ])) as XReadReply;
+        failures = 0;
+        this.readError = null;
+      } catch (err) {
+        if (!this.running) break;
+        this.readError = (err as Error).message;
+        await pause(failures++);
+        continue;
+      }
+      for (const [key, entries] of reply ?? []) {
+        if (entries.length === 0) continue;
+        const from = this.lastRead.get(key) ?? ZERO_ID;
+        this.lastRead.set(key, entries.at(-1)![0]);
+        if (key === k.events) {
+          for (const [, f] of entries) {
+            const { o, e } = pairs(f) as { o: string; e: string };
+            if (o !== this.deps.instanceId) this.deps.onRemoteEvent(JSON.parse(e) as DomainEvent);
+          }
+          continue;
+        }
+        const name = CHANNELS.find((c) => k.stream(c) === key)!;
+        // Entries trimmed before we read them (a long outage): the projection heals from the stored state.
+        const info = await this.streamInfo(key).catch(() => null);
+        if (info && compareIds(info.maxDeleted, from) > 0 && from !== ZERO_ID)
+          this.deps.log.warn({ channel: name, from }, "messages were trimmed before this instance read them");
+        const batch = entries.map(([id, f]) => toLogged(id, f));
+        for (const m of batch) {
+          const state = this.localStates.get(m.envelope.id);
+          this.localStates.delete(m.envelope.id);
+          (this.channels[name] as Channel).deliver([m], state);
+        }
+      }
+    }
+  }
+
+  async range(channel: ChannelName, after: Cursor, upTo: Cursor): Promise<Logged[] | null> {
+    const key = this.deps.keys.stream(channel);
+    const res = (await this.redis
+      .multi()
+      .addCommand(["XRANGE", key, `(${after}`, upTo])
+      .addCommand(["XINFO", "STREAM", key])
+      .exec()) as unknown as [StreamEntry[], unknown[]];
+    const maxDeleted = String(pairs(res[1])["max-deleted-entry-id"] ?? ZERO_ID);
+    if (compareIds(maxDeleted, after) > 0) return null; // something after the cursor is gone
+    return res[0].map(([id, f]) => toLogged(id, f));
+  }
+
+  async state(channel: ChannelName): Promise<Restored> {
+    const raw = (await this.redis.get(this.deps.keys.state(channel))) as string | null;
+    if (!raw) return { state: null, stateCursor: ZERO_ID };
+    const i = raw.indexOf("\n");
+    return { state: JSON.parse(raw.slice(i + 1)) as unknown, stateCursor: raw.slice(0, i) as Cursor };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2500))]);
+  }
+
+  status() {
+    const down = this.deps.cmd.downSince ?? this.deps.reader.downSince;
+    const error = down ? (this.deps.cmd.lastError ?? this.deps.reader.lastError ?? "Redis unreachable") : this.readError;
+    return { ok: down === null && this.readError === null, error: error ? "Redis unreachable" : null };
+  }
+}

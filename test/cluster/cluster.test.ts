@@ -1,0 +1,260 @@
+// Cluster mode with two real instances (separate processes) on one PostgreSQL database and one
+// Redis key prefix: messages cross instances, each change is one patch in the shared stream, SSE
+// resumes on the other instance, clients survive losing an instance (and the leader), and a Redis
+// outage loses nothing that was published.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { compareIds, cursorOf } from "../../lib/realtime/ids";
+import { check, socketClient, type StreamClient } from "../chaos/clients";
+import { startCluster, type TestCluster } from "../support/cluster";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { record, sleep, until } from "../support/socket";
+import { openSse } from "../support/sse";
+import { startProxy, type TcpProxy } from "../support/tcp-proxy";
+import type { TestServer } from "../support/server";
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+
+describe("cluster: two instances", () => {
+  let cl: TestCluster;
+  let a: TestServer, b: TestServer;
+  let token: string, adminCookie: string;
+  before(async () => {
+    cl = await startCluster(2, {
+      env: { ENABLE_TEST_ENDPOINTS: "1", STATS_INTERVAL_MS: "1000", DASHBOARD_COALESCE_MS: "20", MESSAGE_LOG_SIZE: "20000" },
+    });
+    [a, b] = cl.nodes as [TestServer, TestServer];
+    adminCookie = await login(a.url, ADMIN);
+    token = (await call(a.url, { cookie: adminCookie }, "POST", "/api/v1/tokens", { name: "cluster" })).body.token;
+  });
+  after(() => cl?.stop());
+
+  const leaderOf = async (s: TestServer) => (await call(s.url, { token }, "GET", "/api/ws/health")).body.cluster.leader as string;
+
+  it("a change through A reaches B's dashboards; a violation on A reaches B's admins with its alert; revoking a token on A closes its sockets on B", async () => {
+    const dash = await record(`${b.url}/dashboard`, token);
+    await dash.next("dashboard_update", { from: 0 });
+    let from = dash.messages.length;
+    await call(a.url, { token }, "POST", "/api/v1/risks", { title: "Made on A", severity: "critical", likelihood: 1, impact: 1 });
+    assert.ok(JSON.stringify((await dash.next("dashboard_patch", { from })).data).includes("Made on A"));
+
+    const admins = await record(`${b.url}/admin/quotas`, token);
+    const me = (await call(a.url, { token }, "GET", "/api/v1/me")).body.id;
+    await call(a.url, { token }, "PUT", "/api/v1/quotas", { user_id: me, command_type: "cross", period: "daily", limit: 0 });
+    from = admins.messages.length;
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(a.url, { token }, "POST", "/api/v1/commands", { command_type: "cross" })).status, 429);
+    await admins.next("violation", { from });
+    const alert = await admins.next("alert", { from });
+    assert.equal((alert.data as { user_id: number }).user_id, me);
+
+    const t = (await call(a.url, { cookie: adminCookie }, "POST", "/api/v1/tokens", { name: "to revoke on A" })).body;
+    const victim = await record(`${b.url}/dashboard`, t.token);
+    const closed = new Promise<number>((r) => victim.socket.once("disconnect", () => r(Date.now())));
+    const t0 = Date.now();
+    await call(a.url, { cookie: adminCookie }, "DELETE", `/api/v1/tokens/${t.id}`);
+    assert.ok((await closed) - t0 < 1000, "closed on B within a second");
+    assert.equal((victim.messages.findLast((m) => m.type === "error")?.data as { code: string }).code, "token_revoked");
+    assert.equal((await call(b.url, { token: t.token }, "GET", "/api/v1/me")).status, 401, "and refused by B at once");
+    [dash, admins].forEach((c) => c.close());
+  });
+
+  it("exactly one dashboard_patch per change in the shared stream, computed by the leader only", async () => {
+    const head = (await call(a.url, { token }, "GET", "/api/v1/events/dashboard")).body.next as string;
+    const ids = (await call(a.url, { token }, "GET", "/api/v1/risks?status=open&page_size=5")).body.items.map((r: { id: number }) => r.id);
+    for (const [i, id] of ids.entries()) {
+      await call(i % 2 ? a.url : b.url, { token }, "PATCH", `/api/v1/risks/${id}`, { likelihood: 0.11 + i / 100 });
+      await sleep(150);
+    }
+    await sleep(300);
+    const patches = (await call(b.url, { token }, "GET", `/api/v1/events/dashboard?since=${head}`)).body.messages.filter(
+      (m: { type: string }) => m.type === "dashboard_patch",
+    );
+    assert.equal(patches.length, ids.length, "one patch per change, though both instances saw every change");
+    for (let i = 1; i < patches.length; i++) assert.equal(patches[i].data.base_version, patches[i - 1].data.version, "a chain of versions");
+    const [ha, hb] = await Promise.all([a, b].map(async (s) => (await call(s.url, { token }, "GET", "/api/ws/health")).body.broadcaster));
+    assert.equal([ha, hb].filter((h) => h.leader).length, 1, "one leader");
+    assert.equal((ha.leader ? hb : ha).dashboard.recomputes, 0, "the follower computes nothing");
+  });
+
+  it("SSE on B with a Last-Event-ID seen on A gets exactly the missed messages, once, in order", async () => {
+    const onA = await openSse(`${a.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}` });
+    await call(a.url, { token }, "POST", "/api/ws/test-broadcast", { data: { n: 0 } });
+    const seen = await onA.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 0);
+    await onA.close();
+    for (let n = 1; n <= 3; n++) await call(n % 2 ? a.url : b.url, { token }, "POST", "/api/ws/test-broadcast", { data: { n } });
+    const onB = await openSse(`${b.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}`, "last-event-id": seen.id! });
+    await onB.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 3);
+    await sleep(200);
+    assert.deepEqual(
+      onB.frames.filter((f) => f.event === "test").map((f) => JSON.parse(f.data!).data.n),
+      [1, 2, 3],
+    );
+    assert.equal(
+      onB.frames.some((f) => f.event === "resync"),
+      false,
+    );
+    await onB.close();
+  });
+
+  it("kill -9 the instance holding 100 dashboard and 10 quota clients during changes: all go live on the other, nothing lost or doubled", async () => {
+    const leader = await leaderOf(a);
+    const [victim, survivor] = leader === "node-a" ? [a, b] : [b, a]; // lose the leader too
+    const lb: TcpProxy = await startProxy([victim, survivor].map((s) => ({ host: "127.0.0.1", port: s.port })));
+    const base = `http://127.0.0.1:${lb.port}`;
+    const analyst = await login(survivor.url, ANALYST);
+    const clients: StreamClient[] = [
+      ...(await Promise.all(Array.from({ length: 50 }, (_, i) => socketClient(base, { token }, `dashboard (token) ${i}`)))),
+      ...(await Promise.all(Array.from({ length: 50 }, (_, i) => socketClient(base, { cookie: analyst }, `dashboard (cookie) ${i}`)))),
+      ...(await Promise.all(Array.from({ length: 10 }, (_, i) => socketClient(base, { token }, `quotas ${i}`, "quotas")))),
+    ];
+    const ids = (await call(survivor.url, { token }, "GET", "/api/v1/risks?status=open&page_size=20")).body.items.map(
+      (r: { id: number }) => r.id,
+    );
+    let stop = false;
+    let made = 0;
+    const load = (async () => {
+      for (let i = 0; !stop; i++) {
+        const r = await call(survivor.url, { token }, "PATCH", `/api/v1/risks/${ids[i % ids.length]}`, {
+          impact: 0.2 + (i % 7) / 10,
+        }).catch(() => null);
+        if (r?.status === 200) made++;
+        await sleep(50);
+      }
+    })();
+    await sleep(1000);
+    const killedAt = Date.now();
+    await victim.crash().catch(() => undefined); // kill -9; it restarts, but the proxy sends clients to the survivor first
+    await until(() => clients.every((c) => c.connected() && c.connectedAt > killedAt), 15_000, "every client live again");
+    const failover = clients.map((c) => c.connectedAt - killedAt);
+    // The leader was killed: patches must continue (another instance takes the lease).
+    const before = made;
+    await until(() => made > before + 10, 10_000);
+    stop = true;
+    await load;
+    const lastDash = async () =>
+      (await call(survivor.url, { token }, "GET", "/api/ws/health")).body.broadcaster.message_log.dashboard.last_id as string;
+    await until(
+      async () => {
+        const id = await lastDash();
+        return clients.filter((c) => c.channel === "dashboard").every((c) => c.lastId && cursorOf(c.lastId) === id);
+      },
+      15_000,
+      "dashboard clients caught up",
+    );
+    const dashLog = (await call(survivor.url, { token }, "GET", "/api/v1/events/dashboard?since=0-0")).body.messages;
+    const quotaLog = (await call(survivor.url, { token }, "GET", "/api/v1/events/quotas?since=0-0")).body.messages;
+    const dashboard = (await call(survivor.url, { token }, "GET", "/api/v1/dashboard")).body;
+    const quotaLast = quotaLog.at(-1)?.id;
+    const results = clients.map((c) => {
+      // A quota client is checked up to where it is (stats keep coming every second).
+      const log =
+        c.channel === "dashboard"
+          ? dashLog
+          : quotaLog.filter((m: { id: string }) => !c.lastId || compareIds(m.id, cursorOf(c.lastId)) <= 0);
+      return check(c, log, c.channel === "dashboard" ? dashboard : null);
+    });
+    console.log(
+      `CLUSTER failover ${JSON.stringify({ killed: victim === a ? "node-a (leader)" : "node-b (leader)", clients: clients.length, changes: made, failover_ms: { p50: pct(failover, 50), p99: pct(failover, 99), max: Math.max(...failover) }, messages: results.reduce((s, r) => s + r.messages, 0), lost: results.reduce((s, r) => s + r.missing, 0), duplicated: results.reduce((s, r) => s + r.duplicated, 0), resyncs: clients.reduce((s, c) => s + c.resyncs, 0), quota_log_last: quotaLast })}`,
+    );
+    clients.forEach((c) => c.close());
+    await lb.close();
+    for (const [i, r] of results.entries()) assert.deepEqual(r.problems, [], clients[i]!.name);
+  });
+
+  it("kill the leader: stats and patches continue from the other instance within 5 s", async () => {
+    const leader = (await leaderOf(a)) === "node-a" ? a : b;
+    const other = leader === a ? b : a;
+    const admins = await record(`${other.url}/admin/quotas`, token);
+    const dash = await record(`${other.url}/dashboard`, token);
+    await dash.next("dashboard_update", { from: 0 });
+    await leader.crash().catch(() => undefined);
+    const t0 = Date.now();
+    const statsFrom = admins.messages.length;
+    await admins.next("stats", { from: statsFrom, timeoutMs: 5000 });
+    const statsMs = Date.now() - t0;
+    const from = dash.messages.length;
+    const risk = (await call(other.url, { token }, "GET", "/api/v1/risks?status=open&page_size=1")).body.items[0];
+    await call(other.url, { token }, "PATCH", `/api/v1/risks/${risk.id}`, { likelihood: 0.42 });
+    await dash.next("dashboard_patch", { from, timeoutMs: Math.max(500, 5000 - (Date.now() - t0)) });
+    console.log(`CLUSTER leader-failover ${JSON.stringify({ stats_after_ms: statsMs, patch_after_ms: Date.now() - t0 })}`);
+    assert.equal(await leaderOf(other), other === a ? "node-a" : "node-b");
+    [admins, dash].forEach((c) => c.close());
+  });
+});
+
+describe("cluster: a Redis outage", () => {
+  let cl: TestCluster;
+  let redis: TcpProxy;
+  before(async () => {
+    const target = new URL(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
+    redis = await startProxy({ host: target.hostname === "localhost" ? "127.0.0.1" : target.hostname, port: Number(target.port || 6379) });
+    cl = await startCluster(2, {
+      redisVia: (url) => url.replace(/\/\/[^/]+/, `//127.0.0.1:${redis.port}`),
+      env: { STATS_INTERVAL_MS: "1000", DASHBOARD_COALESCE_MS: "20" },
+    });
+  });
+  after(async () => {
+    await cl?.stop();
+    await redis?.close();
+  });
+
+  it("no crash, every client keeps its connection, and what was published during the outage is delivered after it", async () => {
+    const [a, b] = cl.nodes as [TestServer, TestServer];
+    const token = (await call(a.url, { cookie: await login(a.url, ADMIN) }, "POST", "/api/v1/tokens", { name: "redis outage" })).body.token;
+    const onA = await record(`${a.url}/admin/quotas`, token);
+    const onB = await record(`${b.url}/admin/quotas`, token);
+    const dashB = await record(`${b.url}/dashboard`, token);
+    await dashB.next("dashboard_update", { from: 0 });
+    const me = (await call(a.url, { token }, "GET", "/api/v1/me")).body.id;
+    await call(a.url, { token }, "PUT", "/api/v1/quotas", { user_id: me, command_type: "outage", period: "daily", limit: 0 });
+    await sleep(300);
+
+    redis.down();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call(a.url, { token }, "POST", "/api/v1/commands", { command_type: "outage" });
+      assert.equal(r.status, 429, "commands still answered: the database is fine");
+      ids.push(r.body.violation.id);
+    }
+    const risk = (
+      await call(a.url, { token }, "POST", "/api/v1/risks", {
+        title: "Made during the Redis outage",
+        severity: "critical",
+        likelihood: 1,
+        impact: 1,
+      })
+    ).body;
+    await until(
+      async () => (await call(b.url, { token }, "GET", "/api/ws/health")).body.status === "degraded",
+      5000,
+      "health says degraded",
+    );
+    await sleep(10_000);
+    assert.ok(
+      [onA, onB, dashB].every((c) => c.socket.connected),
+      "clients keep their connection",
+    );
+    assert.ok(
+      [a, b].every((s) => s.proc.exitCode === null),
+      "no instance crashed",
+    );
+    redis.up();
+
+    for (const c of [onA, onB]) {
+      for (const id of ids)
+        await until(
+          () => c.messages.some((m) => m.type === "violation" && (m.data as { id: number }).id === id),
+          15_000,
+          `violation ${id} delivered`,
+        );
+    }
+    await until(
+      () => dashB.messages.some((m) => m.type === "dashboard_patch" && JSON.stringify(m.data).includes(risk.title)),
+      15_000,
+      "the risk made during the outage reaches B's dashboard",
+    );
+    await until(async () => (await call(b.url, { token }, "GET", "/api/ws/health")).body.status === "ok", 10_000, "health back to ok");
+    [onA, onB, dashB].forEach((c) => c.close());
+  });
+});
