@@ -29,9 +29,12 @@ async function main() {
   const handle = nextApp.getRequestHandler();
   const guard = createRequestGuard({ maxBodyBytes: config.MAX_BODY_BYTES, draining: () => app.health.draining });
   const requests = trackRequests(httpServer);
+  // Served over https (NEXTAUTH_URL): browsers must never fall back to plain http for this host.
+  const hsts = config.publicOrigin.startsWith("https://") ? "max-age=31536000; includeSubDomains" : null;
   // Registered before Socket.IO attaches: engine.io keeps /socket.io/ and passes the rest on.
   httpServer.on("request", (req, res) => {
     if (req.url?.startsWith("/socket.io/")) return;
+    if (hsts) res.setHeader("strict-transport-security", hsts);
     // The peer's address, for sign-in throttling: set here, so a client cannot supply it.
     req.headers["x-riskpulse-peer"] = req.socket.remoteAddress ?? "unknown";
     if (req.url?.startsWith("/api/v1/sse/")) req.headers[CONN_HEADER] = app.rawResponses.add(res);
@@ -91,7 +94,7 @@ async function main() {
       await app.realtime.stop();
       await app.cluster?.stop();
       await nextApp.close();
-      await app.db.$disconnect();
+      await app.close();
       log.info("bye");
       process.exit(0);
     } catch (err) {

@@ -8,6 +8,17 @@ export const test = base.extend<
   { signIn: (page: Page, who: { email: string; password: string }) => Promise<void> },
   { server: TestServer }
 >({
+  // Every page of every test runs under the production Content-Security-Policy: anything it
+  // blocks (a script without the nonce, an eval, a connection elsewhere) fails the test.
+  context: async ({ context }, use) => {
+    const violations: string[] = [];
+    context.on("console", (m) => {
+      if (m.type() === "error" && /Content Security Policy|Refused to (execute|load|connect|apply|evaluate)/i.test(m.text()))
+        violations.push(m.text());
+    });
+    await use(context);
+    expect(violations, "Content-Security-Policy violations in the browser console").toEqual([]);
+  },
   server: [
     async ({}, use) => {
       const server = await startServer();

@@ -20,6 +20,7 @@ import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
 import { createAlertService } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
+import { createCommandRecorder } from "./domain/quota/recorder";
 import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
@@ -101,10 +102,16 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const alerts = createAlertService({ db, events: bus, clock, rules: config.ALERT_RULES });
   const load = systemLoadSampler();
   const quotaCache = createQuotaCache(db);
+  // The command hot path's own connection(s): prepared statements, one round trip per command.
+  const recorder = createCommandRecorder(config.databaseUrl, flavor, {
+    timeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    poolSize: Math.max(2, Math.ceil(config.DB_POOL_SIZE / 2)),
+  });
   bus.subscribe((e) => e.type === "quota.changed" && quotaCache.invalidate());
   const quotas = {
     admin: createQuotaAdmin({ db, events: bus, cache: quotaCache }),
-    commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache, flavor }),
+    commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache, recorder }),
     alerts,
     stats: () => computeQuotaStats(db, clock, load),
     usage: () => currentUsage(db, clock),
@@ -116,7 +123,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     bus,
     log,
     backend: cluster?.backend ?? new SqlLogBackend(db, config.MESSAGE_LOG_SIZE, log),
-    computer: createDashboardComputer({ db, clock }),
+    computer: createDashboardComputer({ db, clock, flavor }),
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
   });
@@ -152,6 +159,10 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     health,
     retention: createRetention({ db, clock, log, days: config.RETENTION_DAYS, flavor }),
     rawResponses: new RawResponses(),
+    async close() {
+      await recorder.close();
+      await db.$disconnect();
+    },
   };
   metrics.bind(app);
   return app;

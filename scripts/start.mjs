@@ -42,12 +42,18 @@ if (!built || Math.max(...SOURCES.map(newest)) > fs.statSync(STAMP).mtimeMs) {
   console.log(built ? "sources changed since the last build; rebuilding…" : "first start: building (about a minute)…");
   execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
-const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env };
+// scripts/server-env.json, shared with the test and bench harness so what is measured is what runs:
+//   MALLOC_ARENA_MAX=2 — glibc gives each allocating thread (libuv's pool, V8's GC helpers) its own
+//   64 MB arena and rarely hands free pages back; two arenas cut idle RSS by ~30 MB (README
+//   "Performance"). No --enable-source-maps: it keeps every bundle's source map in the heap
+//   (+45 MB); set NODE_OPTIONS=--enable-source-maps for original file:line in stack traces.
+const SERVER_ENV = JSON.parse(fs.readFileSync("scripts/server-env.json", "utf8"));
+const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...SERVER_ENV, ...process.env };
 if (demo) {
   env.SEED_DEMO ??= "1";
   env.DEMO_TRAFFIC ??= "1";
   console.log("demo mode: demo accounts (see the README) and simulated traffic; never expose this server.");
 }
-const child = spawn(process.execPath, ["--enable-source-maps", STAMP], { stdio: "inherit", env });
+const child = spawn(process.execPath, [STAMP], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 0)));

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { currentPrincipal } from "@/lib/auth/page";
 import { ConnectionStatus } from "@/components/live/connection-status";
 import { Nav } from "@/components/shell/nav";
@@ -18,9 +19,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <Nav admin={me.role === "admin"} />
         <div className="spacer" />
         <ConnectionStatus />
-        <div className="who" data-testid="who">
+        <Link className="who" data-testid="who" href="/account" title="Your account">
           <b>{me.name}</b> · {me.role}
-        </div>
+        </Link>
         <SignOutButton />
       </header>
       <main>{children}</main>

@@ -10,14 +10,21 @@ export function Nav({ admin }: { admin: boolean }) {
     ...(admin
       ? [
           { href: "/admin/quotas", label: "Quotas" },
+          { href: "/admin/users", label: "Users" },
           { href: "/admin/tokens", label: "API tokens" },
+          { href: "/admin/audit", label: "Audit" },
         ]
       : []),
   ];
   return (
     <nav className="nav">
       {links.map((l) => (
-        <Link key={l.href} href={l.href} className={path.startsWith(l.href) ? "active" : undefined}>
+        <Link
+          key={l.href}
+          href={l.href}
+          className={path.startsWith(l.href) ? "active" : undefined}
+          aria-current={path.startsWith(l.href) ? "page" : undefined}
+        >
           {l.label}
         </Link>
       ))}

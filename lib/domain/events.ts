@@ -37,6 +37,8 @@ export interface MitigationFact {
 export type DomainEvent =
   | {
       type: "risk.changed";
+      /** The dashboard change sequence number the write took (dashboard/sequence.ts). */
+      seq: number;
       change: Change;
       riskId: number;
       before: RiskFact | null;
@@ -45,6 +47,7 @@ export type DomainEvent =
     }
   | {
       type: "mitigation.changed";
+      seq: number;
       change: Change;
       mitigationId: number;
       riskId: number;

@@ -7,6 +7,7 @@ import type { Mitigation, Prisma } from "../db/generated/sqlite/client";
 import { lock, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
+import { nextDashboardSeq } from "./dashboard/sequence";
 import { NotFoundError, ValidationError } from "./errors";
 import type { EventPublisher, MitigationFact } from "./events";
 import { pageArgs, pageQuery, toPage } from "./pagination";
@@ -137,7 +138,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
 
     async create(input: MitigationCreate, actor: Actor) {
       const now = clock.now();
-      const m = await write(async (tx) => {
+      const { m, seq } = await write(async (tx) => {
         const risk = await tx.risk.findUnique({ where: { id: input.risk_id }, select: { id: true } });
         if (!risk) throw new ValidationError("validation failed", [{ field: "risk_id", message: `risk ${input.risk_id} not found` }]);
         const n = normalise({ status: input.status, completionPercent: input.completion_percent }, null, true, now);
@@ -152,10 +153,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
           changes: changedFields(null, auditable(row)),
           at: now,
         });
-        return row;
+        return { m: row, seq: await nextDashboardSeq(tx) };
       });
       events.publish({
         type: "mitigation.changed",
+        seq,
         change: "created",
         mitigationId: m.id,
         riskId: m.riskId,
@@ -167,7 +169,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
 
     async update(id: number, patch: MitigationUpdate, actor: Actor) {
       const now = clock.now();
-      const { before, after } = await write(async (tx) => {
+      const { before, after, seq } = await write(async (tx) => {
         const cur = await tx.mitigation.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("mitigation", id);
         const n = normalise(
@@ -188,10 +190,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
           changes: changedFields(auditable(cur), auditable(row)),
           at: now,
         });
-        return { before: cur, after: row };
+        return { before: cur, after: row, seq: await nextDashboardSeq(tx) };
       });
       events.publish({
         type: "mitigation.changed",
+        seq,
         change: "updated",
         mitigationId: id,
         riskId: after.riskId,
@@ -203,7 +206,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
 
     async remove(id: number, actor: Actor) {
       const now = clock.now();
-      const before = await write(async (tx) => {
+      const { before, seq } = await write(async (tx) => {
         const cur = await tx.mitigation.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("mitigation", id);
         await tx.mitigation.delete({ where: { id } });
@@ -215,10 +218,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
           changes: changedFields(auditable(cur), null),
           at: now,
         });
-        return cur;
+        return { before: cur, seq: await nextDashboardSeq(tx) };
       });
       events.publish({
         type: "mitigation.changed",
+        seq,
         change: "deleted",
         mitigationId: id,
         riskId: before.riskId,

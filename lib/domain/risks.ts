@@ -9,6 +9,7 @@ import type { Risk } from "../db/generated/sqlite/client";
 import { lock, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
+import { nextDashboardSeq } from "./dashboard/sequence";
 import { NotFoundError } from "./errors";
 import type { EventPublisher, MitigationFact, RiskFact } from "./events";
 import { mitigationFact } from "./mitigations";
@@ -139,22 +140,22 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
     async create(input: RiskCreate, actor: Actor) {
       const now = clock.now();
       const score = riskScore(input.likelihood, input.impact);
-      const risk = await write(async (tx) => {
+      const { r: risk, seq } = await write(async (tx) => {
         const r = await tx.risk.create({
           data: { ...input, score, openedAt: now, closedAt: input.status === "closed" ? now : null },
         });
         await tx.riskScoreHistory.create({ data: { riskId: r.id, score, recordedAt: now } });
         await refreshTodayTrend(tx, now);
         await audit(tx, { actor, action: "created", entity: "risk", entityId: r.id, changes: changedFields(null, auditable(r)), at: now });
-        return r;
+        return { r, seq: await nextDashboardSeq(tx) };
       });
-      events.publish({ type: "risk.changed", change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
+      events.publish({ type: "risk.changed", seq, change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
       return riskDto(risk);
     },
 
     async update(id: number, patch: RiskUpdate, actor: Actor) {
       const now = clock.now();
-      const { before, after } = await write(async (tx) => {
+      const { before, after, seq } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("risk", id);
         const score = riskScore(patch.likelihood ?? cur.likelihood, patch.impact ?? cur.impact);
@@ -170,25 +171,33 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           changes: changedFields(auditable(cur), auditable(r)),
           at: now,
         });
-        return { before: cur, after: r };
+        return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
       });
-      events.publish({ type: "risk.changed", change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
       return riskDto(after);
     },
 
     async remove(id: number, actor: Actor) {
       const now = clock.now();
-      const { before, removed } = await write(async (tx) => {
+      const { before, removed, seq } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("risk", id);
         const mitigations = await tx.mitigation.findMany({ where: { riskId: id } });
         await tx.risk.delete({ where: { id } }); // its mitigations and history go with it
         await refreshTodayTrend(tx, now);
         await audit(tx, { actor, action: "deleted", entity: "risk", entityId: id, changes: changedFields(auditable(cur), null), at: now });
-        return { before: cur, removed: mitigations };
+        return { before: cur, removed: mitigations, seq: await nextDashboardSeq(tx) };
       });
       const removedMitigations: MitigationFact[] = removed.map(mitigationFact);
-      events.publish({ type: "risk.changed", change: "deleted", riskId: id, before: riskFact(before), after: null, removedMitigations });
+      events.publish({
+        type: "risk.changed",
+        seq,
+        change: "deleted",
+        riskId: id,
+        before: riskFact(before),
+        after: null,
+        removedMitigations,
+      });
     },
   };
 }

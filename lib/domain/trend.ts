@@ -4,10 +4,26 @@
 import type { Db, Tx } from "../db/client";
 import { lastDays, round, utcDay } from "./time";
 
+/** Scores have at most 4 decimals: summed as integers of 1/10000, averages are exact and order-free. */
+export const SCORE_UNIT = 10_000;
+export const scoreUnits = (score: number) => Math.round(score * SCORE_UNIT);
+export const averageOf = (units: number, count: number) => (count === 0 ? 0 : units / SCORE_UNIT / count);
+
+/** The open risks' count and exact score sum (in SCORE_UNITs). */
+export async function openScoreTotals(tx: Db | Tx): Promise<{ count: number; units: number }> {
+  const rows = await tx.$queryRaw<{ n: number | bigint; units: number | bigint | null }[]>`
+    SELECT COUNT(*) AS n, SUM(CAST(ROUND("score" * 10000) AS BIGINT)) AS units FROM "Risk" WHERE "status" = 'open'`;
+  const r = rows[0];
+  return { count: Number(r?.n ?? 0), units: Number(r?.units ?? 0) };
+}
+
+/** Today's trend value as stored by refreshTodayTrend, from the open risks' totals. */
+export const trendValue = (t: { count: number; units: number }) => round(averageOf(t.units, t.count), 4);
+
 export async function refreshTodayTrend(tx: Tx, now: Date): Promise<void> {
-  const agg = await tx.risk.aggregate({ where: { status: "open" }, _avg: { score: true }, _count: { _all: true } });
+  const totals = await openScoreTotals(tx);
   const day = utcDay(now);
-  const values = { averageScore: round(agg._avg.score ?? 0, 4), openRisks: agg._count._all };
+  const values = { averageScore: trendValue(totals), openRisks: totals.count };
   await tx.riskTrendDay.upsert({ where: { day }, create: { day, ...values }, update: values });
 }
 
@@ -23,8 +39,8 @@ export interface TrendPoint {
 export async function readTrend(db: Db | Tx, now: Date, days = 30): Promise<TrendPoint[]> {
   const window = lastDays(now, days);
   const [rows, before] = await Promise.all([
-    db.riskTrendDay.findMany({ where: { day: { gte: window[0] } }, orderBy: { day: "asc" } }),
-    db.riskTrendDay.findFirst({ where: { day: { lt: window[0] } }, orderBy: { day: "desc" } }),
+    db.riskTrendDay.findMany({ where: { day: { gte: window[0]! } }, orderBy: { day: "asc" } }),
+    db.riskTrendDay.findFirst({ where: { day: { lt: window[0]! } }, orderBy: { day: "desc" } }),
   ]);
   const byDay = new Map(rows.map((r) => [r.day, r.averageScore]));
   let carry = before?.averageScore ?? 0;

@@ -12,6 +12,7 @@ import { getContext, type AppContext } from "../context";
 import { CODES } from "../realtime/codes";
 import { HttpError, errorResponse, json } from "./errors";
 import { isSameOrigin } from "./request-facts";
+import { filledParams } from "./search-params";
 
 export interface RouteCtx<P> {
   req: NextRequest;
@@ -105,7 +106,7 @@ export async function body<S extends z.ZodType>(req: NextRequest, schema: S): Pr
 }
 
 export function query<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
-  return schema.parse(Object.fromEntries(req.nextUrl.searchParams));
+  return schema.parse(filledParams(req.nextUrl.searchParams));
 }
 
 /** A path id: anything but a positive INT4 names nothing, hence 404. */

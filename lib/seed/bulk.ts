@@ -3,10 +3,11 @@
 import type { Db } from "../db/client";
 import type { Clock } from "../domain/time";
 import { refreshTodayTrend } from "../domain/trend";
+import { INSERT_CHUNK } from "./chunks";
 import { makeRisks } from "./demo-data";
 import { rng } from "./random";
 
-export async function bulkRisks(db: Db, count: number, clock: Clock, chunk = 2000): Promise<void> {
+export async function bulkRisks(db: Db, count: number, clock: Clock, chunk = INSERT_CHUNK): Promise<void> {
   const r = rng(count);
   const now = clock.now();
   for (let done = 0; done < count; done += chunk) {

@@ -11,6 +11,7 @@ import { PERIODS, windowStart, type Period } from "../domain/quota/periods";
 import { limitResolver } from "../domain/quota/quotas";
 import { DAY_MS, type Clock } from "../domain/time";
 import { refreshTodayTrend } from "../domain/trend";
+import { chunks } from "./chunks";
 import { makeRisks, trendDays } from "./demo-data";
 import { rng, type Rng } from "./random";
 
@@ -69,7 +70,7 @@ export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { r
           data: { ...row, history: { createMany: { data: history } }, mitigations: { createMany: { data: mitigations } } },
         });
       }
-      await tx.riskTrendDay.createMany({ data: trendDays(risks, now) });
+      for (const data of chunks(trendDays(risks, now))) await tx.riskTrendDay.createMany({ data });
       await refreshTodayTrend(tx, now);
       await seedQuotas(tx, r, now);
       return true;
@@ -147,12 +148,11 @@ async function seedQuotas(tx: Tx, r: Rng, now: Date) {
       }
     }
   }
-  await tx.commandExecution.createMany({ data: executions });
-  if (violations.length) await tx.violation.createMany({ data: violations });
-  await tx.quotaUsage.createMany({
-    data: [...usage].map(([key, count]) => {
-      const [userId, commandType, period, start] = key.split("|") as [string, string, string, string];
-      return { userId: Number(userId), commandType, period, windowStart: new Date(start), count };
-    }),
+  for (const data of chunks(executions)) await tx.commandExecution.createMany({ data });
+  for (const data of chunks(violations)) await tx.violation.createMany({ data });
+  const counters = [...usage].map(([key, count]) => {
+    const [userId, commandType, period, start] = key.split("|") as [string, string, string, string];
+    return { userId: Number(userId), commandType, period, windowStart: new Date(start), count };
   });
+  for (const data of chunks(counters)) await tx.quotaUsage.createMany({ data });
 }

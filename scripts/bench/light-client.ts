@@ -6,7 +6,8 @@ import WebSocket from "ws";
 
 export class LightClient {
   bytes = 0;
-  onEvent: (type: string, env: { id: string; data: unknown }, at: number) => void = () => {};
+  /** Each event with its arrival time (performance.now) and wall clock (Date.now, comparable with server timestamps). */
+  onEvent: (type: string, env: { id: string; timestamp: string; data: unknown }, at: number, wall: number) => void = () => {};
   private acks = new Map<number, (args: unknown[]) => void>();
   private nextAck = 1;
 
@@ -33,8 +34,8 @@ export class LightClient {
         if (s.startsWith(`40${head}`)) return (clearTimeout(timer), resolve(c));
         if (s.startsWith(`44${head}`)) return (clearTimeout(timer), reject(new Error(s.slice(head.length + 2))));
         if (s.startsWith(`42${head}`)) {
-          const [type, env] = JSON.parse(s.slice(head.length + 2)) as [string, { id: string; data: unknown }];
-          c.onEvent(type, env, performance.now());
+          const [type, env] = JSON.parse(s.slice(head.length + 2)) as [string, { id: string; timestamp: string; data: unknown }];
+          c.onEvent(type, env, performance.now(), Date.now());
         } else if (s.startsWith(`43${head}`)) {
           const rest = s.slice(head.length + 2);
           const id = Number(/^\d+/.exec(rest)?.[0]);

@@ -1,35 +1,64 @@
 // The benchmark's load generator: a separate process, driven by run.ts over IPC, so its CPU
 // never counts as the server's. Each request names a scenario; the answer carries raw samples
-// and this process's own CPU use.
+// and this process's own CPU use. Clients are spread round-robin over `bases` (several
+// instances in cluster mode).
 import autocannon from "autocannon";
 import { LightClient } from "./light-client";
+import { LightSse } from "./light-sse";
 
 type Msg = { id: number; op: string; args: Record<string, any> };
+type Client = LightClient | LightSse;
 const send = (m: unknown) => process.send!(m);
 
-async function connectMany(base: string, nsp: string, token: string, n: number, batch = 200): Promise<LightClient[]> {
-  const out: LightClient[] = [];
-  for (let i = 0; i < n; i += batch)
-    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => LightClient.connect(base, nsp, token)))));
+async function connectMany(
+  bases: string[],
+  kind: "websocket" | "sse",
+  nsp: string,
+  token: string,
+  n: number,
+  batch = 200,
+): Promise<Client[]> {
+  const out: Client[] = [];
+  for (let i = 0; i < n; i += batch) {
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(batch, n - i) }, (_, k) => {
+          const base = bases[(i + k) % bases.length]!;
+          return kind === "sse"
+            ? LightSse.connect(base, nsp === "/dashboard" ? "/api/v1/sse/dashboard" : "/api/v1/sse/admin/quotas", token)
+            : LightClient.connect(base, nsp, token);
+        }),
+      )),
+    );
+  }
   return out;
 }
 
-function waitAll(clients: LightClient[], type: string, match: (env: { data: any }) => boolean, timeoutMs = 15_000): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const at: number[] = new Array(clients.length).fill(NaN);
-    let left = clients.length;
-    const timer = setTimeout(() => reject(new Error(`${left} of ${clients.length} clients did not get ${type}`)), timeoutMs);
-    clients.forEach((c, i) => {
-      c.onEvent = (t, env, when) => {
-        if (t !== type || !Number.isNaN(at[i]) || !match(env)) return;
-        at[i] = when;
-        if (--left === 0) {
-          clearTimeout(timer);
-          resolve(at);
-        }
-      };
-    });
-  });
+/** Resolves with when each client got the first `type` message matching `match` (performance.now and wall clock). */
+function waitAll(clients: Client[], type: string, match: (env: { timestamp: string; data: any }) => boolean, timeoutMs = 20_000) {
+  return new Promise<{ at: number[]; wall: number[]; stamps: number[]; env: { timestamp: string; data: any } | null }>(
+    (resolve, reject) => {
+      const at: number[] = new Array(clients.length).fill(NaN);
+      const wall: number[] = new Array(clients.length).fill(NaN);
+      const stamps: number[] = new Array(clients.length).fill(NaN);
+      let env: { timestamp: string; data: any } | null = null;
+      let left = clients.length;
+      const timer = setTimeout(() => reject(new Error(`${left} of ${clients.length} clients did not get ${type}`)), timeoutMs);
+      clients.forEach((c, i) => {
+        c.onEvent = (t, e, when, w) => {
+          if (t !== type || !Number.isNaN(at[i]!) || !match(e)) return;
+          at[i] = when;
+          wall[i] = w;
+          stamps[i] = Date.parse(e.timestamp);
+          env ??= e;
+          if (--left === 0) {
+            clearTimeout(timer);
+            resolve({ at, wall, stamps, env });
+          }
+        };
+      });
+    },
+  );
 }
 
 const api = (base: string, token: string, method: string, path: string, body?: unknown) =>
@@ -40,42 +69,42 @@ const api = (base: string, token: string, method: string, path: string, body?: u
   });
 
 const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
-  /** N dashboard clients; a risk changed over REST; REST answer → each client has the patch. */
-  async fanout({ base, token, clients: n, rounds, riskIds }) {
-    const clients = await connectMany(base, "/dashboard", token, n);
+  /** N dashboard clients (WebSocket or SSE); a risk changed over REST; REST answer → each client has the patch. */
+  async fanout({ bases, token, clients: n, rounds, riskIds, transport = "websocket" }) {
+    const clients = await connectMany(bases, transport, "/dashboard", token, n);
     const latencies: number[] = [];
     const patchBytes: number[] = [];
-    let version = 0;
+    let version = Number((await (await api(bases[0], token, "GET", "/api/v1/dashboard")).json()).version);
     for (let r = 0; r < rounds; r++) {
       const done = waitAll(clients, "dashboard_patch", (env) => (env.data as { version: number }).version > version);
       const id = riskIds[r % riskIds.length];
-      const cur = await (await api(base, token, "GET", `/api/v1/risks/${id}`)).json();
-      const res = await api(base, token, "PATCH", `/api/v1/risks/${id}`, { severity: cur.severity === "low" ? "medium" : "low" });
+      const cur = await (await api(bases[0], token, "GET", `/api/v1/risks/${id}`)).json();
+      const res = await api(bases[0], token, "PATCH", `/api/v1/risks/${id}`, { severity: cur.severity === "low" ? "medium" : "low" });
       const answered = performance.now();
       if (!res.ok) throw new Error(`PATCH ${res.status}`);
       const bytesBefore = clients[0]!.bytes;
-      const at = await done;
+      const { at, env } = await done;
       patchBytes.push(clients[0]!.bytes - bytesBefore);
       latencies.push(...at.map((t) => t - answered));
-      version = Number((await (await api(base, token, "GET", "/api/v1/dashboard")).json()).version);
-      await new Promise((s) => setTimeout(s, 150)); // rounds apart: one patch each
+      version = (env!.data as { version: number }).version;
+      await new Promise((s) => setTimeout(s, 100)); // rounds apart: an isolated change each
     }
     clients.forEach((c) => c.close());
     return { latencies, patchBytes };
   },
 
   /** N admin clients; a command over its limit; 429 answer → each client has the violation. */
-  async violation({ base, token, clients: n, rounds }) {
-    const clients = await connectMany(base, "/admin/quotas", token, n);
+  async violation({ bases, commandBase, token, clients: n, rounds }) {
+    const clients = await connectMany(bases, "websocket", "/admin/quotas", token, n);
     const fromAnswer: number[] = [],
       fromRequest: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const done = waitAll(clients, "violation", () => true);
       const sent = performance.now();
-      const res = await api(base, token, "POST", "/api/v1/commands", { command_type: "bench-blocked" });
+      const res = await api(commandBase ?? bases[0], token, "POST", "/api/v1/commands", { command_type: "bench-blocked" });
       const answered = performance.now();
       if (res.status !== 429) throw new Error(`expected 429, got ${res.status}`);
-      const at = await done;
+      const { at } = await done;
       fromAnswer.push(...at.map((t) => t - answered));
       fromRequest.push(...at.map((t) => t - sent));
     }
@@ -83,14 +112,44 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
     return { fromAnswer, fromRequest };
   },
 
+  /** N admin clients; `rounds` stats pushes; stats computed (their timestamp) → each client has them. */
+  async stats({ bases, token, clients: n, rounds }) {
+    const clients = await connectMany(bases, "websocket", "/admin/quotas", token, n);
+    const latencies: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const { wall, stamps } = await waitAll(clients, "stats", () => true, 15_000);
+      if (r === 0) continue; // the first may be the connect-time snapshot
+      latencies.push(...wall.map((w, i) => w - stamps[i]!)); // each against its own message's timestamp
+    }
+    clients.forEach((c) => c.close());
+    return { latencies };
+  },
+
+  /** N admin clients; per round one user's third violation of the day raises an alert: its 429 answer → each client has the alert. */
+  async alert({ bases, token, clients: n, users }) {
+    const clients = await connectMany(bases, "websocket", "/admin/quotas", token, n);
+    const fromAnswer: number[] = [];
+    for (const userId of users as number[]) {
+      for (let k = 0; k < 2; k++) await api(bases[0], token, "POST", "/api/v1/commands", { command_type: "bench-alert", user_id: userId });
+      const done = waitAll(clients, "alert", (env) => env.data.user_id === userId);
+      const res = await api(bases[0], token, "POST", "/api/v1/commands", { command_type: "bench-alert", user_id: userId });
+      const answered = performance.now();
+      if (res.status !== 429) throw new Error(`expected 429, got ${res.status}`);
+      const { at } = await done;
+      fromAnswer.push(...at.map((t) => t - answered));
+    }
+    clients.forEach((c) => c.close());
+    return { fromAnswer };
+  },
+
   /** Ramp idle /dashboard connections; at each step the ping round trip of a sample. */
-  async ramp({ base, token, steps, sample }) {
+  async ramp({ bases, token, steps, sample }) {
     const clients: LightClient[] = [];
     const points: { connections: number; p95_ping_ms: number; errors: number }[] = [];
     for (const target of steps as number[]) {
       let errors = 0;
       try {
-        clients.push(...(await connectMany(base, "/dashboard", token, target - clients.length, 250)));
+        clients.push(...((await connectMany(bases, "websocket", "/dashboard", token, target - clients.length, 250)) as LightClient[]));
       } catch {
         errors++;
       }
@@ -112,25 +171,23 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
     return {};
   },
 
-  /** POST /api/v1/commands at a fixed concurrency (autocannon). */
-  async ingest({ base, token, connections, seconds }) {
-    const r = await autocannon({
-      url: `${base}/api/v1/commands`,
-      method: "POST",
-      connections,
-      duration: seconds,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ command_type: "bench-open" }),
-    });
-    return {
+  /** The same token and connections against POST /api/v1/commands, then GET /api/v1/me: the ratio is the command path's cost. */
+  async ingest({ bases, token, connections, seconds }) {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const run = (opts: Partial<autocannon.Options>) => autocannon({ url: bases[0], connections, duration: seconds, headers, ...opts });
+    const summary = (r: autocannon.Result) => ({
       rps: r.requests.average,
       p50: r.latency.p50,
-      p97_5: r.latency.p97_5,
       p99: r.latency.p99,
       max: r.latency.max,
       non2xx: r.non2xx,
       errors: r.errors,
-    };
+    });
+    const commands = summary(
+      await run({ url: `${bases[0]}/api/v1/commands`, method: "POST", body: JSON.stringify({ command_type: "bench-open" }) }),
+    );
+    const me = summary(await run({ url: `${bases[0]}/api/v1/me`, method: "GET" }));
+    return { commands, me };
   },
 };
 let held: LightClient[] = [];

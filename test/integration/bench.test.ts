@@ -26,11 +26,19 @@ describe("benchmark harness", () => {
     assert.ok(Number.isFinite(r.violation.from_request_sent_ms.p99));
     assert.ok(r.connections.held >= 100);
     assert.ok(r.bytes.full_snapshot > r.bytes.single_risk_patch_ws_frame && r.bytes.single_risk_patch_ws_frame > 0);
-    assert.ok(r.ingestion.rps > 0 && r.ingestion.errors === 0);
+    for (const side of [r.ingestion.commands, r.ingestion.me]) assert.ok(side.rps > 0 && side.errors === 0 && side.non2xx === 0);
+    assert.ok(r.ingestion.rps_ratio > 0 && Number.isFinite(r.ingestion.p99_ratio));
+    assert.ok(r.stats_latency.from_computed_ms.n > 0 && r.alert_latency.from_429_answer_ms.n > 0, "stats and alert latency measured");
+    assert.ok(r.memory.idle_rss_mb_after_pages > 0);
     assert.deepEqual(
       r.recompute.map((x: { risks: number }) => x.risks),
       [200, 500],
     );
     assert.match(stdout, /\| scenario \| measured \| goal \| load generator \|/);
+    assert.match(
+      fs.readFileSync(out.replace(/\.json$/, ".svg"), "utf8"),
+      /^<svg[^>]*>[\s\S]*fan-out[\s\S]*<\/svg>\s*$/i,
+      "the chart is written next to the JSON",
+    );
   });
 });

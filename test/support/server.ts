@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { scratchDatabase } from "../../lib/db/scratch";
+import SERVER_ENV from "../../scripts/server-env.json";
 import { flavor } from "./flavor";
 
 export interface TestServer {
@@ -72,6 +73,7 @@ export async function startServer(
     proc = spawn(process.execPath, ["dist/server.mjs"], {
       cwd: root,
       env: {
+        ...SERVER_ENV, // what `npm start` sets (scripts/start.mjs)
         ...process.env,
         NODE_ENV: "production",
         PORT: String(port),

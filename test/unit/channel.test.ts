@@ -147,7 +147,14 @@ describe("the dashboard feed", () => {
     });
     return { feed, computes, published, projection };
   }
-  const change = (id: number): DashboardChange => ({ type: "risk.changed", change: "updated", riskId: id, before: null, after: null });
+  const change = (id: number): DashboardChange => ({
+    type: "risk.changed",
+    seq: id,
+    change: "updated",
+    riskId: id,
+    before: null,
+    after: null,
+  });
 
   it("recomputes an isolated change at once (leading edge), and one inside the window at its end", async () => {
     let clock = 0;

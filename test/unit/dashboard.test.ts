@@ -45,7 +45,7 @@ describe("dashboard snapshot", () => {
   after(() => t.close());
 
   it("counts open risks by severity and averages their scores", async () => {
-    const s = await computeSnapshot(t.db, clock);
+    const s = await computeSnapshot(t.db, clock, t.flavor);
     assert.deepEqual(s.metrics, {
       total_risks: 3,
       critical_risks: 1,
@@ -60,12 +60,12 @@ describe("dashboard snapshot", () => {
   });
 
   it("counts mitigations by status and overdue ones separately", async () => {
-    const s = await computeSnapshot(t.db, clock);
+    const s = await computeSnapshot(t.db, clock, t.flavor);
     assert.deepEqual(s.mitigation_status, { completed: 1, in_progress: 2, not_started: 1, overdue: 1 });
   });
 
   it("lists top risks by score and open mitigations by due date", async () => {
-    const s = await computeSnapshot(t.db, clock);
+    const s = await computeSnapshot(t.db, clock, t.flavor);
     assert.deepEqual(
       s.top_risks.map((r) => [r.title, r.score, r.days_open]),
       [
@@ -85,7 +85,7 @@ describe("dashboard snapshot", () => {
   });
 
   it("draws 30 daily trend points ending today, zero before the first data", async () => {
-    const s = await computeSnapshot(t.db, clock);
+    const s = await computeSnapshot(t.db, clock, t.flavor);
     assert.equal(s.risk_trends.length, 30);
     assert.equal(s.risk_trends.at(-1)!.date, "2026-01-15");
     assert.equal(s.risk_trends.at(-1)!.score, 4.67);
@@ -97,7 +97,7 @@ describe("dashboard snapshot", () => {
   it("an empty database gives zeros, not errors", async () => {
     const empty = await testDb();
     try {
-      const s = await computeSnapshot(empty.db, clock);
+      const s = await computeSnapshot(empty.db, clock, empty.flavor);
       assert.equal(s.metrics.total_risks, 0);
       assert.equal(s.metrics.average_risk_score, 0);
       assert.equal(s.metrics.mitigation_rate, 0);

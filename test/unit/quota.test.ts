@@ -7,6 +7,7 @@ import { createAlertService } from "../../lib/domain/quota/alerts";
 import { SYSTEM } from "../../lib/domain/audit";
 import { createCommandService } from "../../lib/domain/quota/commands";
 import { createQuotaAdmin, createQuotaCache } from "../../lib/domain/quota/quotas";
+import { createCommandRecorder, type CommandRecorder } from "../../lib/domain/quota/recorder";
 import { computeQuotaStats } from "../../lib/domain/quota/stats";
 import { throttleFactor } from "../../lib/domain/quota/throttle";
 import { fixedClock, testDb } from "../support/db";
@@ -15,6 +16,7 @@ describe("quotas", () => {
   const clock = fixedClock("2026-11-22T10:59:00Z");
   const events: DomainEvent[] = [];
   let t: Awaited<ReturnType<typeof testDb>>;
+  let recorder: CommandRecorder;
   let admin: ReturnType<typeof createQuotaAdmin>;
   let commands: ReturnType<typeof createCommandService>;
   let ann: { id: number; name: string }, bob: { id: number; name: string };
@@ -26,13 +28,17 @@ describe("quotas", () => {
     const cache = createQuotaCache(t.db);
     admin = createQuotaAdmin({ db: t.db, events: bus, cache });
     const alerts = createAlertService({ db: t.db, events: bus, clock, rules: DEFAULT_ALERT_RULES });
-    commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache, flavor: t.flavor });
+    recorder = createCommandRecorder(t.url, t.flavor, { timeoutMs: 5000, connectTimeoutMs: 3000, poolSize: 4 });
+    commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache, recorder });
     ann = await t.db.user.create({ data: { email: "ann@x.test", name: "Ann", role: "analyst", passwordHash: "x" } });
     bob = await t.db.user.create({ data: { email: "bob@x.test", name: "Bob", role: "analyst", passwordHash: "x" } });
     await admin.set({ command_type: "shell", period: "hourly", limit: 2 }, SYSTEM);
     await admin.set({ command_type: "shell", period: "daily", limit: 3 }, SYSTEM);
   });
-  after(() => t.close());
+  after(async () => {
+    await recorder.close();
+    await t.close();
+  });
   beforeEach(() => (events.length = 0));
 
   it("counts per period and refuses past the first exhausted limit, counting the refused command nowhere", async () => {

@@ -19,7 +19,7 @@ describe("demo seeder", () => {
   });
 
   it("covers every severity and mitigation status, with overdue ones and 30 days of trend", async () => {
-    const s = await computeSnapshot(t.db, clock);
+    const s = await computeSnapshot(t.db, clock, t.flavor);
     for (const n of Object.values(s.severity_distribution)) assert.ok(n > 0);
     for (const n of Object.values(s.mitigation_status)) assert.ok(n > 0);
     assert.ok(

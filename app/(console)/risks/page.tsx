@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requirePrincipal } from "@/lib/auth/page";
+import { filledParams } from "@/lib/http/search-params";
 import { getContext } from "@/lib/context";
 import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
 import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RisksPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/risks");
-  const raw = await searchParams;
+  const raw = filledParams(await searchParams);
   const parsed = riskListSchema.safeParse(raw);
   const q = parsed.success ? parsed.data : riskListSchema.parse({});
   const page = await getContext().risks.list(q);

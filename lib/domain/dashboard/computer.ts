@@ -1,13 +1,26 @@
-// Turns dashboard changes into the next snapshot. Full recompute: every figure from indexed
-// aggregates (snapshot.ts) — the periodic safety net and the oracle the incremental path is
-// tested against.
+// Turns dashboard changes into the next snapshot: incrementally from the change events when it
+// can (incremental.ts), or by a full read — at start, on the periodic tick (the safety net, and
+// the oracle the incremental path is tested against), on refresh, and on a new UTC day.
 import type { Db } from "../../db/client";
+import type { DbFlavor } from "../../db/url";
 import type { DashboardComputer } from "../../realtime/dashboard/feed";
 import type { Clock } from "../time";
-import { computeSnapshot } from "./snapshot";
+import { IncrementalDashboard } from "./incremental";
+import { buildSnapshot, readDueSoonest, readFigures, readTopRisks } from "./snapshot";
 
-export function createDashboardComputer(deps: { db: Db; clock: Clock }): DashboardComputer {
+export function createDashboardComputer(deps: { db: Db; clock: Clock; flavor: DbFlavor }): DashboardComputer {
+  const { db, clock, flavor } = deps;
+  const inc = new IncrementalDashboard({ topRisks: () => readTopRisks(db), dueSoonest: () => readDueSoonest(db) });
   return {
-    compute: () => computeSnapshot(deps.db, deps.clock),
+    async compute(changes) {
+      const now = clock.now();
+      if (changes === null || !inc.fresh(now)) {
+        const { figures, seq } = await readFigures(db, now, flavor);
+        inc.load(figures, seq, now);
+        // Changes the read already reflects are skipped by their sequence number.
+        return buildSnapshot(changes ? await inc.apply(changes) : figures, now);
+      }
+      return buildSnapshot(await inc.apply(changes), now);
+    },
   };
 }

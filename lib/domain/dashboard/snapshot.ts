@@ -1,10 +1,15 @@
-// The dashboard snapshot (README "Dashboard figures"; snake_case keys, as the original clients expect).
-// Every figure comes from an aggregate or an indexed top-N query: nothing loads all rows.
-import type { Db } from "../../db/client";
+// The dashboard snapshot (README "Dashboard figures"; snake_case keys, as the original clients
+// expect), built from its figures: counts, an exact score sum, the two top-10 lists and the
+// trend. The full read takes every figure from an indexed aggregate or top-N query — nothing
+// loads all rows — inside one read transaction, together with the change sequence number it
+// reflects; incremental.ts keeps the same figures current from change events.
+import type { Db, Tx } from "../../db/client";
+import type { DbFlavor } from "../../db/url";
 import { daysRemaining } from "../mitigations";
 import { SEVERITIES, type Severity } from "../risks";
 import { DAY_MS, round, type Clock } from "../time";
-import { readTrend, trendingUpPercent, type TrendPoint } from "../trend";
+import { averageOf, openScoreTotals, readTrend, trendingUpPercent, type TrendPoint } from "../trend";
+import { currentDashboardSeq } from "./sequence";
 
 export const TOP_RISKS = 10;
 export const MITIGATION_PROGRESS = 10;
@@ -43,68 +48,135 @@ export interface DashboardSnapshot {
   }[];
 }
 
-/** All figures describe open risks; mitigation figures cover every mitigation. */
-export async function computeSnapshot(db: Db, clock: Clock): Promise<DashboardSnapshot> {
-  const now = clock.now();
-  const open = { status: "open" };
-  const [bySeverity, scoreAvg, top, byStatus, overdue, progress, trend] = await Promise.all([
-    db.risk.groupBy({ by: ["severity"], where: open, _count: { _all: true } }),
-    db.risk.aggregate({ where: open, _avg: { score: true } }),
-    db.risk.findMany({
-      where: open,
-      orderBy: [{ score: "desc" }, { id: "asc" }],
-      take: TOP_RISKS,
-      select: { id: true, title: true, severity: true, likelihood: true, impact: true, score: true, openedAt: true },
-    }),
-    db.mitigation.groupBy({ by: ["status"], _count: { _all: true } }),
-    db.mitigation.count({ where: { status: { not: "completed" }, dueDate: { lt: now } } }),
-    db.mitigation.findMany({
-      where: { status: { not: "completed" } },
-      orderBy: [{ dueDate: "asc" }, { id: "asc" }],
-      take: MITIGATION_PROGRESS,
-    }),
-    readTrend(db, now),
-  ]);
+export interface TopRisk {
+  id: number;
+  title: string;
+  severity: string;
+  likelihood: number;
+  impact: number;
+  score: number;
+  openedAt: number;
+}
+export interface DueMitigation {
+  id: number;
+  riskId: number;
+  title: string;
+  status: string;
+  completionPercent: number;
+  dueDate: number;
+}
+export type MitigationCounts = { completed: number; in_progress: number; not_started: number };
 
-  const severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const g of bySeverity) if (g.severity in severity) severity[g.severity as Severity] = g._count._all;
-  const total = Object.values(severity).reduce((a, b) => a + b, 0);
+/** Everything the snapshot is made of. Times are epoch ms. */
+export interface DashboardFigures {
+  severity: Record<Severity, number>;
+  /** Open risks' scores summed in units of 1/10000 (exact; see trend.ts). */
+  scoreUnits: number;
+  mitigations: MitigationCounts;
+  overdue: number;
+  top: TopRisk[];
+  progress: DueMitigation[];
+  trend: TrendPoint[];
+}
 
-  const mit = { completed: 0, in_progress: 0, not_started: 0 };
-  for (const g of byStatus) if (Object.hasOwn(mit, g.status)) mit[g.status as keyof typeof mit] = g._count._all;
-  const mitTotal = mit.completed + mit.in_progress + mit.not_started;
+const emptySeverity = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 
+export function buildSnapshot(f: DashboardFigures, now: Date): DashboardSnapshot {
+  const total = SEVERITIES.reduce((s, k) => s + f.severity[k], 0);
+  const m = f.mitigations;
+  const mitTotal = m.completed + m.in_progress + m.not_started;
   return {
     metrics: {
       total_risks: total,
-      critical_risks: severity.critical,
-      high_risks: severity.high,
-      medium_risks: severity.medium,
-      low_risks: severity.low,
-      average_risk_score: round(scoreAvg._avg.score ?? 0),
-      trending_up_percent: trendingUpPercent(trend),
-      mitigation_rate: mitTotal === 0 ? 0 : round((mit.completed / mitTotal) * 100, 1),
+      critical_risks: f.severity.critical,
+      high_risks: f.severity.high,
+      medium_risks: f.severity.medium,
+      low_risks: f.severity.low,
+      average_risk_score: round(averageOf(f.scoreUnits, total)),
+      trending_up_percent: trendingUpPercent(f.trend),
+      mitigation_rate: mitTotal === 0 ? 0 : round((m.completed / mitTotal) * 100, 1),
     },
-    risk_trends: trend,
-    severity_distribution: severity,
-    mitigation_status: { completed: mit.completed, in_progress: mit.in_progress, not_started: mit.not_started, overdue },
-    top_risks: top.map((r) => ({
+    risk_trends: f.trend,
+    severity_distribution: { ...f.severity },
+    mitigation_status: { completed: m.completed, in_progress: m.in_progress, not_started: m.not_started, overdue: f.overdue },
+    top_risks: f.top.map((r) => ({
       id: r.id,
       title: r.title,
       severity: r.severity as Severity,
       likelihood: r.likelihood,
       impact: r.impact,
       score: round(r.score),
-      days_open: Math.floor((now.getTime() - r.openedAt.getTime()) / DAY_MS),
+      days_open: Math.floor((now.getTime() - r.openedAt) / DAY_MS),
     })),
-    mitigation_progress: progress.map((m) => ({
-      id: m.id,
-      risk_id: m.riskId,
-      title: m.title,
-      status: m.status,
-      completion_percent: m.completionPercent,
-      due_date: m.dueDate.toISOString(),
-      days_remaining: daysRemaining(m.dueDate, now),
+    mitigation_progress: f.progress.map((p) => ({
+      id: p.id,
+      risk_id: p.riskId,
+      title: p.title,
+      status: p.status,
+      completion_percent: p.completionPercent,
+      due_date: new Date(p.dueDate).toISOString(),
+      days_remaining: daysRemaining(new Date(p.dueDate), now),
     })),
   };
+}
+
+const TOP_SELECT = { id: true, title: true, severity: true, likelihood: true, impact: true, score: true, openedAt: true } as const;
+
+export async function readTopRisks(db: Db | Tx): Promise<TopRisk[]> {
+  const rows = await db.risk.findMany({
+    where: { status: "open" },
+    orderBy: [{ score: "desc" }, { id: "asc" }],
+    take: TOP_RISKS,
+    select: TOP_SELECT,
+  });
+  return rows.map((r) => ({ ...r, openedAt: r.openedAt.getTime() }));
+}
+
+export async function readDueSoonest(db: Db | Tx): Promise<DueMitigation[]> {
+  const rows = await db.mitigation.findMany({
+    where: { status: { not: "completed" } },
+    orderBy: [{ dueDate: "asc" }, { id: "asc" }],
+    take: MITIGATION_PROGRESS,
+  });
+  return rows.map((m) => ({
+    id: m.id,
+    riskId: m.riskId,
+    title: m.title,
+    status: m.status,
+    completionPercent: m.completionPercent,
+    dueDate: m.dueDate.getTime(),
+  }));
+}
+
+/**
+ * Every figure, and the change sequence number they reflect, read in one transaction — a
+ * consistent snapshot, so the events after `seq` are exactly what it does not include.
+ */
+export async function readFigures(db: Db, now: Date, flavor: DbFlavor): Promise<{ figures: DashboardFigures; seq: number }> {
+  return db.$transaction(
+    async (tx) => {
+      const seq = await currentDashboardSeq(tx);
+      const bySeverity = await tx.risk.groupBy({ by: ["severity"], where: { status: "open" }, _count: { _all: true } });
+      const totals = await openScoreTotals(tx);
+      const byStatus = await tx.mitigation.groupBy({ by: ["status"], _count: { _all: true } });
+      const overdue = await tx.mitigation.count({ where: { status: { not: "completed" }, dueDate: { lt: now } } });
+      const top = await readTopRisks(tx);
+      const progress = await readDueSoonest(tx);
+      const trend = await readTrend(tx, now);
+      const severity = emptySeverity();
+      for (const g of bySeverity) if (Object.hasOwn(severity, g.severity)) severity[g.severity as Severity] = g._count._all;
+      const mitigations: MitigationCounts = { completed: 0, in_progress: 0, not_started: 0 };
+      for (const g of byStatus) if (Object.hasOwn(mitigations, g.status)) mitigations[g.status as keyof MitigationCounts] = g._count._all;
+      return { seq, figures: { severity, scoreUnits: totals.units, mitigations, overdue, top, progress, trend } };
+    },
+    // SQLite transactions are serializable already (and Prisma accepts only that level there);
+    // the app's client is typed as SQLite's, hence the cast for PostgreSQL's level.
+    (flavor === "postgres" ? { isolationLevel: "RepeatableRead" } : undefined) as { isolationLevel?: "Serializable" } | undefined,
+  );
+}
+
+/** All figures describe open risks; mitigation figures cover every mitigation. */
+export async function computeSnapshot(db: Db, clock: Clock, flavor: DbFlavor): Promise<DashboardSnapshot> {
+  const now = clock.now();
+  return buildSnapshot((await readFigures(db, now, flavor)).figures, now);
 }

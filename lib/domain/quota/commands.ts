@@ -2,14 +2,12 @@
 //   INSERT … ON CONFLICT DO UPDATE SET count = CASE WHEN count < limit THEN count + 1 ELSE NULL END
 // so concurrent requests can neither lose an increment nor pass the limit (PostgreSQL re-checks
 // the row under its lock; SQLite has a single writer). At the limit the statement sets NULL,
-// which violates NOT NULL and aborts: all of a command's increments and its execution record go
-// in ONE batch transaction (fixed order, no deadlocks; no application code runs between the
-// statements, so the write lock is held for microseconds) and roll back together when any
-// quota refuses. A refused command is counted nowhere, recorded once, and becomes a violation.
+// which violates NOT NULL and aborts: all of a command's increments and its execution record are
+// written together (recorder.ts) and roll back together when any quota refuses. A refused
+// command is counted nowhere, recorded once, and becomes a violation.
 import "server-only";
 import type { Db } from "../../db/client";
 import type { Prisma } from "../../db/generated/sqlite/client";
-import type { DbFlavor } from "../../db/url";
 import type { EventPublisher } from "../events";
 import { pageArgs, toPage } from "../pagination";
 import type { Clock } from "../time";
@@ -17,6 +15,7 @@ import type { AlertService } from "./alerts";
 import { violationDto, type ViolationDto } from "./dto";
 import { windowStart, type Period } from "./periods";
 import type { QuotaCache } from "./quotas";
+import { QuotaRefusal, type CommandRecorder, type Quota } from "./recorder";
 import type { ViolationList } from "./schemas";
 import { throttleBand, throttleFactor } from "./throttle";
 
@@ -26,23 +25,6 @@ export interface CommandResult {
   remaining: Partial<Record<Period, number>>;
   throttle_factor: number;
   violation?: ViolationDto;
-}
-
-type Quota = { period: Period; limit: number };
-
-function increment(db: Db, userId: number, commandType: string, q: Quota, at: Date) {
-  return db.$queryRaw<{ count: number | bigint }[]>`
-    INSERT INTO "QuotaUsage" ("userId", "commandType", "period", "windowStart", "count")
-    VALUES (${userId}, ${commandType}, ${q.period}, ${windowStart(q.period, at)}, 1)
-    ON CONFLICT ("userId", "commandType", "period", "windowStart")
-    DO UPDATE SET "count" = CASE WHEN "QuotaUsage"."count" < ${q.limit} THEN "QuotaUsage"."count" + 1 ELSE NULL END
-    RETURNING "count"`;
-}
-
-/** The NOT NULL violation our increment raises at the limit, as both driver adapters report it. */
-function isRefusal(e: unknown): boolean {
-  const cause = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } })?.meta?.driverAdapterError?.cause;
-  return cause?.kind === "NullConstraintViolation";
 }
 
 async function currentCounts(db: Db, userId: number, commandType: string, quotas: Quota[], at: Date): Promise<number[]> {
@@ -66,7 +48,7 @@ export function createCommandService(deps: {
   clock: Clock;
   alerts: AlertService;
   quotas: QuotaCache;
-  flavor: DbFlavor;
+  recorder: CommandRecorder;
 }) {
   const { db, events, clock, alerts } = deps;
 
@@ -78,13 +60,9 @@ export function createCommandService(deps: {
       let counts: number[] | null = null;
       if (!refused) {
         try {
-          const results = await db.$transaction([
-            ...quotas.map((q) => increment(db, user.id, commandType, q, now)),
-            db.commandExecution.create({ data: { userId: user.id, commandType, allowed: true, executedAt: now } }),
-          ]);
-          counts = quotas.map((_, i) => Number(at(results[i] as { count: number | bigint }[], 0).count));
+          counts = await deps.recorder.recordAllowed(user.id, commandType, quotas, now);
         } catch (e) {
-          if (!isRefusal(e)) throw e;
+          if (!(e instanceof QuotaRefusal)) throw e;
         }
       }
       if (!counts) {

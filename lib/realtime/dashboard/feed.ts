@@ -6,6 +6,7 @@
 // snapshot-diff.ts) with version and base_version, versions continuing across restarts (the
 // state is stored with the log). A periodic tick catches changes made behind the app's back and
 // day rollovers. Only the leader computes (always, in embedded mode).
+import type { DashboardChange } from "../../domain/dashboard/incremental";
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
@@ -16,7 +17,7 @@ import type { DashboardUpdate } from "../protocol";
 import type { DashboardProjection, DashboardState } from "./projection";
 import { diffSnapshots } from "./snapshot-diff";
 
-export type DashboardChange = Extract<DomainEvent, { type: "risk.changed" | "mitigation.changed" }>;
+export type { DashboardChange };
 
 export interface DashboardComputer {
   /** The snapshot after `changes` (null: re-read everything). */

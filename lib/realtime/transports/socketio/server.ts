@@ -4,7 +4,7 @@
 // our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
 // joins the namespace's live room, which gets each channel message encoded once for everyone.
 import "server-only";
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
 import type { AppContext } from "../../../context";
 import type { AnyChannel, Logged } from "../../channel";
@@ -64,6 +64,13 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     pingTimeout: config.PING_TIMEOUT_MS,
     maxHttpBufferSize: 64 * 1024, // clients only send small commands
     perMessageDeflate: false, // a deflate context per socket costs memory; patches are small
+  });
+  // Socket.IO keeps each session's first HTTP request (stream state, parser, socket refs) for its
+  // lifetime, only to build each namespace's handshake from it: keep just what that reads.
+  io.engine.on("connection", (raw: { request: IncomingMessage & { _query?: unknown } }) => {
+    const { headers, url, _query } = raw.request;
+    const encrypted = (raw.request.socket as { encrypted?: boolean }).encrypted === true;
+    raw.request = { headers, url, _query, connection: { encrypted } } as unknown as typeof raw.request;
   });
   // The default namespace is not part of the API.
   io.of("/").use((_socket, next) => next(refusal("unknown_namespace")));
@@ -146,33 +153,40 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     };
   }
 
+  // One command table per namespace, shared by its sockets: per-socket closures are memory
+  // every idle connection pays for.
+  type Command = (socket: Sock<ChannelName>) => Promise<Logged> | Logged;
+  const commandTables: { [C in ChannelName]: Record<string, Command> } = {
+    dashboard: {
+      refresh: async (socket) => (await refreshCommand(hub, socket.data.conn.principal, config)).message,
+      ping: () => pingCommand(hub, "dashboard"),
+    },
+    quotas: { ping: () => pingCommand(hub, "quotas") },
+  };
+
   function serveCommands<C extends ChannelName>(name: C, socket: Sock<C>) {
-    const conn = socket.data.conn;
-    const reportUnknown = unknownCommandReporter(hub, log, () => ({ nsp: socket.nsp.name, user: conn.principal.userId }));
-    const reply = (m: Logged, ack?: Ack) => {
-      emit(socket, m.envelope);
-      ack?.(m.envelope);
-    };
-    const commands: Record<string, (ack?: Ack) => Promise<void> | void> =
-      name === "dashboard"
-        ? {
-            refresh: async (ack) => reply((await refreshCommand(hub, conn.principal, config)).message, ack),
-            ping: (ack) => reply(pingCommand(hub, name), ack),
-          }
-        : { ping: (ack) => reply(pingCommand(hub, name), ack) };
+    const commands = commandTables[name];
     const channel: AnyChannel = hub.channels[name];
+    let reportUnknown: ((command: string) => void) | null = null; // made on the first unknown command only
     socket.onAny((event: string, ...args: unknown[]) => {
       const last = args.at(-1);
       const ack = typeof last === "function" ? (last as Ack) : undefined;
+      const reply = (m: Logged) => {
+        emit(socket, m.envelope);
+        ack?.(m.envelope);
+      };
       const run = Object.hasOwn(commands, event) ? commands[event] : undefined;
       if (!run) {
+        reportUnknown ??= unknownCommandReporter(hub, log, () => ({ nsp: socket.nsp.name, user: socket.data.conn.principal.userId }));
         reportUnknown(String(event));
-        return reply(channel.errorMessage(errorData("unknown_command", `unknown command: ${String(event).slice(0, 64)}`)), ack);
+        return reply(channel.errorMessage(errorData("unknown_command", `unknown command: ${String(event).slice(0, 64)}`)));
       }
-      Promise.resolve(run(ack)).catch((err: unknown) => {
-        log.error({ err, command: event }, "socket command failed");
-        reply(channel.errorMessage(errorData("internal", "command failed, try again")), ack);
-      });
+      Promise.resolve(run(socket as unknown as Sock<ChannelName>))
+        .then(reply)
+        .catch((err: unknown) => {
+          log.error({ err, command: event }, "socket command failed");
+          reply(channel.errorMessage(errorData("internal", "command failed, try again")));
+        });
     });
   }
 
