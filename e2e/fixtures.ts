@@ -6,8 +6,10 @@ export { expect, ADMIN, ANALYST };
 
 export const test = base.extend<
   { signIn: (page: Page, who: { email: string; password: string }) => Promise<void> },
-  { server: TestServer }
+  { server: TestServer; serverEnv: Record<string, string> }
 >({
+  // A file can start its server differently: test.use({ serverEnv: { SEED_DEMO: "0", … } }).
+  serverEnv: [{}, { scope: "worker", option: true }],
   // Every page of every test runs under the production Content-Security-Policy: anything it
   // blocks (a script without the nonce, an eval, a connection elsewhere) fails the test.
   context: async ({ context }, use) => {
@@ -20,8 +22,8 @@ export const test = base.extend<
     expect(violations, "Content-Security-Policy violations in the browser console").toEqual([]);
   },
   server: [
-    async ({}, use) => {
-      const server = await startServer();
+    async ({ serverEnv }, use) => {
+      const server = await startServer({ env: serverEnv });
       await use(server);
       await server.stop();
     },

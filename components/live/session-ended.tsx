@@ -3,12 +3,19 @@
 // the session did (signed out elsewhere, expired, the account was disabled, the token revoked).
 import { CODES, type Code } from "@/lib/realtime/codes";
 
+const WHY: Partial<Record<Code, string>> = {
+  session_ended: "you were signed out",
+  session_expired: "it expired",
+  token_revoked: "its API token was revoked",
+  account_disabled: "this account was disabled",
+  forbidden: "this account may no longer see this page",
+};
+
 export function SessionEnded({ code, path }: { code: Code | null; path: string }) {
   if (!code) return null;
-  const message = CODES[code].message;
   return (
     <div className="alert-box session-ended" role="alert" data-testid="session-ended">
-      <b>{message[0]!.toUpperCase() + message.slice(1)}.</b> The data below is no longer updated.{" "}
+      <b>Your session has ended</b> ({WHY[code] ?? CODES[code].message}). The data below is no longer updated.{" "}
       <a href={`/login?callbackUrl=${encodeURIComponent(path)}&reason=${encodeURIComponent(code)}`}>Sign in again</a>
     </div>
   );

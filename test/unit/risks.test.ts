@@ -30,6 +30,7 @@ describe("risk service", () => {
     );
     assert.deepEqual(events.at(-1), {
       type: "risk.changed",
+      seq: 1, // the first change of the dashboard's sequence
       riskId: r.id,
       change: "created",
       before: null,
