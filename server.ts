@@ -48,7 +48,10 @@ async function main() {
     );
     if (guard(req, res)) void handle(req, res);
   });
-  app.realtime.onLeadership((leader) => app.retention.setActive(leader)); // one instance prunes
+  app.realtime.onLeadership((leader) => {
+    app.retention.setActive(leader); // one instance prunes
+    app.demoTraffic?.setActive(leader); // and one simulates
+  });
   await app.realtime.start();
   const sockets = createSocketServer(httpServer, app);
   const plain = createPlainWebSocketServer(httpServer, app);
@@ -86,6 +89,7 @@ async function main() {
     try {
       app.health.startDraining(); // readiness fails, responses close their connections
       app.retention.setActive(false);
+      app.demoTraffic?.setActive(false);
       // Tell every live client to reconnect (elsewhere, or here after the restart): they resume from their cursor.
       app.realtime.connections.closeAll("shutdown");
       plain.close();

@@ -34,6 +34,7 @@ import { createRealtimeHub } from "./realtime/hub";
 import { SoloLeadership } from "./realtime/leadership";
 import { SqlLogBackend } from "./realtime/log/sql-backend";
 import { createRetention } from "./retention/prune";
+import { createDemoTraffic, hasDemoData } from "./demo/traffic";
 import { RawResponses } from "./server/raw-responses";
 import { assertNoDemoPasswords, DEMO_USERS, seedDemo } from "./seed/seed-demo";
 import { systemLoadSampler } from "./system-load";
@@ -132,6 +133,10 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     "/admin/quotas": realtime.connections.count("quotas"),
   }));
   const health = createHealth({ db, realtime, cluster, log });
+  const risks = createRiskService({ db, events: bus, clock, flavor });
+  const mitigations = createMitigationService({ db, events: bus, clock, flavor });
+  const demoTraffic =
+    config.demoTraffic && (await hasDemoData(db)) ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands }) : null;
 
   const app = {
     config,
@@ -151,8 +156,9 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     tokens,
     loginThrottle,
     audit: createAuditService({ db }),
-    risks: createRiskService({ db, events: bus, clock, flavor }),
-    mitigations: createMitigationService({ db, events: bus, clock, flavor }),
+    risks,
+    mitigations,
+    demoTraffic,
     quotas,
     realtime,
     cluster,

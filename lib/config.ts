@@ -130,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Demo data only when asked for (`npm run demo`, the tests) or in development.
     seedDemo: c.SEED_DEMO ?? !production,
     seedDemoExplicit: c.SEED_DEMO === true,
+    // Simulated users on a demo database: on by default where demo data is (development),
+    // `npm run demo` asks for it explicitly; it never starts on a database without demo data.
+    demoTraffic: c.DEMO_TRAFFIC ?? ((c.SEED_DEMO ?? !production) && !production),
     testEndpoints: c.ENABLE_TEST_ENDPOINTS ?? !production,
   };
 }

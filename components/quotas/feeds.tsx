@@ -8,7 +8,7 @@ export function ViolationFeed({ items }: { items: ViolationDto[] }) {
   return (
     <ul className="feed" data-testid="violation-feed">
       {items.map((v, i) => (
-        <li key={`${v.id}-${i}`} data-testid="violation-item">
+        <li key={`${v.id}-${i}`} data-testid="violation-item" data-violation-id={v.id}>
           <span className="muted">{time(v.created_at)}</span> <b>{v.username ?? `user ${v.user_id}`}</b> — {v.message}{" "}
           <span className="pill">
             {v.attempted}/{v.limit} {v.period}

@@ -25,6 +25,15 @@ describe("configuration", () => {
     assert.deepEqual([demo.production, demo.seedDemo, demo.seedDemoExplicit], [true, true, true]);
   });
 
+  it("simulates demo traffic in development, or when asked for (npm run demo), never by default in production", () => {
+    assert.equal(loadConfig({}).demoTraffic, false);
+    assert.equal(loadConfig({ SEED_DEMO: "1" }).demoTraffic, false);
+    assert.equal(loadConfig({ SEED_DEMO: "1", DEMO_TRAFFIC: "1" }).demoTraffic, true);
+    assert.equal(loadConfig({ NODE_ENV: "development" }).demoTraffic, true);
+    assert.equal(loadConfig({ NODE_ENV: "development", DEMO_TRAFFIC: "0" }).demoTraffic, false);
+    assert.equal(loadConfig({ NODE_ENV: "development", SEED_DEMO: "0" }).demoTraffic, false);
+  });
+
   it("refuses cluster mode on a SQLite file, saying why", () => {
     assert.throws(() => loadConfig({ REDIS_URL: "redis://localhost:6379" }), /SQLite file belongs to one machine/);
     assert.throws(() => loadConfig({ REDIS_URL: "redis://localhost:6379", DATABASE_URL: "postgres://x@y/z" }), /NEXTAUTH_SECRET/);
