@@ -136,7 +136,9 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const risks = createRiskService({ db, events: bus, clock, flavor });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
   const demoTraffic =
-    config.demoTraffic && (await hasDemoData(db)) ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands }) : null;
+    config.demoTraffic && (await hasDemoData(db))
+      ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands })
+      : null;
 
   const app = {
     config,
