@@ -4,7 +4,7 @@
 // the server-rendered first view); pushed events update them in place, and a reconnect that
 // could not replay what was missed revalidates them from the database.
 import { useCallback, useRef, useState } from "react";
-import useSWR from "swr";
+import useSWR, { mutate } from "swr";
 import { api } from "@/lib/browser/api";
 import type { AlertDto, ViolationDto } from "@/lib/domain/quota/dto";
 import type { QuotaStats, UsageRow } from "@/lib/domain/quota/stats";
@@ -103,6 +103,9 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
           break;
         }
         case "quota_change":
+          void mutate("/api/v1/quotas"); // the quota editor's list (another admin may have changed it)
+          refreshUsageSoon();
+          break;
         case "throttle":
           refreshUsageSoon();
           break;

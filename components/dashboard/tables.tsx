@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 
 export function TopRisks({ rows }: { rows: DashboardSnapshot["top_risks"] }) {
@@ -15,7 +16,9 @@ export function TopRisks({ rows }: { rows: DashboardSnapshot["top_risks"] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} data-risk-id={r.id}>
-            <td>{r.title}</td>
+            <td>
+              <Link href={`/risks/${r.id}`}>{r.title}</Link>
+            </td>
             <td>
               <span className={`sev sev-${r.severity}`}>{r.severity}</span>
             </td>
@@ -43,7 +46,10 @@ export function MitigationProgress({ rows }: { rows: DashboardSnapshot["mitigati
         {rows.map((m) => (
           <tr key={m.id}>
             <td>
-              {m.title} <span className="muted">· risk #{m.risk_id}</span>
+              {m.title}{" "}
+              <Link className="muted" href={`/risks/${m.risk_id}`}>
+                · risk #{m.risk_id}
+              </Link>
             </td>
             <td>
               <div className="bar" title={`${m.completion_percent}%`}>

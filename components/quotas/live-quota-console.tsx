@@ -1,6 +1,8 @@
 "use client";
 import { useQuotaConsole, type QuotaConsoleInitial } from "@/hooks/use-quota-console";
+import Link from "next/link";
 import { AlertToasts } from "./alert-toasts";
+import { QuotaEditor } from "./quota-editor";
 import { OpenAlerts, UsageTable, ViolationFeed } from "./feeds";
 import { LoadChart } from "./load-chart";
 import { StatsCards } from "./stats-cards";
@@ -27,13 +29,19 @@ export function LiveQuotaConsole({ initial }: { initial: QuotaConsoleInitial }) 
             <LoadChart data={c.history} />
           </section>
           <section className="panel">
-            <h2>Open alerts</h2>
+            <div className="panel-head">
+              <h2>Open alerts</h2>
+              <Link href="/admin/alerts">Alert history →</Link>
+            </div>
             <OpenAlerts items={c.alerts} onAck={c.acknowledge} />
           </section>
         </div>
         <div className="grid two">
           <section className="panel">
-            <h2>Violations</h2>
+            <div className="panel-head">
+              <h2>Violations</h2>
+              <Link href="/admin/violations">All violations →</Link>
+            </div>
             <ViolationFeed items={c.violations} />
           </section>
           <section className="panel">
@@ -41,6 +49,10 @@ export function LiveQuotaConsole({ initial }: { initial: QuotaConsoleInitial }) 
             <UsageTable rows={c.usage} />
           </section>
         </div>
+        <section className="panel">
+          <h2>Quotas</h2>
+          <QuotaEditor />
+        </section>
       </div>
       <AlertToasts toasts={c.toasts} onAck={c.acknowledge} onDismiss={c.dismiss} />
     </>

@@ -6,8 +6,18 @@ import { api, ApiError, type FieldError } from "@/lib/browser/api";
 
 type Mode = { kind: "create" } | { kind: "edit"; risk: RiskDto };
 
-/** A button that opens the create/edit dialog; on success the server-rendered list refreshes. */
-export function RiskDialogButton({ mode, label, className }: { mode: Mode; label: string; className?: string }) {
+/** A button that opens the create/edit dialog; on success `onSaved` runs (default: the server-rendered page refreshes). */
+export function RiskDialogButton({
+  mode,
+  label,
+  className,
+  onSaved,
+}: {
+  mode: Mode;
+  label: string;
+  className?: string;
+  onSaved?: () => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -33,7 +43,8 @@ export function RiskDialogButton({ mode, label, className }: { mode: Mode; label
       if (r) await api("PATCH", `/api/v1/risks/${r.id}`, payload);
       else await api("POST", "/api/v1/risks", payload);
       dialog.current?.close();
-      router.refresh();
+      if (onSaved) onSaved();
+      else router.refresh();
     } catch (err) {
       if (err instanceof ApiError) {
         setErrors(err.fields);
@@ -116,7 +127,7 @@ export function RiskDialogButton({ mode, label, className }: { mode: Mode; label
   );
 }
 
-export function DeleteRiskButton({ id, title }: { id: number; title: string }) {
+export function DeleteRiskButton({ id, title, onDeleted }: { id: number; title: string; onDeleted?: () => void }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   return (
@@ -128,7 +139,8 @@ export function DeleteRiskButton({ id, title }: { id: number; title: string }) {
         setBusy(true);
         try {
           await api("DELETE", `/api/v1/risks/${id}`);
-          router.refresh();
+          if (onDeleted) onDeleted();
+          else router.refresh();
         } catch (err) {
           window.alert(err instanceof Error ? err.message : "Delete failed");
         } finally {

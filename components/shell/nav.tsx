@@ -4,12 +4,14 @@ import { usePathname } from "next/navigation";
 
 export function Nav({ admin }: { admin: boolean }) {
   const path = usePathname();
-  const links = [
+  const links: { href: string; label: string; also?: string }[] = [
     { href: "/dashboard", label: "Dashboard" },
     { href: "/risks", label: "Risks" },
+    { href: "/mitigations", label: "Mitigations" },
     ...(admin
       ? [
           { href: "/admin/quotas", label: "Quotas" },
+          { href: "/admin/violations", label: "History", also: "/admin/alerts" },
           { href: "/admin/users", label: "Users" },
           { href: "/admin/tokens", label: "API tokens" },
           { href: "/admin/audit", label: "Audit" },
@@ -17,17 +19,15 @@ export function Nav({ admin }: { admin: boolean }) {
       : []),
   ];
   return (
-    <nav className="nav">
-      {links.map((l) => (
-        <Link
-          key={l.href}
-          href={l.href}
-          className={path.startsWith(l.href) ? "active" : undefined}
-          aria-current={path.startsWith(l.href) ? "page" : undefined}
-        >
-          {l.label}
-        </Link>
-      ))}
+    <nav className="nav" aria-label="Main">
+      {links.map((l) => {
+        const here = path.startsWith(l.href) || (!!l.also && path.startsWith(l.also));
+        return (
+          <Link key={l.href} href={l.href} className={here ? "active" : undefined} aria-current={here ? "page" : undefined}>
+            {l.label}
+          </Link>
+        );
+      })}
     </nav>
   );
 }

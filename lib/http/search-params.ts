@@ -8,3 +8,12 @@ export function filledParams(params: URLSearchParams | Record<string, string | s
   }
   return out;
 }
+
+/** A form's days as the API's instants: `fromKey` at 00:00 UTC, `toKey` through the end of its day. */
+export function dayRange(raw: Record<string, string>, fromKey: string, toKey: string): Record<string, string> {
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const out = { ...raw };
+  if (raw[fromKey] && day.test(raw[fromKey])) out[fromKey] = `${raw[fromKey]}T00:00:00Z`;
+  if (raw[toKey] && day.test(raw[toKey])) out[toKey] = `${raw[toKey]}T23:59:59.999Z`;
+  return out;
+}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Pager } from "@/components/shell/pager";
 import { requirePrincipal } from "@/lib/auth/page";
 import { filledParams } from "@/lib/http/search-params";
 import { getContext } from "@/lib/context";
@@ -13,7 +14,6 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
   const parsed = riskListSchema.safeParse(raw);
   const q = parsed.success ? parsed.data : riskListSchema.parse({});
   const page = await getContext().risks.list(q);
-  const link = (p: number) => `/risks?${new URLSearchParams({ ...raw, page: String(p) })}`;
 
   return (
     <>
@@ -71,14 +71,18 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
                 <th className="num">Impact</th>
                 <th className="num">Score</th>
                 <th>Status</th>
-                <th />
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((r) => (
                 <tr key={r.id} data-risk-id={r.id}>
                   <td className="muted">{r.id}</td>
-                  <td>{r.title}</td>
+                  <td>
+                    <Link href={`/risks/${r.id}`}>{r.title}</Link>
+                  </td>
                   <td>
                     <span className={`sev sev-${r.severity}`}>{r.severity}</span>
                   </td>
@@ -97,13 +101,7 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
             </tbody>
           </table>
         )}
-        <div className="pager">
-          <span data-testid="risk-total">
-            {page.total} risks · page {page.page} of {Math.max(page.pages, 1)}
-          </span>
-          {page.page > 1 && <Link href={link(page.page - 1)}>← Previous</Link>}
-          {page.page < page.pages && <Link href={link(page.page + 1)}>Next →</Link>}
-        </div>
+        <Pager path="/risks" params={raw} page={page} testId="risk-total" noun="risks" />
       </section>
     </>
   );

@@ -1,30 +1,19 @@
-import Link from "next/link";
 import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
 import { AUDIT_ENTITIES, auditListSchema } from "@/lib/domain/audit";
-import { filledParams } from "@/lib/http/search-params";
+import { dayRange, filledParams } from "@/lib/http/search-params";
+import { Pager, UtcTime } from "@/components/shell/pager";
 import { Changes } from "@/components/audit/changes";
 
 export const dynamic = "force-dynamic";
 
-/** The form's days, as the API's instants: `from` at 00:00 UTC, `to` through the end of its day. */
-function asRange(raw: Record<string, string>) {
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  return {
-    ...raw,
-    ...(raw.from && day.test(raw.from) ? { from: `${raw.from}T00:00:00Z` } : {}),
-    ...(raw.to && day.test(raw.to) ? { to: `${raw.to}T23:59:59.999Z` } : {}),
-  };
-}
-
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/admin/audit", "admin");
   const raw = filledParams(await searchParams);
-  const parsed = auditListSchema.safeParse({ page_size: "50", ...asRange(raw) });
+  const parsed = auditListSchema.safeParse({ page_size: "50", ...dayRange(raw, "from", "to") });
   const q = parsed.success ? parsed.data : auditListSchema.parse({ page_size: "50" });
   const ctx = getContext();
   const [page, people] = await Promise.all([ctx.audit.list(q), ctx.users.list({ page: 1, page_size: 200 })]);
-  const link = (p: number) => `/admin/audit?${new URLSearchParams({ ...raw, page: String(p) })}`;
   return (
     <>
       <h1>Audit log</h1>
@@ -88,7 +77,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               {page.items.map((a) => (
                 <tr key={a.id}>
                   <td>
-                    <time dateTime={a.at}>{new Date(a.at).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+                    <UtcTime iso={a.at} />
                   </td>
                   <td>{a.actor}</td>
                   <td>{a.action.replace("_", " ")}</td>
@@ -103,13 +92,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </tbody>
           </table>
         )}
-        <div className="pager">
-          <span data-testid="audit-total">
-            {page.total} entries · page {page.page} of {Math.max(page.pages, 1)}
-          </span>
-          {page.page > 1 && <Link href={link(page.page - 1)}>← Previous</Link>}
-          {page.page < page.pages && <Link href={link(page.page + 1)}>Next →</Link>}
-        </div>
+        <Pager path="/admin/audit" params={raw} page={page} testId="audit-total" noun="entries" />
       </section>
     </>
   );

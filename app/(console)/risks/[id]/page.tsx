@@ -1,0 +1,21 @@
+import { notFound } from "next/navigation";
+import { requirePrincipal } from "@/lib/auth/page";
+import { getContext } from "@/lib/context";
+import { NotFoundError } from "@/lib/domain/errors";
+import { LiveRiskDetail } from "@/components/risks/live-risk-detail";
+
+export const dynamic = "force-dynamic";
+
+export default async function RiskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id: raw } = await params;
+  await requirePrincipal(`/risks/${encodeURIComponent(raw)}`);
+  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) notFound();
+  const app = getContext();
+  const risk = await app.risks.get(id).catch((e: unknown) => {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  });
+  const mitigations = await app.mitigations.list({ risk_id: id, page: 1, page_size: 100 });
+  return <LiveRiskDetail initial={risk} mitigations={mitigations.items} />;
+}

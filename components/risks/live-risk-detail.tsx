@@ -1,0 +1,128 @@
+"use client";
+// One risk, live: its fields (edit in place), score history and mitigations. The page refetches
+// this risk and its mitigations when the dashboard channel reports a change (debounced) and
+// every few seconds while visible (an edit that leaves the dashboard's figures unchanged, such as
+// a title, sends no patch), so a change made elsewhere shows without a reload; a deletion too.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useLiveChannel } from "@/hooks/use-live-channel";
+import { api, ApiError } from "@/lib/browser/api";
+import type { MitigationDto } from "@/lib/domain/mitigations";
+import type { RiskDto } from "@/lib/domain/risks";
+import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
+import { MitigationTable } from "@/components/mitigations/mitigation-table";
+import { Freshness } from "@/components/live/freshness";
+import { SessionEnded } from "@/components/live/session-ended";
+import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
+import { ScoreChart, type ScorePoint } from "./score-chart";
+
+const REFETCH_MS = 5000;
+
+export type RiskDetail = RiskDto & { score_history: ScorePoint[] };
+
+export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { initial: RiskDetail; mitigations: MitigationDto[] }) {
+  const router = useRouter();
+  const [risk, setRisk] = useState(initial);
+  const [mitigations, setMitigations] = useState(initialMitigations);
+  const [gone, setGone] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [updatedAt, setUpdatedAt] = useState(() => Date.now());
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const refetch = useCallback(async () => {
+    try {
+      const [r, ms] = await Promise.all([
+        api<RiskDetail>("GET", `/api/v1/risks/${initial.id}`),
+        api<{ items: MitigationDto[] }>("GET", `/api/v1/mitigations?risk_id=${initial.id}&page_size=100`),
+      ]);
+      setRisk((cur) => (JSON.stringify(cur) === JSON.stringify(r) ? cur : (setUpdatedAt(Date.now()), r)));
+      setMitigations(ms.items);
+      setNotice(null);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) setGone(true);
+      else setNotice("Could not refresh this risk; showing what was loaded last.");
+    }
+  }, [initial.id]);
+  const refetchSoon = useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void refetch();
+    }, 250);
+  }, [refetch]);
+
+  useEffect(() => {
+    const poll = setInterval(() => document.visibilityState === "visible" && refetchSoon(), REFETCH_MS);
+    return () => clearInterval(poll);
+  }, [refetchSoon]);
+
+  const { status, aliveAt } = useLiveChannel(
+    "dashboard",
+    (env) => {
+      if (env.type === "dashboard_patch" || env.type === "dashboard_update") refetchSoon();
+    },
+    {},
+    refetchSoon,
+  );
+
+  if (gone)
+    return (
+      <div className="alert-box" role="alert">
+        This risk was deleted. <Link href="/risks">Back to the risks</Link>
+      </div>
+    );
+  const facts: [string, React.ReactNode][] = [
+    ["Score", <b key="s">{risk.score.toFixed(2)}</b>],
+    ["Likelihood", risk.likelihood],
+    ["Impact", risk.impact],
+    ["Status", risk.status],
+    ["Opened", new Date(risk.opened_at).toLocaleString()],
+    ["Closed", risk.closed_at ? new Date(risk.closed_at).toLocaleString() : "—"],
+    ["Last change", new Date(risk.updated_at).toLocaleString()],
+  ];
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="muted">
+        <Link href="/risks">Risks</Link> / #{risk.id}
+      </nav>
+      <div className="page-head">
+        <h1 data-testid="risk-title">
+          {risk.title} <span className={`sev sev-${risk.severity}`}>{risk.severity}</span>
+        </h1>
+        <div className="page-actions">
+          <Freshness updatedAt={updatedAt} aliveAt={aliveAt} state={status.state} />
+          <RiskDialogButton mode={{ kind: "edit", risk }} label="Edit risk" className="secondary" onSaved={refetch} />
+          <DeleteRiskButton id={risk.id} title={risk.title} onDeleted={() => router.push("/risks")} />
+        </div>
+      </div>
+      <SessionEnded code={status.terminal} path={`/risks/${risk.id}`} />
+      {notice && <div className="notice">{notice}</div>}
+      <div className="grid two">
+        <section className="panel">
+          <h2>Details</h2>
+          <dl className="facts" data-testid="risk-facts">
+            {facts.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          {risk.description ? <p className="description">{risk.description}</p> : <p className="muted">No description.</p>}
+        </section>
+        <section className="panel">
+          <h2>Score history</h2>
+          <ScoreChart points={risk.score_history} />
+        </section>
+      </div>
+      <section className="panel">
+        <div className="page-head">
+          <h2>Mitigations</h2>
+          <MitigationDialogButton mode={{ kind: "create", riskId: risk.id }} label="Add mitigation" onSaved={refetch} />
+        </div>
+        <MitigationTable items={mitigations} onChanged={refetch} />
+      </section>
+    </>
+  );
+}
