@@ -59,7 +59,8 @@ test("top risk → detail → edit and add a mitigation; the dashboard's panel a
   await expect(page.getByTestId("risk-title")).toContainText("E2E: renamed elsewhere");
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
 
-  await testInfo.attach("risk-detail-desktop", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await page.screenshot({ path: testInfo.outputPath("risk-detail-desktop.png"), fullPage: true });
+  await testInfo.attach("risk-detail-desktop", { path: testInfo.outputPath("risk-detail-desktop.png"), contentType: "image/png" });
   await ctx.close();
 });
 

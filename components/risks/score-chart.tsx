@@ -14,7 +14,7 @@ export function ScoreChart({ points }: { points: ScorePoint[] }) {
     <figure className="chart-figure">
       <div className="chart" data-testid="score-chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
             <CartesianGrid stroke="var(--border)" vertical={false} />
             <XAxis
               dataKey="when"

@@ -30,6 +30,8 @@ describe("benchmark harness", () => {
     assert.ok(r.ingestion.rps_ratio > 0 && Number.isFinite(r.ingestion.p99_ratio));
     assert.ok(r.stats_latency.from_computed_ms.n > 0 && r.alert_latency.from_429_answer_ms.n > 0, "stats and alert latency measured");
     assert.ok(r.memory.idle_rss_mb_after_pages > 0);
+    assert.equal(r.memory_per_connection.connections, 50, "memory per connection measured on 50 idle clients");
+    assert.ok(Number.isFinite(r.memory_per_connection.server_rss_bytes_per_connection));
     assert.deepEqual(
       r.recompute.map((x: { risks: number }) => x.risks),
       [200, 500],

@@ -25,7 +25,7 @@ const PATHS: Record<string, ChannelName> = { [CHANNELS.dashboard.websocket]: "da
 const INACTIVITY_MS = 30_000;
 const PING_EVERY_MS = 10_000;
 
-/** The seed's error shape has `error` at the top level; keep the envelope's fields too. */
+/** The original clients read `error` at the top level (README "Plain WebSocket"); keep the envelope's fields too. */
 function plainJson(m: Logged): string {
   const e = m.envelope;
   if (e.type !== "error") return m.json;
