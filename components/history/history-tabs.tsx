@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { FilterSelect } from "@/components/shell/filters";
 
 /** Violations and alerts are two views of one history. */
 export function HistoryTabs({ current }: { current: "violations" | "alerts" }) {
@@ -18,17 +19,13 @@ export function HistoryTabs({ current }: { current: "violations" | "alerts" }) {
 /** The user filter both history pages share. */
 export function UserSelect({ users, value }: { users: { id: number; name: string; email: string }[]; value?: string }) {
   return (
-    <label>
-      User
-      <select name="user_id" defaultValue={value ?? ""}>
-        <option value="">anyone</option>
-        {users.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.name} ({u.email})
-          </option>
-        ))}
-      </select>
-    </label>
+    <FilterSelect
+      name="user_id"
+      label="User"
+      value={value}
+      any="anyone"
+      options={users.map((u) => [String(u.id), `${u.name} (${u.email})`] as const)}
+    />
   );
 }
 

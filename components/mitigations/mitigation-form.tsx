@@ -9,6 +9,7 @@ import { useApiAction } from "@/lib/browser/use-api-action";
 import type { MitigationDto } from "@/lib/domain/mitigations";
 import { MITIGATION_STATUS_OPTIONS, statusLabel } from "./labels";
 import { FieldErrorText } from "@/components/shell/field-error";
+import { FormError } from "@/components/shell/form-error";
 
 type Mode = { kind: "create"; riskId?: number } | { kind: "edit"; mitigation: MitigationDto };
 
@@ -100,11 +101,7 @@ export function MitigationDialogButton({
               <FieldErrorText message={action.fieldError("due_date")} />
             </label>
           </div>
-          {action.error && (
-            <div className="alert-box" role="alert">
-              {action.error}
-            </div>
-          )}
+          <FormError message={action.error} />
           <div className="row end">
             <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
               Cancel

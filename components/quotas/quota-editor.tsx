@@ -8,6 +8,7 @@ import { useApiAction } from "@/lib/browser/use-api-action";
 import type { QuotaDto } from "@/lib/domain/quota/dto";
 import type { UserDto } from "@/lib/domain/users";
 import { FieldErrorText } from "@/components/shell/field-error";
+import { FormError } from "@/components/shell/form-error";
 
 export const QUOTAS_KEY = "/api/v1/quotas";
 type QuotaRow = QuotaDto & { username: string | null };
@@ -77,11 +78,7 @@ export function QuotaEditor() {
           {save.busy ? "Saving…" : "Set quota"}
         </button>
       </form>
-      {(save.error ?? remove.error) && (
-        <div className="alert-box" role="alert">
-          {save.error ?? remove.error}
-        </div>
-      )}
+      <FormError message={save.error ?? remove.error} />
       {quotas.error ? (
         <div className="notice">Could not load the quotas; retrying.</div>
       ) : !quotas.data ? (

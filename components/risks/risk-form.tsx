@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { RiskDto } from "@/lib/domain/risks";
 import { api, ApiError, type FieldError } from "@/lib/browser/api";
+import { FormError } from "@/components/shell/form-error";
 
 type Mode = { kind: "create" } | { kind: "edit"; risk: RiskDto };
 
@@ -108,11 +109,7 @@ export function RiskDialogButton({
               </select>
             </label>
           </div>
-          {message && (
-            <div className="alert-box" role="alert">
-              {message}
-            </div>
-          )}
+          <FormError message={message} />
           <div style={{ display: "flex", gap: 8, justifyContent: "flex-end" }}>
             <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
               Cancel

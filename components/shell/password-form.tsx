@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api } from "@/lib/browser/api";
 import { useApiAction } from "@/lib/browser/use-api-action";
 import { FieldErrorText } from "./field-error";
+import { FormError } from "@/components/shell/form-error";
 
 export function PasswordForm() {
   const action = useApiAction();
@@ -54,11 +55,7 @@ export function PasswordForm() {
       <p className="muted" id="new-pw-hint">
         At least 12 characters, not containing your name or e-mail. Your other sessions are signed out.
       </p>
-      {action.error && (
-        <div className="alert-box" role="alert">
-          {action.error}
-        </div>
-      )}
+      <FormError message={action.error} />
       {done && (
         <div className="notice" role="status">
           Password changed. Your other sessions were signed out.

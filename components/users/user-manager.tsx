@@ -8,6 +8,7 @@ import { api } from "@/lib/browser/api";
 import { useApiAction } from "@/lib/browser/use-api-action";
 import type { UserDto } from "@/lib/domain/users";
 import { FieldErrorText } from "@/components/shell/field-error";
+import { FormError } from "@/components/shell/form-error";
 
 export const PASSWORD_HINT = "At least 12 characters, not containing the name or e-mail.";
 
@@ -70,11 +71,7 @@ export function NewUserForm() {
       <p className="muted" id="pw-hint">
         {PASSWORD_HINT} Share it with the person; they can change it on their Account page.
       </p>
-      {action.error && (
-        <div className="alert-box" role="alert">
-          {action.error}
-        </div>
-      )}
+      <FormError message={action.error} />
       <div>
         <button type="submit" disabled={action.busy}>
           {action.busy ? "Creating…" : "Create user"}
@@ -141,11 +138,7 @@ function EditUserButton({ user }: { user: UserDto }) {
             <input name="password" type="password" maxLength={200} autoComplete="new-password" />
             <FieldErrorText message={action.fieldError("password")} />
           </label>
-          {action.error && (
-            <div className="alert-box" role="alert">
-              {action.error}
-            </div>
-          )}
+          <FormError message={action.error} />
           <div className="row">
             <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
               Cancel

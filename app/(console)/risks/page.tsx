@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Pager } from "@/components/shell/pager";
+import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
 import { requirePrincipal } from "@/lib/auth/page";
-import { filledParams } from "@/lib/http/search-params";
 import { getContext } from "@/lib/context";
 import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
 import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";
@@ -10,53 +10,35 @@ export const dynamic = "force-dynamic";
 
 export default async function RisksPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/risks");
-  const raw = filledParams(await searchParams);
-  const parsed = riskListSchema.safeParse(raw);
-  const q = parsed.success ? parsed.data : riskListSchema.parse({});
+  const { raw, q, ok } = await listQuery(riskListSchema, searchParams);
   const page = await getContext().risks.list(q);
-
   return (
     <>
       <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between" }}>
         <h1>Risks</h1>
         <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
       </div>
-      {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
-      <form className="toolbar" method="get" role="search">
+      <IgnoredFilters ok={ok} />
+      <FilterForm label="Filter risks">
         <label>
           Search title
           <input name="q" defaultValue={q.q} placeholder="e.g. Payment" />
         </label>
-        <label>
-          Status
-          <select name="status" defaultValue={q.status ?? ""}>
-            <option value="">any</option>
-            <option>open</option>
-            <option>closed</option>
-          </select>
-        </label>
-        <label>
-          Severity
-          <select name="severity" defaultValue={q.severity ?? ""}>
-            <option value="">any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Sort
-          <select name="sort" defaultValue={q.sort}>
-            <option value="score">score</option>
-            <option value="opened_at">opened</option>
-            <option value="updated_at">updated</option>
-            <option value="title">title</option>
-          </select>
-        </label>
-        <button type="submit" className="secondary">
-          Apply
-        </button>
-      </form>
+        <FilterSelect name="status" label="Status" value={q.status} options={["open", "closed"]} />
+        <FilterSelect name="severity" label="Severity" value={q.severity} options={SEVERITIES} />
+        <FilterSelect
+          name="sort"
+          label="Sort"
+          value={q.sort}
+          any={null}
+          options={[
+            ["score", "score"],
+            ["opened_at", "opened"],
+            ["updated_at", "updated"],
+            ["title", "title"],
+          ]}
+        />
+      </FilterForm>
       <section className="panel">
         {page.items.length === 0 ? (
           <div className="empty">No risks match these filters.</div>

@@ -1,7 +1,8 @@
 import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
 import { alertListSchema } from "@/lib/domain/quota/schemas";
-import { dayRange, filledParams } from "@/lib/http/search-params";
+import { dayRange } from "@/lib/http/search-params";
+import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
 import { AckButton } from "@/components/history/ack-button";
 import { DateFilters, HistoryTabs, UserSelect } from "@/components/history/history-tabs";
 import { Pager, UtcTime } from "@/components/shell/pager";
@@ -10,39 +11,23 @@ export const dynamic = "force-dynamic";
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/admin/alerts", "admin");
-  const raw = filledParams(await searchParams);
-  const parsed = alertListSchema.safeParse({ page_size: "50", ...dayRange(raw, "since", "until") });
-  const q = parsed.success ? parsed.data : alertListSchema.parse({ page_size: "50" });
+  const { raw, q, ok } = await listQuery(alertListSchema, searchParams, {
+    defaults: { page_size: "50" },
+    prepare: (r) => dayRange(r, "since", "until"),
+  });
   const ctx = getContext();
   const [page, people] = await Promise.all([ctx.quotas.alerts.list(q), ctx.users.list({ page: 1, page_size: 200 })]);
   return (
     <>
       <h1>History</h1>
       <HistoryTabs current="alerts" />
-      {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
-      <form className="toolbar" method="get" role="search" aria-label="Filter alerts">
+      <IgnoredFilters ok={ok} />
+      <FilterForm label="Filter alerts">
         <UserSelect users={people.items} value={raw.user_id} />
-        <label>
-          Severity
-          <select name="severity" defaultValue={q.severity ?? ""}>
-            <option value="">any</option>
-            <option>warning</option>
-            <option>critical</option>
-          </select>
-        </label>
-        <label>
-          State
-          <select name="status" defaultValue={q.status}>
-            <option value="all">all</option>
-            <option value="open">open</option>
-            <option value="acknowledged">acknowledged</option>
-          </select>
-        </label>
+        <FilterSelect name="severity" label="Severity" value={q.severity} options={["warning", "critical"]} />
+        <FilterSelect name="status" label="State" value={q.status} any={null} options={["all", "open", "acknowledged"]} />
         <DateFilters raw={raw} />
-        <button type="submit" className="secondary">
-          Apply
-        </button>
-      </form>
+      </FilterForm>
       <section className="panel">
         {page.items.length === 0 ? (
           <div className="empty">No alerts{Object.keys(raw).length ? " match these filters" : " yet"}.</div>

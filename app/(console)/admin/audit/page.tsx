@@ -1,7 +1,8 @@
 import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
 import { AUDIT_ENTITIES, auditListSchema } from "@/lib/domain/audit";
-import { dayRange, filledParams } from "@/lib/http/search-params";
+import { dayRange } from "@/lib/http/search-params";
+import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
 import { Pager, UtcTime } from "@/components/shell/pager";
 import { Changes } from "@/components/audit/changes";
 
@@ -9,9 +10,10 @@ export const dynamic = "force-dynamic";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/admin/audit", "admin");
-  const raw = filledParams(await searchParams);
-  const parsed = auditListSchema.safeParse({ page_size: "50", ...dayRange(raw, "from", "to") });
-  const q = parsed.success ? parsed.data : auditListSchema.parse({ page_size: "50" });
+  const { raw, q, ok } = await listQuery(auditListSchema, searchParams, {
+    defaults: { page_size: "50" },
+    prepare: (r) => dayRange(r, "from", "to"),
+  });
   const ctx = getContext();
   const [page, people] = await Promise.all([ctx.audit.list(q), ctx.users.list({ page: 1, page_size: 200 })]);
   return (
@@ -21,28 +23,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         Every change to risks, mitigations, quotas, users, API tokens and alert acknowledgements: who, when, and what changed. Kept for the
         retention period ({ctx.config.RETENTION_DAYS} days).
       </p>
-      {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
-      <form className="toolbar" method="get" role="search">
-        <label>
-          Who
-          <select name="actor_id" defaultValue={raw.actor_id ?? ""}>
-            <option value="">anyone</option>
-            {people.items.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name} ({u.email})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          What
-          <select name="entity" defaultValue={q.entity ?? ""}>
-            <option value="">anything</option>
-            {AUDIT_ENTITIES.map((e) => (
-              <option key={e}>{e}</option>
-            ))}
-          </select>
-        </label>
+      <IgnoredFilters ok={ok} />
+      <FilterForm label="Filter the audit log">
+        <FilterSelect
+          name="actor_id"
+          label="Who"
+          value={raw.actor_id}
+          any="anyone"
+          options={people.items.map((u) => [String(u.id), `${u.name} (${u.email})`] as const)}
+        />
+        <FilterSelect name="entity" label="What" value={q.entity} any="anything" options={AUDIT_ENTITIES} />
         <label>
           Id
           <input name="entity_id" defaultValue={q.entity_id} size={6} />
@@ -55,10 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           To (UTC)
           <input type="date" name="to" defaultValue={raw.to} />
         </label>
-        <button type="submit" className="secondary">
-          Apply
-        </button>
-      </form>
+      </FilterForm>
       <section className="panel">
         {page.items.length === 0 ? (
           <div className="empty">No changes recorded{Object.keys(raw).length ? " for these filters" : " yet"}.</div>

@@ -1,19 +1,16 @@
-import Link from "next/link";
 import { requirePrincipal } from "@/lib/auth/page";
-import { filledParams } from "@/lib/http/search-params";
 import { getContext } from "@/lib/context";
 import { userListSchema } from "@/lib/domain/users";
 import { NewUserForm, UserTable } from "@/components/users/user-manager";
+import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
+import { Pager } from "@/components/shell/pager";
 
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const me = await requirePrincipal("/admin/users", "admin");
-  const raw = filledParams(await searchParams);
-  const parsed = userListSchema.safeParse({ page_size: "50", ...raw });
-  const q = parsed.success ? parsed.data : userListSchema.parse({ page_size: "50" });
+  const { raw, q, ok } = await listQuery(userListSchema, searchParams, { defaults: { page_size: "50" } });
   const page = await getContext().users.list(q);
-  const link = (p: number) => `/admin/users?${new URLSearchParams({ ...raw, page: String(p) })}`;
   return (
     <>
       <h1>Users</h1>
@@ -28,40 +25,25 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </section>
         <section className="panel">
           <h2>People</h2>
-          {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
-          <form className="toolbar" method="get" role="search">
+          <IgnoredFilters ok={ok} />
+          <FilterForm label="Filter users">
             <label>
               Name or e-mail
               <input name="q" defaultValue={q.q} />
             </label>
-            <label>
-              Role
-              <select name="role" defaultValue={q.role ?? ""}>
-                <option value="">any</option>
-                <option>admin</option>
-                <option>analyst</option>
-              </select>
-            </label>
-            <label>
-              Status
-              <select name="disabled" defaultValue={q.disabled === undefined ? "" : String(q.disabled)}>
-                <option value="">any</option>
-                <option value="false">active</option>
-                <option value="true">disabled</option>
-              </select>
-            </label>
-            <button type="submit" className="secondary">
-              Apply
-            </button>
-          </form>
+            <FilterSelect name="role" label="Role" value={q.role} options={["admin", "analyst"]} />
+            <FilterSelect
+              name="disabled"
+              label="Status"
+              value={q.disabled}
+              options={[
+                ["false", "active"],
+                ["true", "disabled"],
+              ]}
+            />
+          </FilterForm>
           <UserTable users={page.items} selfId={me.userId} />
-          <div className="pager">
-            <span data-testid="user-total">
-              {page.total} users · page {page.page} of {Math.max(page.pages, 1)}
-            </span>
-            {page.page > 1 && <Link href={link(page.page - 1)}>← Previous</Link>}
-            {page.page < page.pages && <Link href={link(page.page + 1)}>Next →</Link>}
-          </div>
+          <Pager path="/admin/users" params={raw} page={page} testId="user-total" noun="users" />
         </section>
       </div>
     </>

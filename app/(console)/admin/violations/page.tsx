@@ -2,7 +2,8 @@ import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
 import { PERIODS } from "@/lib/domain/quota/periods";
 import { violationListSchema } from "@/lib/domain/quota/schemas";
-import { dayRange, filledParams } from "@/lib/http/search-params";
+import { dayRange } from "@/lib/http/search-params";
+import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
 import { DateFilters, HistoryTabs, UserSelect } from "@/components/history/history-tabs";
 import { Pager, UtcTime } from "@/components/shell/pager";
 
@@ -10,36 +11,26 @@ export const dynamic = "force-dynamic";
 
 export default async function ViolationsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   await requirePrincipal("/admin/violations", "admin");
-  const raw = filledParams(await searchParams);
-  const parsed = violationListSchema.safeParse({ page_size: "50", ...dayRange(raw, "since", "until") });
-  const q = parsed.success ? parsed.data : violationListSchema.parse({ page_size: "50" });
+  const { raw, q, ok } = await listQuery(violationListSchema, searchParams, {
+    defaults: { page_size: "50" },
+    prepare: (r) => dayRange(r, "since", "until"),
+  });
   const ctx = getContext();
   const [page, people] = await Promise.all([ctx.quotas.commands.violations(q), ctx.users.list({ page: 1, page_size: 200 })]);
   return (
     <>
       <h1>History</h1>
       <HistoryTabs current="violations" />
-      {!parsed.success && <div className="notice">Some filters were not understood and were ignored.</div>}
-      <form className="toolbar" method="get" role="search" aria-label="Filter violations">
+      <IgnoredFilters ok={ok} />
+      <FilterForm label="Filter violations">
         <UserSelect users={people.items} value={raw.user_id} />
         <label>
           Command type
           <input name="command_type" defaultValue={q.command_type} placeholder="e.g. deploy" maxLength={50} />
         </label>
-        <label>
-          Period
-          <select name="period" defaultValue={q.period ?? ""}>
-            <option value="">any</option>
-            {PERIODS.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="period" label="Period" value={q.period} options={PERIODS} />
         <DateFilters raw={raw} />
-        <button type="submit" className="secondary">
-          Apply
-        </button>
-      </form>
+      </FilterForm>
       <section className="panel">
         {page.items.length === 0 ? (
           <div className="empty">No violations{Object.keys(raw).length ? " match these filters" : " yet"}.</div>
