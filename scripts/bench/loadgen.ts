@@ -175,6 +175,14 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
   async ingest({ bases, token, connections, seconds }) {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const run = (opts: Partial<autocannon.Options>) => autocannon({ url: bases[0], connections, duration: seconds, headers, ...opts });
+    const merge = (a: ReturnType<typeof summary>, b: ReturnType<typeof summary>) => ({
+      rps: Math.round(((a.rps + b.rps) / 2) * 100) / 100,
+      p50: (a.p50 + b.p50) / 2,
+      p99: (a.p99 + b.p99) / 2,
+      max: Math.max(a.max, b.max),
+      non2xx: a.non2xx + b.non2xx,
+      errors: a.errors + b.errors,
+    });
     const summary = (r: autocannon.Result) => ({
       rps: r.requests.average,
       p50: r.latency.p50,
@@ -183,11 +191,16 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
       non2xx: r.non2xx,
       errors: r.errors,
     });
-    const commands = summary(
-      await run({ url: `${bases[0]}/api/v1/commands`, method: "POST", body: JSON.stringify({ command_type: "bench-open" }) }),
-    );
-    const me = summary(await run({ url: `${bases[0]}/api/v1/me`, method: "GET" }));
-    return { commands, me };
+    // A-B-B-A halves, so drift on a shared machine (neighbours, thermal) weighs on both sides alike.
+    const half = Math.max(1, Math.round(seconds / 2));
+    const cmd = () =>
+      run({ url: `${bases[0]}/api/v1/commands`, method: "POST", body: JSON.stringify({ command_type: "bench-open" }), duration: half });
+    const me = () => run({ url: `${bases[0]}/api/v1/me`, method: "GET", duration: half });
+    const c1 = await cmd();
+    const m1 = await me();
+    const m2 = await me();
+    const c2 = await cmd();
+    return { commands: merge(summary(c1), summary(c2)), me: merge(summary(m1), summary(m2)) };
   },
 };
 let held: LightClient[] = [];

@@ -161,13 +161,13 @@ async function main() {
     for (const page of ["/dashboard", "/risks", "/admin/quotas", "/admin/tokens", "/login"])
       await fetch(`${a.url}${page}`, { headers: { cookie } });
     // V8 returns the startup and render garbage at its first idle major GC (its memory reducer),
-    // 15–35 s later depending on load: the figure is the lowest RSS over 45 s, sampled each
-    // second (tiny mode cannot wait that long).
+    // 15–35 s later depending on load: the figure is the lowest RSS over 45 s (quick: 30 s),
+    // sampled each second (tiny mode cannot wait that long).
     const mb = () => Math.round(procStats(pids[0]!).rss_bytes / 1e5) / 10;
     await new Promise((r) => setTimeout(r, 3000));
     const soon = mb();
     let settled = soon;
-    for (let i = 0; i < (tiny ? 0 : 45); i++) {
+    for (let i = 0; i < (tiny ? 0 : quick ? 30 : 45); i++) {
       await new Promise((r) => setTimeout(r, 1000));
       settled = Math.min(settled, mb());
     }
