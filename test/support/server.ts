@@ -96,7 +96,7 @@ export async function startServer(
     await waitHealthy(url, proc, () => out);
   };
   const kill = async () => {
-    if (proc.exitCode !== null) return proc.exitCode;
+    if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode; // already gone (a signal leaves exitCode null)
     const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
     proc.kill("SIGTERM");
     const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
