@@ -131,7 +131,9 @@ if (wants("chaos")) {
   ];
   await step(`chaos (${chaosDb})`, process.execPath, [...nodeTest, ...files("test/chaos")], { TEST_DB: chaosDb }, nodeTestCount);
 }
-// Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix).
+// Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix),
+// side by side with the browser suite (SQLite, its own ports): neither waits for the other.
+let cluster = null;
 if (wants("cluster")) {
   if (!flavors.includes("postgres")) console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
   else {
@@ -145,7 +147,7 @@ if (wants("cluster")) {
       "--test-concurrency=1",
       "--test-timeout=300000",
     ];
-    await step(
+    cluster = step(
       "cluster (2 instances, PostgreSQL + Redis)",
       process.execPath,
       [...nodeTest, ...files("test/cluster")],
@@ -155,6 +157,7 @@ if (wants("cluster")) {
   }
 }
 if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
+await cluster;
 
 console.log(`\n${timings.join("\n")}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
