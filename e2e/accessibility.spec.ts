@@ -58,7 +58,11 @@ test("no serious or critical accessibility violations on any page, in the dark a
   await signIn(page, ADMIN);
   for (const path of PAGES) {
     await settled(page, path);
-    await both(path.slice(1).replaceAll("/", "-").replace(":", ""));
+    const name = path.slice(1).replaceAll("/", "-").replace(":", "");
+    await both(name);
+    // Desktop screenshots of every page, attached to the results (the 390 px ones are below).
+    await page.screenshot({ path: testInfo.outputPath(`desktop-${name}.png`), fullPage: true });
+    await testInfo.attach(`desktop-${name}`, { path: testInfo.outputPath(`desktop-${name}.png`), contentType: "image/png" });
   }
   expect(found).toEqual([]);
 });
