@@ -94,18 +94,19 @@ if (flavors.includes("postgres") && wants("unit"))
     "scripts/db-migration.ts",
     "--check",
   ]);
+// node:test over TypeScript, one file at a time (each integration file starts its own server).
+const nodeTest = [
+  "--require",
+  "./scripts/preload.cjs",
+  "--import",
+  "tsx",
+  "--test",
+  "--test-reporter=tap",
+  "--test-concurrency=1",
+  "--test-timeout=300000",
+];
 for (const flavor of flavors) {
   const testEnv = { TEST_DB: flavor };
-  const nodeTest = [
-    "--require",
-    "./scripts/preload.cjs",
-    "--import",
-    "tsx",
-    "--test",
-    "--test-reporter=tap",
-    "--test-concurrency=1",
-    "--test-timeout=300000",
-  ];
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
   if (wants("integration"))
     await step(
@@ -119,16 +120,6 @@ for (const flavor of flavors) {
 // The chaos suite runs once, on PostgreSQL when there is one (its database outage needs it).
 const chaosDb = flavors.includes("postgres") ? "postgres" : "sqlite";
 if (wants("chaos")) {
-  const nodeTest = [
-    "--require",
-    "./scripts/preload.cjs",
-    "--import",
-    "tsx",
-    "--test",
-    "--test-reporter=tap",
-    "--test-concurrency=1",
-    "--test-timeout=300000",
-  ];
   await step(`chaos (${chaosDb})`, process.execPath, [...nodeTest, ...files("test/chaos")], { TEST_DB: chaosDb }, nodeTestCount);
 }
 // Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix),
@@ -137,16 +128,6 @@ let cluster = null;
 if (wants("cluster")) {
   if (!flavors.includes("postgres")) console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
   else {
-    const nodeTest = [
-      "--require",
-      "./scripts/preload.cjs",
-      "--import",
-      "tsx",
-      "--test",
-      "--test-reporter=tap",
-      "--test-concurrency=1",
-      "--test-timeout=300000",
-    ];
     cluster = step(
       "cluster (2 instances, PostgreSQL + Redis)",
       process.execPath,

@@ -16,12 +16,22 @@ export function HistoryTabs({ current }: { current: "violations" | "alerts" }) {
   );
 }
 
-/** The user filter both history pages share. */
-export function UserSelect({ users, value }: { users: { id: number; name: string; email: string }[]; value?: string }) {
+/** A filter by person: the history pages' user, the audit log's actor. */
+export function UserSelect({
+  users,
+  value,
+  name = "user_id",
+  label = "User",
+}: {
+  users: { id: number; name: string; email: string }[];
+  value?: string;
+  name?: string;
+  label?: string;
+}) {
   return (
     <FilterSelect
-      name="user_id"
-      label="User"
+      name={name}
+      label={label}
       value={value}
       any="anyone"
       options={users.map((u) => [String(u.id), `${u.name} (${u.email})`] as const)}

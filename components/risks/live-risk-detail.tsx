@@ -24,6 +24,7 @@ export type RiskDetail = RiskDto & { score_history: ScorePoint[] };
 export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { initial: RiskDetail; mitigations: MitigationDto[] }) {
   const router = useRouter();
   const [risk, setRisk] = useState(initial);
+  const shown = useRef(initial); // what is on screen, to tell a real change from a refetch of the same
   const [mitigations, setMitigations] = useState(initialMitigations);
   const [gone, setGone] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -36,7 +37,11 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
         api<RiskDetail>("GET", `/api/v1/risks/${initial.id}`),
         api<{ items: MitigationDto[] }>("GET", `/api/v1/mitigations?risk_id=${initial.id}&page_size=100`),
       ]);
-      setRisk((cur) => (JSON.stringify(cur) === JSON.stringify(r) ? cur : (setUpdatedAt(Date.now()), r)));
+      if (JSON.stringify(shown.current) !== JSON.stringify(r)) {
+        shown.current = r;
+        setRisk(r);
+        setUpdatedAt(Date.now());
+      }
       setMitigations(ms.items);
       setNotice(null);
     } catch (e) {

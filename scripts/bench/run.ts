@@ -238,18 +238,13 @@ async function main() {
     const steps = cluster ? clusterRamp[mode] : plan.ramp;
     log(`connections: ramp ${steps.join(", ")}${cluster ? " on each instance" : ""}…`);
     const gens = cluster ? nodes.map(() => loadgen(token)) : [gen];
-    const base = pids.map((p) => procStats(p).rss_bytes);
-    const heap0 = (await call(a.url, { token }, "GET", "/api/ws/health")).body.process.heap_used_bytes;
     const ramps = await Promise.all(gens.map((g, i) => g.ask("ramp", { bases: [nodes[i]!.url], steps, sample: 20 })));
     const held = ramps.reduce((s, r) => s + (r.result.hold as number), 0);
-    const heap1 = (await call(a.url, { token }, "GET", "/api/ws/health")).body.process.heap_used_bytes;
     const rss = pids.map((p) => procStats(p).rss_bytes);
     results.connections = {
       held,
       per_instance: ramps.map((r) => r.result.hold),
       points: ramps.map((r) => r.result.points),
-      server_rss_bytes_per_connection: Math.round((rss[0]! - base[0]!) / (ramps[0]!.result.hold as number)),
-      server_heap_bytes_per_connection: Math.round((heap1 - heap0) / (ramps[0]!.result.hold as number)),
       server_rss_mb_holding: rss.map((x) => Math.round(x / 1e5) / 10),
       fd_limit_note: "each connection is a file descriptor in a load generator and a server (ulimit -n hard limit here: 20000 per process)",
       loadgen: ramps.map((r) => r.loadgen),

@@ -5,6 +5,7 @@ import { dayRange } from "@/lib/http/search-params";
 import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
 import { Pager, UtcTime } from "@/components/shell/pager";
 import { Changes } from "@/components/audit/changes";
+import { UserSelect } from "@/components/history/history-tabs";
 
 export const dynamic = "force-dynamic";
 
@@ -25,13 +26,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </p>
       <IgnoredFilters ok={ok} />
       <FilterForm label="Filter the audit log">
-        <FilterSelect
-          name="actor_id"
-          label="Who"
-          value={raw.actor_id}
-          any="anyone"
-          options={people.items.map((u) => [String(u.id), `${u.name} (${u.email})`] as const)}
-        />
+        <UserSelect users={people.items} value={raw.actor_id} name="actor_id" label="Who" />
         <FilterSelect name="entity" label="What" value={q.entity} any="anything" options={AUDIT_ENTITIES} />
         <label>
           Id
