@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // The one test command (`npm test`, also run by CI): lint and format check, typecheck, build,
-// schema drift check, unit and integration suites on SQLite and on PostgreSQL, then the
-// Playwright e2e suite in Debian's Chromium. Prints a closing "N passed, N failed" line; exits
-// non-zero on any failure.
+// schema drift check, unit, integration and chaos suites on SQLite and on PostgreSQL, the
+// two-instance cluster suite, then the Playwright e2e suite in Debian's Chromium. Prints a
+// closing "N passed, N failed" line and per-step timings; exits non-zero on any failure.
 //   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
 //   TEST_ONLY=lint,unit,integration,chaos,cluster,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
+//
+// Independent steps run side by side in lanes (the SQLite lane beside the PostgreSQL lane, the
+// browser beside the cluster): every suite uses its own scratch databases, ports and Redis key
+// prefix, and no test asserts wall-clock time, so sharing the cores changes how long a step
+// takes, never whether it passes. Each step's output goes to test-results/logs/<step>.log and is
+// printed whole when the step fails.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,18 +23,27 @@ const wants = (s) => !only || only.includes(s);
 const flavors = process.env.TEST_POSTGRES === "0" ? ["sqlite"] : ["sqlite", "postgres"];
 const totals = { passed: 0, failed: 0 };
 const timings = [];
+const logDir = path.join(root, "test-results", "logs");
+fs.rmSync(logDir, { recursive: true, force: true });
+fs.mkdirSync(logDir, { recursive: true });
+const t0 = Date.now();
+const clock = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s`;
 
 function run(label, cmd, args, extraEnv = {}, count) {
   return new Promise((resolve) => {
     const started = Date.now();
-    console.log(`\n▶ ${label}`);
-    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+    const file = path.join(logDir, `${label.replace(/[^\w.-]+/g, "_")}.log`);
+    const log = fs.createWriteStream(file);
+    console.log(`${clock()} ▶ ${label}`);
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
-      process.stdout.write(d);
+      log.write(d);
     });
+    child.stderr.on("data", (d) => log.write(d));
     child.on("exit", (code) => {
+      log.end();
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       timings.push(`${label}: ${seconds}s`);
       const counted = count?.(out);
@@ -37,7 +52,18 @@ function run(label, cmd, args, extraEnv = {}, count) {
         totals.failed += counted.failed;
       }
       if (code !== 0 && !(counted && counted.failed > 0)) totals.failed += 1; // a crash counts as a failure
-      resolve(code === 0);
+      const summary = counted ? ` (${counted.passed} passed, ${counted.failed} failed)` : "";
+      console.log(`${clock()} ${code === 0 ? "✔" : "✘"} ${label}: ${seconds}s${summary}`);
+      // CHAOS/BENCH report lines are the suites' measurements: always shown.
+      for (const line of out.split("\n")) if (/^(# )?(CHAOS|CLUSTER|UPGRADE) /.test(line)) console.log(`    ${line.replace(/^# /, "")}`);
+      if (code !== 0) {
+        log.on("close", () => {
+          console.log(`\n──── ${label} (exit ${code}) — ${path.relative(root, file)} ────`);
+          console.log(fs.readFileSync(file, "utf8"));
+          console.log(`──── end of ${label} ────\n`);
+          resolve(false);
+        });
+      } else resolve(true);
     });
   });
 }
@@ -50,7 +76,7 @@ const playwrightCount = (out) => ({
   failed: Number(out.match(/(\d+) failed/)?.[1] ?? 0) + Number(out.match(/(\d+) flaky/)?.[1] ?? 0),
 });
 // Suites that exercise transports or the bench harness, not database code (the same code path
-// on both databases): they run in the SQLite pass only, to keep `npm test` under 15 minutes.
+// on both databases): they run in the SQLite lane only.
 const ONCE = new Set(["bench.test.ts", "metrics.test.ts", "plain-websocket.test.ts", "sockets.test.ts"]);
 const files = (dir, { once = true } = {}) =>
   fs
@@ -68,6 +94,15 @@ function ensurePackages(wanted) {
   execFileSync("apt-get", ["install", "-y", "-qq", ...missing], { stdio: "inherit", env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
 }
 
+async function dropTemplates() {
+  if (templates.sqlite) fs.rmSync(path.dirname(templates.sqlite.replace(/^file:/, "")), { recursive: true, force: true });
+  if (!templates.postgres) return;
+  const { default: pg } = await import("pg");
+  const c = new pg.Client({ connectionString: process.env.TEST_PG_URL ?? "postgres://postgres@localhost:5432/test" });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${new URL(templates.postgres).pathname.slice(1)}" WITH (FORCE)`).finally(() => c.end());
+}
+
 let ok = true;
 const step = async (...a) => (ok = (await run(...a)) && ok);
 
@@ -77,24 +112,42 @@ if (wants("e2e"))
     ["chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"],
     ["nginx", "/usr/sbin/nginx"],
   ]);
-// Lint and typecheck are independent: side by side they take the time of the longer one.
+// Lint, typecheck and build are independent; the build skips Next's own type check (tsc runs it).
+const build =
+  process.env.SKIP_BUILD === "1"
+    ? Promise.resolve(true)
+    : run("build", "npm", ["run", "-s", "build"], { RISKPULSE_BUILD_SKIP_TYPECHECK: "1" });
+// Meanwhile, one migrated and seeded database per flavor, which every test server that would
+// seed the demo data copies instead (test/support/template.ts).
+const templates = {};
+const makeTemplate = (flavor) =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--require", "./scripts/preload.cjs", "--import", "tsx", "test/support/template.ts", flavor], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      if (code === 0) templates[flavor] = out.trim().split("\n").pop();
+      else console.warn(`!!! no ${flavor} template database (exit ${code}): test servers seed their own`);
+      resolve();
+    });
+  });
 await Promise.all([
   wants("lint") ? step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]) : null,
   step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]),
+  build,
+  ...flavors.map(makeTemplate),
 ]);
-if (process.env.SKIP_BUILD !== "1" && !(await run("build", "npm", ["run", "-s", "build"]))) {
+if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
+if (templates.postgres) env.TEST_TEMPLATE_PG = templates.postgres;
+if (!(await build)) {
+  await dropTemplates();
   console.log("\nbuild failed; nothing else can run\n0 passed, 1 failed");
   process.exit(1);
 }
-if (flavors.includes("postgres") && wants("unit"))
-  await step("schema drift (migrations vs prisma/schema.prisma)", "npx", [
-    "tsx",
-    "--require",
-    "./scripts/preload.cjs",
-    "scripts/db-migration.ts",
-    "--check",
-  ]);
-// node:test over TypeScript, one file at a time (each integration file starts its own server).
+// node:test over TypeScript, one file at a time per lane (each integration file starts its own server).
 const nodeTest = [
   "--require",
   "./scripts/preload.cjs",
@@ -105,8 +158,17 @@ const nodeTest = [
   "--test-concurrency=1",
   "--test-timeout=300000",
 ];
-for (const flavor of flavors) {
+/** One database's lane: its unit, integration and chaos suites, one after another. */
+async function lane(flavor) {
   const testEnv = { TEST_DB: flavor };
+  if (flavor === "postgres" && wants("unit"))
+    await step("schema drift (migrations vs prisma/schema.prisma)", "npx", [
+      "tsx",
+      "--require",
+      "./scripts/preload.cjs",
+      "scripts/db-migration.ts",
+      "--check",
+    ]);
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
   if (wants("integration"))
     await step(
@@ -116,14 +178,11 @@ for (const flavor of flavors) {
       testEnv,
       nodeTestCount,
     );
+  if (wants("chaos")) await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos")], testEnv, nodeTestCount);
 }
-// The chaos suite runs once, on PostgreSQL when there is one (its database outage needs it).
-const chaosDb = flavors.includes("postgres") ? "postgres" : "sqlite";
-if (wants("chaos")) {
-  await step(`chaos (${chaosDb})`, process.execPath, [...nodeTest, ...files("test/chaos")], { TEST_DB: chaosDb }, nodeTestCount);
-}
+await Promise.all(flavors.map(lane));
 // Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix),
-// side by side with the browser suite (SQLite, its own ports): neither waits for the other.
+// side by side with the browser suite (SQLite, its own ports).
 let cluster = null;
 if (wants("cluster")) {
   if (!flavors.includes("postgres")) console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
@@ -140,6 +199,7 @@ if (wants("cluster")) {
 if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
 await cluster;
 
-console.log(`\n${timings.join("\n")}`);
+await dropTemplates();
+console.log(`\n${timings.join("\n")}\ntotal: ${((Date.now() - t0) / 1000).toFixed(0)}s`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 // Throwaway databases for tests, benchmarks and the migration tool: a temp SQLite file, or a
 // fresh database on the PostgreSQL server named by TEST_PG_URL (default: the local server).
+// Given a template (a database made earlier the same way), the new one starts as its copy.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,16 +15,23 @@ export interface ScratchDb {
   drop(): Promise<void>;
 }
 
-export async function scratchDatabase(flavor: DbFlavor, label = "scratch"): Promise<ScratchDb> {
+export async function scratchDatabase(flavor: DbFlavor, label = "scratch", opts: { template?: string } = {}): Promise<ScratchDb> {
   if (flavor === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rp-${label}-`));
-    return { url: `file:${path.join(dir, "db.sqlite")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    const file = path.join(dir, "db.sqlite");
+    if (opts.template) {
+      const source = opts.template.replace(/^file:/, "");
+      for (const suffix of ["", "-wal"]) if (fs.existsSync(source + suffix)) fs.copyFileSync(source + suffix, file + suffix);
+    }
+    return { url: `file:${file}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `rp_${label}_${crypto.randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminPgUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    // A template must have no connections while it is copied; nobody connects to one after it is made.
+    const template = opts.template ? ` TEMPLATE "${new URL(opts.template).pathname.slice(1)}"` : "";
+    await admin.query(`CREATE DATABASE "${name}"${template}`);
   } finally {
     await admin.end();
   }

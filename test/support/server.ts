@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { scratchDatabase } from "../../lib/db/scratch";
 import SERVER_ENV from "../../scripts/server-env.json";
-import { flavor } from "./flavor";
+import { flavor, TEMPLATE_ENV } from "./flavor";
 
 export interface TestServer {
   url: string;
@@ -61,7 +61,10 @@ export async function startServer(
 ): Promise<TestServer> {
   const root = process.cwd(); // tests run from the repository root (Playwright compiles this as CommonJS)
   if (!fs.existsSync(path.join(root, "dist/server.mjs"))) throw new Error("dist/server.mjs missing: run `npm run build` first");
-  const scratch = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await scratchDatabase(flavor, "it");
+  // A server that would seed the demo data starts from the run's seeded copy when there is one.
+  const seeds = (opts.env?.SEED_DEMO ?? "1") === "1" && !opts.env?.ADMIN_EMAIL;
+  const template = seeds ? process.env[TEMPLATE_ENV[flavor]] : undefined;
+  const scratch = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await scratchDatabase(flavor, "it", { template });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-it-data-"));
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -86,6 +89,8 @@ export async function startServer(
         // The suites sign in as the demo accounts, and open many connections with one token.
         SEED_DEMO: "1",
         MAX_CONNECTIONS_PER_USER: "100000",
+        // Stopping waits this long for clients to move; a suite stops dozens of servers.
+        DRAIN_MS: "100",
         ...opts.env,
         ...env,
       },
