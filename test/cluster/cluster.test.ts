@@ -4,8 +4,9 @@
 // outage loses nothing that was published.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { compareIds, cursorOf } from "../../lib/realtime/ids";
+import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
 import { check, socketClient, type StreamClient } from "../chaos/clients";
+import { dashboardProblem, fullLog, riskIds, sameEnvelopes, violationIdsSince, writer, writesMissingFrom } from "../support/oracle";
 import { startCluster, type TestCluster } from "../support/cluster";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { record, sleep, until } from "../support/socket";
@@ -106,60 +107,97 @@ describe("cluster: two instances", () => {
     const clients: StreamClient[] = [
       ...(await Promise.all(Array.from({ length: 50 }, (_, i) => socketClient(base, { token }, `dashboard (token) ${i}`)))),
       ...(await Promise.all(Array.from({ length: 50 }, (_, i) => socketClient(base, { cookie: analyst }, `dashboard (cookie) ${i}`)))),
-      ...(await Promise.all(Array.from({ length: 10 }, (_, i) => socketClient(base, { token }, `quotas ${i}`, "quotas")))),
     ];
-    const ids = (await call(survivor.url, { token }, "GET", "/api/v1/risks?status=open&page_size=20")).body.items.map(
-      (r: { id: number }) => r.id,
-    );
-    let stop = false;
-    let made = 0;
-    const load = (async () => {
-      for (let i = 0; !stop; i++) {
-        const r = await call(survivor.url, { token }, "PATCH", `/api/v1/risks/${ids[i % ids.length]}`, {
-          impact: 0.2 + (i % 7) / 10,
-        }).catch(() => null);
-        if (r?.status === 200) made++;
-        await sleep(50);
+    const quotaClients = await Promise.all(Array.from({ length: 10 }, (_, i) => socketClient(base, { token }, `quotas ${i}`, "quotas")));
+    // Writes go to the survivor: none of them may fail. Violations too, one every 200 ms.
+    const load = writer(survivor.url, token, await riskIds(a.databaseUrl, survivor.url, token), "failover", 50);
+    const me = (await call(survivor.url, { token }, "GET", "/api/v1/me")).body.id;
+    await call(survivor.url, { token }, "PUT", "/api/v1/quotas", { user_id: me, command_type: "failover", period: "daily", limit: 0 });
+    const violations: { id: number; at: number }[] = [];
+    let stopViolations = false;
+    const violating = (async () => {
+      while (!stopViolations) {
+        const r = await call(survivor.url, { token }, "POST", "/api/v1/commands", { command_type: "failover" });
+        assert.equal(r.status, 429, `a command over its quota answered ${r.status}`);
+        violations.push({ id: r.body.violation.id, at: Date.now() });
+        await sleep(200);
       }
     })();
-    await sleep(1000);
+    const more = (n: number) => {
+      const target = load.acknowledged.length + n;
+      return until(() => load.acknowledged.length >= target, 30_000, `${n} more writes acknowledged`);
+    };
+    await more(10);
     const killedAt = Date.now();
-    await victim.crash().catch(() => undefined); // kill -9; it restarts, but the proxy sends clients to the survivor first
-    await until(() => clients.every((c) => c.connected() && c.connectedAt > killedAt), 15_000, "every client live again");
-    const failover = clients.map((c) => c.connectedAt - killedAt);
-    // The leader was killed: patches must continue (another instance takes the lease).
-    const before = made;
-    await until(() => made > before + 10, 10_000);
-    stop = true;
-    await load;
+    await victim.crash(); // kill -9, then started again: the proxy sends clients to the survivor first
+    const all = [...clients, ...quotaClients];
+    await until(() => all.every((c) => c.connected() && c.connectedAt > killedAt), 30_000, "every client live again");
+    const failover = all.map((c) => c.connectedAt - killedAt);
+    // The leader was killed: these writes reach the log only if another instance took the lease.
+    await more(20);
+    await load.stop();
+    stopViolations = true;
+    await violating;
+    const statsAfterKill = () =>
+      quotaClients.every((c) => c.received.some((m) => m.type === "stats" && Date.parse(m.timestamp) > killedAt));
+    await until(statsAfterKill, 30_000, "every quota client got stats computed after the kill");
+
     const lastDash = async () =>
       (await call(survivor.url, { token }, "GET", "/api/ws/health")).body.broadcaster.message_log.dashboard.last_id as string;
     await until(
       async () => {
         const id = await lastDash();
-        return clients.filter((c) => c.channel === "dashboard").every((c) => c.lastId && cursorOf(c.lastId) === id);
+        return clients.every((c) => c.lastId && cursorOf(c.lastId) === id);
       },
-      15_000,
+      30_000,
       "dashboard clients caught up",
     );
-    const dashLog = (await call(survivor.url, { token }, "GET", "/api/v1/events/dashboard?since=0-0")).body.messages;
-    const quotaLog = (await call(survivor.url, { token }, "GET", "/api/v1/events/quotas?since=0-0")).body.messages;
-    const dashboard = (await call(survivor.url, { token }, "GET", "/api/v1/dashboard")).body;
-    const quotaLast = quotaLog.at(-1)?.id;
-    const results = clients.map((c) => {
-      // A quota client is checked up to where it is (stats keep coming every second).
-      const log =
-        c.channel === "dashboard"
-          ? dashLog
-          : quotaLog.filter((m: { id: string }) => !c.lastId || compareIds(m.id, cursorOf(c.lastId)) <= 0);
-      return check(c, log, c.channel === "dashboard" ? dashboard : null);
-    });
-    console.log(
-      `CLUSTER failover ${JSON.stringify({ killed: victim === a ? "node-a (leader)" : "node-b (leader)", clients: clients.length, changes: made, failover_ms: { p50: pct(failover, 50), p99: pct(failover, 99), max: Math.max(...failover) }, messages: results.reduce((s, r) => s + r.messages, 0), lost: results.reduce((s, r) => s + r.missing, 0), duplicated: results.reduce((s, r) => s + r.duplicated, 0), resyncs: clients.reduce((s, c) => s + c.resyncs, 0), quota_log_last: quotaLast })}`,
+    const byId = (c: StreamClient) => new Set(c.received.filter((m) => m.type === "violation").map((m) => (m.data as { id: number }).id));
+    await until(
+      () => quotaClients.every((c) => violations.every((v) => byId(c).has(v.id))),
+      30_000,
+      "every violation delivered to every quota client",
     );
-    clients.forEach((c) => c.close());
+    const dashLog = await fullLog(survivor.url, token, "dashboard");
+    const quotaLog = await fullLog(survivor.url, token, "quotas");
+    const results = all.map((c) =>
+      // A quota client is checked up to where it is (stats keep coming every second).
+      check(c, c.channel === "dashboard" ? dashLog : quotaLog.filter((m) => !c.lastId || compareIds(m.id, cursorOf(c.lastId)) <= 0), null),
+    );
+    const truth = await Promise.all(clients.map((c) => dashboardProblem(a.databaseUrl, c.state)));
+    const violationRows = await violationIdsSince(a.databaseUrl, violations[0]!.id);
+    console.log(
+      `CLUSTER failover ${JSON.stringify({ killed: victim === a ? "node-a (leader)" : "node-b (leader)", clients: all.length, writes: load.made, failed_writes: load.failures.length, violations: violations.length, failover_ms: { p50: pct(failover, 50), p99: pct(failover, 99), max: Math.max(...failover) }, messages: results.reduce((s, r) => s + r.messages, 0), lost: results.reduce((s, r) => s + r.missing, 0), duplicated: results.reduce((s, r) => s + r.duplicated, 0), resyncs: all.reduce((s, c) => s + c.resyncs, 0) })}`,
+    );
+    all.forEach((c) => c.close());
     await lb.close();
-    for (const [i, r] of results.entries()) assert.deepEqual(r.problems, [], clients[i]!.name);
+    for (const [i, r] of results.entries()) assert.deepEqual(r.problems, [], all[i]!.name);
+    assert.deepEqual(sameEnvelopes(clients), [], "every dashboard client holds the same envelopes");
+    assert.deepEqual(writesMissingFrom(dashLog, load.acknowledged), [], "every acknowledged write is in a patch");
+    assert.deepEqual(
+      truth.flatMap((t, i) => (t ? [`${clients[i]!.name}: ${t}`] : [])),
+      [],
+      "every dashboard equals the database's",
+    );
+    assert.deepEqual(
+      load.failures.map((f) => f.why),
+      [],
+      "no write to the survivor failed",
+    );
+    assert.deepEqual(
+      violationRows,
+      violations.map((v) => v.id),
+      "the violations delivered are the database's",
+    );
+    for (const c of quotaClients) {
+      const got = c.received.filter((m) => m.type === "violation").map((m) => (m.data as { id: number }).id);
+      const mine = got.filter((id) => id >= violations[0]!.id);
+      assert.deepEqual(
+        mine,
+        [...new Set(mine)].sort((x, y) => x - y),
+        `${c.name}: each violation once, in order`,
+      );
+    }
   });
 
   it("kill the leader: stats and patches continue from the other instance within 5 s", async () => {
@@ -251,6 +289,17 @@ describe("cluster: a Redis outage", () => {
           15_000,
           `violation ${id} delivered`,
         );
+    }
+    for (const c of [onA, onB]) {
+      const got = c.messages.filter((m) => m.type === "violation").map((m) => (m.data as { id: number }).id);
+      assert.deepEqual(
+        got.filter((id) => ids.includes(id)),
+        ids,
+        "the outage's violations arrive once each, in order",
+      );
+      const logged = c.messages.filter((m) => parseId(m.id)?.[2] === -1).map((m) => m.id);
+      assert.equal(new Set(logged).size, logged.length, "no envelope twice");
+      for (let i = 1; i < logged.length; i++) assert.ok(compareIds(logged[i - 1]!, logged[i]!) < 0, "envelopes in log order");
     }
     await until(
       () => dashB.messages.some((m) => m.type === "dashboard_patch" && JSON.stringify(m.data).includes(risk.title)),

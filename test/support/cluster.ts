@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import { createClient } from "redis";
 import { scratchDatabase } from "../../lib/db/scratch";
+import { TEMPLATE_ENV } from "./flavor";
 import { startServer, type TestServer } from "./server";
 
 export const redisUrl = () => process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -22,7 +23,8 @@ export async function startCluster(
   n: number,
   opts: { env?: Record<string, string>; redisVia?: (url: string) => string } = {},
 ): Promise<TestCluster> {
-  const db = await scratchDatabase("postgres", "cluster");
+  const seeds = (opts.env?.SEED_DEMO ?? "1") === "1";
+  const db = await scratchDatabase("postgres", "cluster", { template: seeds ? process.env[TEMPLATE_ENV.postgres] : undefined });
   const prefix = `rp-test-${crypto.randomBytes(4).toString("hex")}`;
   const env = {
     REDIS_URL: opts.redisVia ? opts.redisVia(redisUrl()) : redisUrl(),

@@ -1,0 +1,145 @@
+// Oracles for the delivery suites that the server cannot influence: the dashboard computed from
+// a fresh read of the database (the full computation, not the feed's cached state), the writes
+// the test itself made and saw acknowledged, and the other clients of the same channel. A change
+// that never reaches the log — a dropped event, a wrong incremental step, a leader that never
+// takes over — leaves the server's log and every client in agreement with each other, but not
+// with these.
+import { createDb } from "../../lib/db/client";
+import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
+import { systemClock } from "../../lib/domain/time";
+import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
+import type { DashboardUpdate, Envelope } from "../../lib/realtime/protocol";
+import type { StreamClient } from "../chaos/clients";
+import { flavor } from "./flavor";
+import { call } from "./http";
+import { sleep } from "./socket";
+
+/** The dashboard as a fresh full read of the database computes it (no version: that is the feed's). */
+export async function databaseDashboard(databaseUrl: string) {
+  const db = createDb(databaseUrl);
+  try {
+    return await computeSnapshot(db, systemClock, flavor);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** JSON with object keys sorted: equal for equal values whatever order the keys were added in. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
+/** A client's dashboard against the database's; null when they agree. */
+export async function dashboardProblem(databaseUrl: string, state: DashboardUpdate | null): Promise<string | null> {
+  if (!state) return "holds no dashboard";
+  const { version: _version, ...held } = state;
+  // A day boundary (days_open, days_remaining) may fall between the server's last compute and this read: read twice.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const truth = await databaseDashboard(databaseUrl);
+    if (canonical(held) === canonical(truth)) return null;
+    if (attempt === 1) {
+      const diff = Object.keys(truth).filter((k) => canonical(held[k as keyof typeof held]) !== canonical(truth[k as keyof typeof truth]));
+      return `v${state.version} differs from the database in ${diff.join(", ")}`;
+    }
+    await sleep(1000);
+  }
+  return null;
+}
+
+/** Every logged message of a channel, paging through GET /api/v1/events/<channel>. */
+export async function fullLog(base: string, token: string, channel: "dashboard" | "quotas"): Promise<Envelope[]> {
+  const all: Envelope[] = [];
+  let since = "0-0";
+  for (;;) {
+    const body = (await call(base, { token }, "GET", `/api/v1/events/${channel}?since=${encodeURIComponent(since)}`)).body;
+    if (!body.messages?.length) return all;
+    all.push(...body.messages);
+    since = body.next;
+  }
+}
+
+/**
+ * Every client of a channel holds exactly the same logged envelopes from the point where all of
+ * them were listening on (the latest first id among them).
+ */
+export function sameEnvelopes(clients: StreamClient[]): string[] {
+  const logged = (c: StreamClient) => c.received.filter((e) => parseId(e.id)?.[2] === -1).map((e) => e.id);
+  const starts = clients.map((c) => c.received[0]?.id).filter((x): x is string => !!x);
+  if (starts.length < clients.length) return clients.filter((c) => !c.received.length).map((c) => `${c.name} received nothing`);
+  const from = cursorOf(starts.reduce((a, b) => (compareIds(a, b) >= 0 ? a : b)));
+  const sets = clients.map((c) => logged(c).filter((id) => compareIds(id, from) > 0));
+  const reference = sets[0]!.join(",");
+  return clients.flatMap((c, i) =>
+    sets[i]!.join(",") === reference ? [] : [`${c.name} holds ${sets[i]!.length} envelopes, ${clients[0]!.name} ${sets[0]!.length}`],
+  );
+}
+
+export interface Write {
+  riskId: number;
+  title: string;
+  at: number;
+}
+
+/**
+ * Changes risks every `everyMs` until stopped: a unique title on one of the dashboard's top risks
+ * (a change some patch must carry) alternating with a low likelihood on another open risk (a
+ * change to the figures). Records what was acknowledged, and every failure with its time.
+ */
+export function writer(base: string, token: string, ids: { top: number[]; others: number[] }, label: string, everyMs = 40) {
+  let stop = false;
+  const acknowledged: Write[] = [];
+  const failures: { at: number; why: string }[] = [];
+  let likelihoods = 0;
+  const done = (async () => {
+    for (let i = 0; !stop; i++) {
+      const title = i % 2 === 0;
+      const id = title ? ids.top[(i / 2) % ids.top.length]! : ids.others[((i - 1) / 2) % ids.others.length]!;
+      // Low likelihoods keep the other risks out of the top 10, so the titled ones stay in it.
+      const body = title ? { title: `${label} write ${i}` } : { likelihood: (1 + (i % 7)) / 100 };
+      const r = await call(base, { token }, "PATCH", `/api/v1/risks/${id}`, body).catch((e: Error) => ({ status: 0, body: e.message }));
+      if (r.status === 200) {
+        if (title) acknowledged.push({ riskId: id, title: body.title!, at: Date.now() });
+        else likelihoods++;
+      } else failures.push({ at: Date.now(), why: `PATCH ${id} → ${r.status} ${JSON.stringify(r.body).slice(0, 120)}` });
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    acknowledged,
+    failures,
+    get made() {
+      return acknowledged.length + likelihoods;
+    },
+    async stop() {
+      stop = true;
+      await done;
+    },
+  };
+}
+
+/** The acknowledged title writes that no dashboard_patch in `log` carries. */
+export function writesMissingFrom(log: Envelope[], writes: Write[]): Write[] {
+  const patches = log.filter((m) => m.type === "dashboard_patch" || m.type === "dashboard_update").map((m) => JSON.stringify(m.data));
+  return writes.filter((w) => !patches.some((p) => p.includes(JSON.stringify(w.title))));
+}
+
+/** The ids of the dashboard's top risks and of other open risks, from the database. */
+export async function riskIds(databaseUrl: string, base: string, token: string): Promise<{ top: number[]; others: number[] }> {
+  const top = (await databaseDashboard(databaseUrl)).top_risks.map((r) => r.id);
+  const open = (await call(base, { token }, "GET", "/api/v1/risks?status=open&page_size=60")).body.items.map((r: { id: number }) => r.id);
+  return { top, others: open.filter((id: number) => !top.includes(id)).slice(0, 30) };
+}
+
+/** The ids of the violations stored from `first` on, in order. */
+export async function violationIdsSince(databaseUrl: string, first: number): Promise<number[]> {
+  const db = createDb(databaseUrl);
+  try {
+    return (await db.violation.findMany({ where: { id: { gte: first } }, orderBy: { id: "asc" }, select: { id: true } })).map((v) => v.id);
+  } finally {
+    await db.$disconnect();
+  }
+}
