@@ -93,7 +93,16 @@ function sqliteDriver(file: string): Driver {
   db.pragma("journal_mode = WAL");
   return {
     async exec(sql) {
-      db.exec(sql);
+      // With the write lock up front: a statement that reads first and then writes cannot
+      // upgrade after another process wrote (WAL fails that at once, without waiting).
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        db.exec(sql);
+        db.exec("COMMIT");
+      } catch (e) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw e;
+      }
     },
     async appliedChecksums() {
       const rows = db.prepare(SELECT_APPLIED).all() as { migration_name: string; checksum: string; finished_at: string | null }[];
