@@ -2,7 +2,8 @@
 // shared and reloaded), selects whose blank choice means "no filter", and a notice when the URL
 // held a filter that was not understood (it is ignored rather than failing the page).
 import type { z } from "zod";
-import { filledParams } from "@/lib/http/search-params";
+import { withinPageDepth } from "@/lib/domain/pagination";
+import { filledParams, isPaged } from "@/lib/http/search-params";
 
 export function FilterForm({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -62,5 +63,7 @@ export async function listQuery<S extends z.ZodType>(
 ): Promise<{ raw: Record<string, string>; q: z.infer<S>; ok: boolean }> {
   const raw = filledParams(await searchParams);
   const parsed = schema.safeParse({ ...opts.defaults, ...(opts.prepare ? opts.prepare(raw) : raw) });
-  return { raw, q: parsed.success ? parsed.data : schema.parse({ ...opts.defaults }), ok: parsed.success };
+  // A page past the deepest allowed one is ignored like any other bad filter (the first page shows).
+  const ok = parsed.success && (!isPaged(parsed.data) || withinPageDepth(parsed.data));
+  return { raw, q: ok ? parsed.data : schema.parse({ ...opts.defaults }), ok };
 }

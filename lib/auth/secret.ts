@@ -28,7 +28,7 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
   if (configured) return { secret: configured, source: "env" };
   const file = path.join(dataDir, ".auth-secret");
   if (fs.existsSync(file)) return { secret: readSecretFile(file), source: "file" };
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // only the server's user may list or enter it
   // Write a private temporary file, then link it into place: link() fails if another process
   // got there first, and then both use the winner's secret.
   const secret = crypto.randomBytes(32).toString("base64url");

@@ -52,7 +52,7 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
     return new PgClient({ adapter, transactionOptions }) as unknown as Db;
   }
   const file = sqlitePath(url);
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 }); // private, as in migrate.ts
   // timeout = busy timeout: wait for the writer lock (up to the deadline) instead of failing at once.
   return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout }), transactionOptions });
 }

@@ -1,7 +1,9 @@
 // Applies prisma/migrations/<flavor>/*/migration.sql on start, through the database driver:
 // in name order, each in its own transaction, recorded in _prisma_migrations exactly as
 // `prisma migrate deploy` records them (so the stock CLI's `migrate status` agrees). On
-// PostgreSQL an advisory lock makes concurrently starting instances wait for each other.
+// PostgreSQL an advisory lock makes concurrently starting instances wait for each other; on
+// SQLite each migration takes the write lock and first checks nobody recorded it meanwhile.
+// SQLite migrations run with foreign keys off and are checked (foreign_key_check) before COMMIT.
 import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -22,7 +24,8 @@ export interface MigrateResult {
 interface Driver {
   exec(sql: string): Promise<void>;
   appliedChecksums(): Promise<Map<string, string | null>>;
-  apply(m: Migration): Promise<void>;
+  /** Applies and records m in one transaction; false when another instance already had. */
+  apply(m: Migration): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -58,14 +61,48 @@ const BOOKKEEPING = {
 const SELECT_APPLIED = `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`;
 const INSERT_APPLIED = `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)`;
 
+interface ForeignKeyViolation {
+  table: string;
+  rowid: number | null;
+  parent: string;
+  fkid: number;
+}
+
+/** `PRAGMA foreign_key_check` rows as a sentence naming the tables and rows (the first few per table). */
+export function describeOrphans(rows: ForeignKeyViolation[]): string {
+  const byTable = new Map<string, { parent: string; rowids: (number | null)[] }>();
+  for (const r of rows) {
+    const key = `"${r.table}" → "${r.parent}"`;
+    const entry = byTable.get(key) ?? { parent: r.parent, rowids: [] };
+    entry.rowids.push(r.rowid);
+    byTable.set(key, entry);
+  }
+  const parts = [...byTable].map(([key, { rowids }]) => {
+    const shown = rowids.slice(0, 5).map((id) => (id === null ? "(no rowid)" : String(id)));
+    const more = rowids.length > 5 ? ` and ${rowids.length - 5} more` : "";
+    return `${key}: ${rowids.length} row(s) (rowid ${shown.join(", ")}${more})`;
+  });
+  return `foreign key check failed, rows point at missing parents: ${parts.join("; ")}`;
+}
+
 function sqliteDriver(file: string): Driver {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // The data directory holds the database and the session secret: private to the server's user.
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
   const db = new Database(file, { timeout: 10_000 });
   // WAL lets the dashboard read while a write is in progress; it is stored in the file.
   db.pragma("journal_mode = WAL");
   return {
     async exec(sql) {
-      db.exec(sql);
+      // With the write lock up front: a statement that reads first and then writes cannot
+      // upgrade after another process wrote (WAL fails that at once, without waiting).
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        db.exec(sql);
+        db.exec("COMMIT");
+      } catch (e) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw e;
+      }
     },
     async appliedChecksums() {
       const rows = db.prepare(SELECT_APPLIED).all() as { migration_name: string; checksum: string; finished_at: string | null }[];
@@ -73,21 +110,39 @@ function sqliteDriver(file: string): Driver {
     },
     async apply(m) {
       const now = new Date().toISOString();
-      // BEGIN IMMEDIATE takes the write lock up front, so two processes cannot interleave.
-      db.exec("BEGIN IMMEDIATE");
+      // A migration that redefines a table (create new_X, copy, DROP X, rename) must run with
+      // foreign keys off, or the DROP deletes every row that references X (ON DELETE CASCADE)
+      // or nulls it (SET NULL). The pragma is a no-op inside a transaction — the migration's own
+      // `PRAGMA foreign_keys=OFF` does nothing here — so it is set on the connection first, and
+      // the keys are checked as a whole before COMMIT instead.
+      db.pragma("foreign_keys = OFF");
       try {
-        db.exec(m.sql);
-        db.prepare(`${INSERT_APPLIED} VALUES (?, ?, ?, ?, ?, 1)`).run(
-          crypto.randomUUID(),
-          m.checksum,
-          m.name,
-          now,
-          new Date().toISOString(),
-        );
-        db.exec("COMMIT");
-      } catch (e) {
-        db.exec("ROLLBACK");
-        throw e;
+        // BEGIN IMMEDIATE takes the write lock up front, so two processes cannot interleave.
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          // Another process may have applied it while this one waited for the lock.
+          if (db.prepare(`${SELECT_APPLIED} AND migration_name = ?`).get(m.name)) {
+            db.exec("ROLLBACK");
+            return false;
+          }
+          db.exec(m.sql);
+          const orphans = db.prepare("PRAGMA foreign_key_check").all() as ForeignKeyViolation[];
+          if (orphans.length > 0) throw new Error(describeOrphans(orphans));
+          db.prepare(`${INSERT_APPLIED} VALUES (?, ?, ?, ?, ?, 1)`).run(
+            crypto.randomUUID(),
+            m.checksum,
+            m.name,
+            now,
+            new Date().toISOString(),
+          );
+          db.exec("COMMIT");
+          return true;
+        } catch (e) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw e;
+        }
+      } finally {
+        db.pragma("foreign_keys = ON");
       }
     },
     async close() {
@@ -114,6 +169,7 @@ async function postgresDriver(url: string): Promise<Driver> {
         await client.query(m.sql); // simple-query protocol: a multi-statement script is fine
         await client.query(`${INSERT_APPLIED} VALUES ($1, $2, $3, now(), now(), 1)`, [crypto.randomUUID(), m.checksum, m.name]);
         await client.query("COMMIT");
+        return true; // the advisory lock, held since connect, means nobody else applied it meanwhile
       } catch (e) {
         await client.query("ROLLBACK");
         throw e;
@@ -147,10 +203,15 @@ export async function migrate(
         result.alreadyApplied++;
         continue;
       }
+      let ran: boolean;
       try {
-        await driver.apply(m);
+        ran = await driver.apply(m);
       } catch (e) {
         throw new Error(`Migration ${m.name} failed and was rolled back: ${(e as Error).message}`, { cause: e });
+      }
+      if (!ran) {
+        result.alreadyApplied++;
+        continue;
       }
       opts.onApply?.(m.name);
       result.applied.push(m.name);

@@ -10,6 +10,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** A stable machine-readable name for the refusal, sent as the body's `code`. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -25,8 +27,8 @@ export class NotFoundError extends DomainError {
   }
 }
 export class ValidationError extends DomainError {
-  constructor(message: string, details?: unknown) {
-    super(message, 400, details);
+  constructor(message: string, details?: unknown, code?: string) {
+    super(message, 400, details, code);
   }
 }
 export class ConflictError extends DomainError {

@@ -1,4 +1,4 @@
-// Errors as {error, details?} with the right status. A database that cannot be reached (or
+// Errors as {error, code?, details?} with the right status. A database that cannot be reached (or
 // does not answer in time) is 503 with Retry-After — a client should retry, and no SQL, host
 // or port ever reaches the body.
 import type { ZodError } from "zod";
@@ -84,7 +84,11 @@ export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void
   if (isZodError(err)) return json({ error: "validation failed", details: zodDetails(err) }, 400);
   if (err instanceof HttpError || isDomainError(err)) {
     return json(
-      { error: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
+      {
+        error: err.message,
+        ...(isDomainError(err) && err.code !== undefined ? { code: err.code } : {}),
+        ...(err.details !== undefined ? { details: err.details } : {}),
+      },
       err.status,
       err instanceof HttpError ? err.headers : undefined,
     );

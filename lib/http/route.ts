@@ -12,7 +12,8 @@ import { getContext, type AppContext } from "../context";
 import { CODES } from "../realtime/codes";
 import { HttpError, errorResponse, json } from "./errors";
 import { isSameOrigin } from "./request-facts";
-import { filledParams } from "./search-params";
+import { assertPageDepth } from "../domain/pagination";
+import { filledParams, isPaged } from "./search-params";
 
 export interface RouteCtx<P> {
   req: NextRequest;
@@ -106,7 +107,9 @@ export async function body<S extends z.ZodType>(req: NextRequest, schema: S): Pr
 }
 
 export function query<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
-  return schema.parse(filledParams(req.nextUrl.searchParams));
+  const q = schema.parse(filledParams(req.nextUrl.searchParams));
+  if (isPaged(q)) assertPageDepth(q);
+  return q;
 }
 
 /** A path id: anything but a positive INT4 names nothing, hence 404. */

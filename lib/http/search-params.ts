@@ -9,6 +9,13 @@ export function filledParams(params: URLSearchParams | Record<string, string | s
   return out;
 }
 
+/** A parsed list query with paging (its depth is bounded: see domain/pagination.ts). */
+export const isPaged = (q: unknown): q is { page: number; page_size: number } =>
+  typeof q === "object" &&
+  q !== null &&
+  typeof (q as { page?: unknown }).page === "number" &&
+  typeof (q as { page_size?: unknown }).page_size === "number";
+
 /** A form's days as the API's instants: `fromKey` at 00:00 UTC, `toKey` through the end of its day. */
 export function dayRange(raw: Record<string, string>, fromKey: string, toKey: string): Record<string, string> {
   const day = /^\d{4}-\d{2}-\d{2}$/;
