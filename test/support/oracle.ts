@@ -8,7 +8,7 @@ import { createDb } from "../../lib/db/client";
 import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
 import { systemClock } from "../../lib/domain/time";
 import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
-import type { DashboardUpdate, Envelope } from "../../lib/realtime/protocol";
+import type { Envelope } from "../../lib/realtime/protocol";
 import type { StreamClient } from "../chaos/clients";
 import { flavor } from "./flavor";
 import { call } from "./http";
@@ -33,21 +33,28 @@ export function canonical(v: unknown): string {
   );
 }
 
-/** A client's dashboard against the database's; null when they agree. */
-export async function dashboardProblem(databaseUrl: string, state: DashboardUpdate | null): Promise<string | null> {
-  if (!state) return "holds no dashboard";
-  const { version: _version, ...held } = state;
-  // A day boundary (days_open, days_remaining) may fall between the server's last compute and this read: read twice.
+/**
+ * Each client's dashboard against one fresh read of the database: a line per client that
+ * differs. A day boundary (days_open, days_remaining) may fall between the server's last compute
+ * and the read, so a difference is read again once before it counts.
+ */
+export async function dashboardProblems(databaseUrl: string, clients: StreamClient[]): Promise<string[]> {
+  let problems: string[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     const truth = await databaseDashboard(databaseUrl);
-    if (canonical(held) === canonical(truth)) return null;
-    if (attempt === 1) {
-      const diff = Object.keys(truth).filter((k) => canonical(held[k as keyof typeof held]) !== canonical(truth[k as keyof typeof truth]));
-      return `v${state.version} differs from the database in ${diff.join(", ")}`;
-    }
+    problems = clients.flatMap((c) => {
+      if (!c.state) return [`${c.name}: holds no dashboard`];
+      const { version, ...held } = c.state;
+      if (canonical(held) === canonical(truth)) return [];
+      const keys = Object.keys(truth) as (keyof typeof truth)[];
+      return [
+        `${c.name}: v${version} differs from the database in ${keys.filter((k) => canonical(held[k]) !== canonical(truth[k])).join(", ")}`,
+      ];
+    });
+    if (problems.length === 0) return [];
     await sleep(1000);
   }
-  return null;
+  return problems;
 }
 
 /** Every logged message of a channel, paging through GET /api/v1/events/<channel>. */
