@@ -100,7 +100,21 @@ export class RedisLogBackend implements LogBackend {
     }
   }
 
-  async append(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
+  /** Each channel's last append: the next one starts after it, so retries keep their order. */
+  private appending = new Map<ChannelName, Promise<unknown>>();
+
+  /**
+   * Appends to a channel's stream, in call order: through an outage every append waits behind
+   * the earlier ones (each retrying on its own would let a later one, with a shorter back-off,
+   * overtake an earlier one and reach the stream first).
+   */
+  append(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
+    const run = (this.appending.get(channel) ?? Promise.resolve()).catch(() => undefined).then(() => this.appendNow(channel, entry));
+    this.appending.set(channel, run);
+    return run;
+  }
+
+  private async appendNow(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
     const k = this.deps.keys;
     const timestamp = new Date().toISOString();
     const data = JSON.stringify(entry.data);
@@ -109,8 +123,8 @@ export class RedisLogBackend implements LogBackend {
     const state = entry.state === undefined ? "" : JSON.stringify(entry.state);
     const nonce = `${k.nonce}:${crypto.randomUUID()}`;
     let id: string;
-    // Redis unreachable: keep trying (in order behind earlier appends), so what was published
-    // during an outage is delivered after it. A leader's messages stop once its lease is gone.
+    // Redis unreachable: keep trying (append() keeps later appends behind this one), so what
+    // was published during an outage is delivered after it, in order. A leader's messages stop once its lease is gone.
     for (let attempt = 0; ; attempt++) {
       try {
         id = (await this.redis.sendCommand([
