@@ -2,9 +2,13 @@
 // what is actually checked (no JSON or repeated-field bypass, no X-Forwarded-For rotation behind
 // one or two proxies, IPv6 counted per /64), parallel guesses past the limit are refused before
 // any hash, busy hashing answers 503 (never 500) and counts, a flood from one client cannot make
-// another's right password fail, and redirects after sign-in and sign-out stay on the site.
+// another's right password fail, redirects after sign-in and sign-out stay on the site, and the
+// shipped nginx config in front passes on no client-chosen address and rate-limits sign-in.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import https from "node:https";
 import { after, before, describe, it } from "node:test";
+import { startNginx, type TestNginx } from "../support/nginx";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, call, login } from "../support/http";
 
@@ -258,5 +262,73 @@ describe("sign-in throttle per client address behind proxies", () => {
     assert.deepEqual(statuses, [...Array(5).fill(401), ...Array(7).fill(429)]);
     // A different client through the same two proxies signs in attempts of its own.
     assert.deepEqual((await rotate(() => "203.0.113.21, 198.51.100.7")).slice(0, 5), Array(5).fill(401));
+  });
+});
+
+/** A request through the test nginx (self-signed certificate). */
+function viaNginx(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const req = https.request(url, { method: opts.method ?? "GET", headers: opts.headers, rejectUnauthorized: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+describe("the shipped nginx config in front", { skip: !fs.existsSync("/usr/sbin/nginx") && "nginx is not installed" }, () => {
+  let srv: TestServer;
+  let nginx: TestNginx;
+
+  before(async () => {
+    srv = await startServer({ env: { TRUST_PROXY: "1", LOGIN_MAX_FAILURES_PER_ADDRESS: "3" } });
+    nginx = await startNginx([srv.port]);
+  });
+  after(async () => {
+    await nginx?.stop();
+    await srv?.stop();
+  });
+
+  it("replaces the client's X-Forwarded-For, rate-limits sign-in itself and names no version", async () => {
+    const c = await viaNginx(`${nginx.https}/api/auth/csrf`);
+    const { csrfToken } = JSON.parse(c.body) as { csrfToken: string };
+    const cookie = ((c.headers["set-cookie"] as string[] | undefined) ?? []).map((x) => x.split(";")[0]).join("; ");
+    assert.equal(c.headers.server, "nginx", "server_tokens off");
+    const answers: Awaited<ReturnType<typeof viaNginx>>[] = [];
+    for (let i = 0; i < 16; i++) {
+      const body = new URLSearchParams({ csrfToken, json: "true", email: `nobody-${i}@x.test`, password: "wrong" }).toString();
+      answers.push(
+        await viaNginx(`${nginx.https}/api/auth/callback/credentials`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "content-length": String(Buffer.byteLength(body)),
+            cookie,
+            "x-forwarded-for": `192.0.2.${i + 1}`, // a new address each time, says the client
+          },
+          body,
+        }),
+      );
+    }
+    const fromApp = (a: Awaited<ReturnType<typeof viaNginx>>) => String(a.headers["content-type"]).startsWith("application/json");
+    // The app counts one address whatever the client claims: 3 wrong, then 429 from the app...
+    assert.deepEqual(
+      answers.slice(0, 5).map((a) => [a.status, fromApp(a)]),
+      [
+        [401, true],
+        [401, true],
+        [401, true],
+        [429, true],
+        [429, true],
+      ],
+    );
+    // ...and nginx stops the burst itself (10 a minute, bursts of 10) before it reaches the app.
+    assert.ok(
+      answers.some((a) => a.status === 429 && !fromApp(a)),
+      answers.map((a) => `${a.status}${fromApp(a) ? "" : " (nginx)"}`).join(","),
+    );
   });
 });
