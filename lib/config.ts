@@ -10,6 +10,17 @@ const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).t
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
 const count = (def: number) => z.coerce.number().int().positive().default(def);
 const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
+// How many reverse proxies of ours stand in front: a count, or (as before) a yes/no meaning 1/0.
+const proxies = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    const s = v.trim().toLowerCase();
+    if (["", "0", "false", "no", "off"].includes(s)) return 0;
+    if (["true", "yes", "on"].includes(s)) return 1;
+    return /^\d+$/.test(s) ? Number(s) : v;
+  },
+  z.number({ error: "TRUST_PROXY: the number of proxies in front (0, 1, 2, …) or true/false" }).int().min(0).max(16).default(0),
+);
 
 const schema = z.object({
   // The custom server runs in production unless development is asked for explicitly: a missing
@@ -21,7 +32,7 @@ const schema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUnset, z.string().optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional()),
   NEXTAUTH_URL: z.preprocess(emptyAsUnset, z.url().optional()),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: proxies,
   SEED_DEMO: bool.optional(),
   DEMO_TRAFFIC: bool.optional(),
   ADMIN_EMAIL: z.preprocess(emptyAsUnset, z.email().optional()),

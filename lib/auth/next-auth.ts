@@ -8,12 +8,24 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { AppContext } from "../context";
 import { isSecureRequest, safeRedirectPath, type HeaderSource } from "../http/request-facts";
 import { checkCredentials, loginSchema } from "./credentials";
-import { HashingBusyError } from "./password";
+import { isDbUnavailable, RETRY_AFTER_S } from "../http/errors";
+import { isHashingBusy, withHashClaim } from "./password";
 
 /** Errors authorize() reports, as the `error` query parameter of the sign-in answer. */
-export const SIGN_IN_ERRORS = { invalid: "CredentialsSignin", unavailable: "Unavailable" } as const;
+export const SIGN_IN_ERRORS = { invalid: "CredentialsSignin", unavailable: "Unavailable", throttled: "Throttled" } as const;
 
-export function authOptionsFor(app: AppContext, headers: HeaderSource, clientAddress: string): NextAuthOptions {
+/** What authorize() decided, for the route to answer with a clear status (next-auth says only 401). */
+export interface SignInOutcome {
+  result?: "ok" | "invalid" | "throttled" | "busy" | "unavailable";
+  retryAfterS?: number;
+}
+
+/**
+ * `address` is the client's throttling key (request-facts' addressKey). Sign-in is throttled
+ * here, in authorize(), on the very e-mail next-auth parsed and checks, never on a separate read
+ * of the body: a slot is reserved (checked and counted at once) before the hash runs.
+ */
+export function authOptionsFor(app: AppContext, headers: HeaderSource, address: string, outcome: SignInOutcome = {}): NextAuthOptions {
   const { config } = app;
   return {
     secret: app.secret,
@@ -31,22 +43,48 @@ export function authOptionsFor(app: AppContext, headers: HeaderSource, clientAdd
         name: "Email",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials) {
-          const email = loginSchema.shape.email.safeParse(credentials?.email).data ?? "";
+          const raw = typeof credentials?.email === "string" ? credentials.email : "";
+          const email = loginSchema.shape.email.safeParse(raw).data ?? raw.trim().toLowerCase().slice(0, 200);
+          const slot = app.loginThrottle.reserve(email, address);
+          if (!slot.allowed) {
+            app.metrics.loginFailures.inc({ reason: "throttled" });
+            Object.assign(outcome, { result: "throttled", retryAfterS: Math.max(1, Math.ceil(slot.retryAfterMs / 1000)) });
+            throw new Error(SIGN_IN_ERRORS.throttled);
+          }
           let user;
           try {
-            user = await checkCredentials(app.db, credentials);
+            user = await withHashClaim({ purpose: "sign-in", keys: [`addr:${address}`, `acct:${email}`] }, () =>
+              checkCredentials(app.db, credentials),
+            );
           } catch (err) {
+            if (isHashingBusy(err)) {
+              // Counted: a client that floods the pool spends its attempts doing so.
+              app.metrics.loginFailures.inc({ reason: "busy" });
+              Object.assign(outcome, { result: "busy", retryAfterS: err.retryAfterS });
+              throw new Error(SIGN_IN_ERRORS.unavailable);
+            }
+            slot.cancel();
             // Never let a database error (host, port, SQL) reach the redirect URL.
-            if (!(err instanceof HashingBusyError)) app.log.error({ err }, "sign-in failed");
+            if (isDbUnavailable(err)) app.log.warn({ err: (err as Error).message }, "sign-in: database unavailable");
+            else app.log.error({ err }, "sign-in failed");
+            Object.assign(outcome, { result: "unavailable", retryAfterS: RETRY_AFTER_S });
             throw new Error(SIGN_IN_ERRORS.unavailable);
           }
           if (!user) {
-            app.loginThrottle.failed(email, clientAddress);
+            app.metrics.loginFailures.inc({ reason: "invalid" });
+            outcome.result = "invalid";
             return null;
           }
-          app.loginThrottle.succeeded(email);
-          const session = await app.sessions.create(user.id);
-          return { id: String(user.id), email: user.email, name: user.name, sid: session.id };
+          slot.succeeded();
+          try {
+            const session = await app.sessions.create(user.id);
+            outcome.result = "ok";
+            return { id: String(user.id), email: user.email, name: user.name, sid: session.id };
+          } catch (err) {
+            app.log.warn({ err: (err as Error).message }, "sign-in: could not create the session");
+            Object.assign(outcome, { result: "unavailable", retryAfterS: RETRY_AFTER_S });
+            throw new Error(SIGN_IN_ERRORS.unavailable);
+          }
         },
       }),
     ],

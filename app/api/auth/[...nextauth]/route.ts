@@ -1,46 +1,82 @@
 // next-auth's endpoints, with options made per request (secure cookies over TLS, the client's
-// address for throttling). Sign-in (POST callback/credentials) is throttled before next-auth
-// sees it: past the limit it answers 429 with Retry-After; a database outage answers 503.
+// address for throttling). Sign-in (POST callback/credentials) takes one form-encoded body with
+// each field once (JSON and repeated fields are refused, so nothing but next-auth ever reads what
+// is checked); it is throttled inside the credential check itself (lib/auth/next-auth.ts) and
+// answered with a clear status: 401 wrong, 429 throttled, 503 busy or unavailable (both with
+// Retry-After). `_log` (next-auth's client-side log relay) is not served: anyone could write to
+// our logs with it.
 import NextAuth from "next-auth";
-import type { NextRequest } from "next/server";
-import { authOptionsFor, SIGN_IN_ERRORS } from "@/lib/auth/next-auth";
+import { NextRequest } from "next/server";
+import { authOptionsFor, type SignInOutcome } from "@/lib/auth/next-auth";
 import { getContext } from "@/lib/context";
 import { json } from "@/lib/http/errors";
-import { clientAddress } from "@/lib/http/request-facts";
+import { addressKey, clientAddress } from "@/lib/http/request-facts";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
+/** A sign-in form is a few short fields. */
+const MAX_SIGN_IN_BYTES = 8 * 1024;
+
+/** The sign-in body, rebuilt from one strict parse; or the answer refusing it. */
+async function canonicalSignIn(req: NextRequest): Promise<NextRequest | Response> {
+  const length = req.headers.get("content-length");
+  if (!length) return json({ error: "Content-Length required" }, 411);
+  if (Number(length) > MAX_SIGN_IN_BYTES) return json({ error: `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes` }, 413);
+  if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    return json({ error: "content-type must be application/x-www-form-urlencoded" }, 415);
+  }
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_SIGN_IN_BYTES)
+    return json({ error: `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes` }, 413);
+  const fields = new URLSearchParams(text);
+  const seen = new Set<string>();
+  for (const k of fields.keys()) {
+    if (seen.has(k)) return json({ error: `field ${k.slice(0, 40)} given more than once` }, 400);
+    seen.add(k);
+  }
+  const headers = new Headers(req.headers);
+  headers.delete("content-length");
+  return new NextRequest(req.url, { method: "POST", headers, body: fields.toString() });
+}
+
+const retry = (s: number | undefined) => ({ "retry-after": String(Math.max(1, s ?? 5)) });
+
 async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
   const app = getContext();
-  const address = clientAddress(req.headers, req.headers.get("x-riskpulse-peer") ?? undefined, app.config.TRUST_PROXY);
   const { nextauth } = await ctx.params;
+  if (nextauth[0] === "_log") return json({ error: "not found" }, 404);
+  const address = addressKey(clientAddress(req.headers, req.headers.get("x-riskpulse-peer") ?? undefined, app.config.TRUST_PROXY));
   const signIn = req.method === "POST" && nextauth[0] === "callback" && nextauth[1] === "credentials";
+  let request = req;
   if (signIn) {
-    if (!req.headers.get("content-length")) return json({ error: "Content-Length required" }, 411);
-    const form = await req
-      .clone()
-      .formData()
-      .catch(() => null);
-    const email = String(form?.get("email") ?? "");
-    const verdict = app.loginThrottle.check(email, address);
-    if (!verdict.allowed) {
-      app.metrics.loginFailures.inc({ reason: "throttled" });
-      const s = Math.ceil(verdict.retryAfterMs / 1000);
-      return json({ error: `too many failed sign-in attempts; try again in ${s} s`, retry_after_s: s }, 429, { "retry-after": String(s) });
-    }
+    const canonical = await canonicalSignIn(req);
+    if (canonical instanceof Response) return canonical;
+    request = canonical;
   }
-  const res: Response = await NextAuth(req, ctx, authOptionsFor(app, req.headers, address));
-  if (!signIn || res.ok) return res;
-  // next-auth answers a failed sign-in with the error in a URL; give the form a clear status.
-  const body = (await res
-    .clone()
-    .json()
-    .catch(() => null)) as { url?: string } | null;
-  const error = body?.url ? new URL(body.url, app.config.publicUrl).searchParams.get("error") : null;
-  if (error === SIGN_IN_ERRORS.unavailable)
-    return json({ error: "sign-in is unavailable right now; try again shortly" }, 503, { "retry-after": "5" });
-  app.metrics.loginFailures.inc({ reason: "invalid" });
-  return json({ error: "wrong e-mail or password" }, 401);
+  const outcome: SignInOutcome = {};
+  const res: Response = await NextAuth(request, ctx, authOptionsFor(app, req.headers, address, outcome));
+  if (!signIn) return res;
+  switch (outcome.result) {
+    case "ok":
+      return res; // `{url}` for json=true, else the redirect itself
+    case "invalid":
+      return json({ error: "wrong e-mail or password" }, 401);
+    case "throttled": {
+      const s = outcome.retryAfterS ?? 60;
+      return json({ error: `too many failed sign-in attempts; try again in ${s} s`, retry_after_s: s }, 429, retry(s));
+    }
+    case "busy":
+      return json(
+        { error: "sign-in is busy right now; try again shortly", retry_after_s: outcome.retryAfterS },
+        503,
+        retry(outcome.retryAfterS),
+      );
+    case "unavailable":
+      return json({ error: "sign-in is unavailable right now; try again shortly" }, 503, retry(outcome.retryAfterS));
+    default:
+      // The credentials were never looked at: next-auth refused the form (its CSRF token).
+      return json({ error: "the sign-in form has expired; reload the page" }, 403);
+  }
 }
 
 export { handler as GET, handler as POST };
