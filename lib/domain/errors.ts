@@ -10,6 +10,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** A machine-readable reason, sent as `code` beside `error`. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = new.target.name;
@@ -27,6 +29,12 @@ export class NotFoundError extends DomainError {
 export class ValidationError extends DomainError {
   constructor(message: string, details?: unknown) {
     super(message, 400, details);
+  }
+}
+/** A change that needs the acting user to prove who they are (403, with a `code`). */
+export class ReauthError extends DomainError {
+  constructor(message: string, code: string, details?: unknown) {
+    super(message, 403, details, code);
   }
 }
 export class ConflictError extends DomainError {

@@ -83,8 +83,9 @@ export const RETRY_AFTER_S = 5;
 export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
   if (isZodError(err)) return json({ error: "validation failed", details: zodDetails(err) }, 400);
   if (err instanceof HttpError || isDomainError(err)) {
+    const code = isDomainError(err) ? err.code : undefined;
     return json(
-      { error: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
+      { error: err.message, ...(code ? { code } : {}), ...(err.details !== undefined ? { details: err.details } : {}) },
       err.status,
       err instanceof HttpError ? err.headers : undefined,
     );
