@@ -178,7 +178,7 @@ describe("accounts", () => {
     await sse.close();
   });
 
-  it("`npm run user -- disable` in another process closes the user's open socket on the running server", async () => {
+  it("`npm run user -- disable` in another process closes the user's open socket on the running server", async (t) => {
     const p = await person();
     const bySession = await record(`${srv.url}/dashboard`, "", { cookie: p.cookie });
     const byToken = await record(`${srv.url}/dashboard`, p.token);
@@ -192,8 +192,10 @@ describe("accounts", () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+    const exited = Date.now();
     assert.equal(await closedBy(bySession), "account_disabled");
     assert.ok(["token_revoked", "account_disabled"].includes(await closedBy(byToken)));
+    t.diagnostic(`both sockets closed ${Date.now() - exited} ms after the CLI exited`);
     const r = await call(srv.url, { token: p.token }, "GET", "/api/v1/me");
     assert.deepEqual([r.status, r.body.code], [401, "token_revoked"]);
     bySession.close();
