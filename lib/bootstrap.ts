@@ -9,6 +9,7 @@ import { configureHashing } from "./auth/password";
 import type { AuthDeps } from "./auth/principal";
 import { resolveSecret } from "./auth/secret";
 import { createSessionService } from "./auth/sessions";
+import { watchSignals } from "./auth/signals";
 import type { ClusterRuntime } from "./cluster/runtime";
 import { startCluster } from "./cluster/start";
 import type { Config } from "./config";
@@ -133,6 +134,8 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     "/admin/quotas": realtime.connections.count("quotas"),
   }));
   const health = createHealth({ db, realtime, cluster, log });
+  // Auth changes made outside the servers (`npm run user`), read from the database.
+  const signals = watchSignals({ db, bus, log });
   const risks = createRiskService({ db, events: bus, clock, flavor });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
   const demoTraffic =
@@ -168,6 +171,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     retention: createRetention({ db, clock, log, days: config.RETENTION_DAYS, flavor }),
     rawResponses: new RawResponses(),
     async close() {
+      signals.stop();
       await recorder.close();
       await db.$disconnect();
     },

@@ -3,19 +3,22 @@
 //   npm run user -- create --email ops@example.com --name "Ops" --role admin   (password prompted, or read from stdin)
 //   npm run user -- set-password --email ops@example.com
 //   npm run user -- disable --email ops@example.com | enable --email … | list
-// A running server notices within 30 s (its caches expire); changes made through the app take effect at once.
+// Running servers apply a change within about a second, as if made in the app: the CLI writes its
+// events (sessions ended, tokens revoked, user changed) to the database, which every instance
+// polls (lib/auth/signals.ts) — one SQLite instance or a cluster alike. A new password, disabling
+// or demoting also revokes the user's API tokens.
 import readline from "node:readline";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { configureHashing } from "../lib/auth/password";
 import { createSessionService } from "../lib/auth/sessions";
+import { signalPublisher } from "../lib/auth/signals";
 import { loadConfig } from "../lib/config";
 import { createDb } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { flavorOf } from "../lib/db/url";
 import { SYSTEM } from "../lib/domain/audit";
 import { isDomainError } from "../lib/domain/errors";
-import { noEvents } from "../lib/domain/events";
 import { systemClock } from "../lib/domain/time";
 import { createUserService, userCreateSchema, userUpdateSchema } from "../lib/domain/users";
 
@@ -55,8 +58,9 @@ async function main() {
   configureHashing({ concurrency: 1 });
   await migrate(config.databaseUrl);
   const db = createDb(config.databaseUrl);
-  const sessions = createSessionService({ db, events: noEvents, clock: systemClock, maxAgeS: config.SESSION_MAX_AGE_S });
-  const users = createUserService({ db, events: noEvents, clock: systemClock, flavor: flavorOf(config.databaseUrl), sessions });
+  const events = signalPublisher(db);
+  const sessions = createSessionService({ db, events, clock: systemClock, maxAgeS: config.SESSION_MAX_AGE_S });
+  const users = createUserService({ db, events, clock: systemClock, flavor: flavorOf(config.databaseUrl), sessions });
   const byEmail = async () => {
     if (!values.email) throw new Error("--email is required");
     const u = await db.user.findUnique({ where: { email: values.email.trim().toLowerCase() } });
@@ -77,7 +81,7 @@ async function main() {
       case "set-password": {
         const u = await byEmail();
         await users.update(u.id, userUpdateSchema.parse({ password: await readPassword(`new password for ${u.email}: `) }), SYSTEM);
-        console.log(`password of ${u.email} changed; their sessions were ended`);
+        console.log(`password of ${u.email} changed; their sessions and API tokens were ended`);
         break;
       }
       case "disable":
@@ -95,6 +99,7 @@ async function main() {
       default:
         throw new Error(USAGE);
     }
+    await events.flush(); // the running servers act on these
   } finally {
     await db.$disconnect();
   }

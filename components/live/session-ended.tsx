@@ -7,6 +7,7 @@ const WHY: Partial<Record<Code, string>> = {
   session_ended: "you were signed out",
   session_expired: "it expired",
   token_revoked: "its API token was revoked",
+  token_expired: "its API token expired",
   account_disabled: "this account was disabled",
   forbidden: "this account may no longer see this page",
 };

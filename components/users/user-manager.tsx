@@ -1,7 +1,8 @@
 "use client";
 // The admins' user list: create, edit (name, e-mail, role, disabled, new password), enable or
-// disable with one click, delete. Refusals (the last admin, a taken e-mail, a weak password)
-// come back from the server and are shown where they apply.
+// disable with one click, delete. A new e-mail, role or password is confirmed with the admin's
+// own current password. Refusals (the last admin, a taken e-mail, a weak password, a wrong
+// current password) come back from the server and are shown where they apply.
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
 import { api } from "@/lib/browser/api";
@@ -87,7 +88,8 @@ function EditUserButton({ user }: { user: UserDto }) {
   const action = useApiAction();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
+    const form = e.currentTarget;
+    const f = new FormData(form);
     const next = {
       name: String(f.get("name")),
       email: String(f.get("email")),
@@ -99,8 +101,14 @@ function EditUserButton({ user }: { user: UserDto }) {
     const password = String(f.get("password") ?? "");
     if (password) patch.password = password;
     if (Object.keys(patch).length === 0) return dialog.current?.close();
+    // Only where the server asks for it: these changes take over an account.
+    if ("email" in patch || "role" in patch || "password" in patch) patch.current_password = String(f.get("current_password") ?? "");
     const r = await action.run(() => api("PATCH", `/api/v1/users/${user.id}`, patch));
     if (r.ok) {
+      for (const name of ["password", "current_password"]) {
+        const input = form.elements.namedItem(name);
+        if (input instanceof HTMLInputElement) input.value = ""; // passwords do not linger in a closed dialog
+      }
       dialog.current?.close();
       router.refresh();
     }
@@ -137,6 +145,11 @@ function EditUserButton({ user }: { user: UserDto }) {
             New password (leave empty to keep)
             <input name="password" type="password" maxLength={200} autoComplete="new-password" />
             <FieldErrorText message={action.fieldError("password")} />
+          </label>
+          <label>
+            Your current password (to change the e-mail, role or password)
+            <input name="current_password" type="password" maxLength={200} autoComplete="current-password" />
+            <FieldErrorText message={action.fieldError("current_password")} />
           </label>
           <FormError message={action.error} />
           <div className="row">

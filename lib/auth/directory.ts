@@ -20,6 +20,8 @@ export interface TokenRecord {
   userId: number;
   revoked: boolean;
   lastUsedAt: number | null;
+  /** Epoch ms after which the token is refused; null: until revoked. */
+  expiresAt: number | null;
 }
 export interface SessionRecord {
   id: string;
@@ -43,9 +45,17 @@ export function createAuthDirectory(deps: { db: Db; ttlMs?: number }) {
     async (hash) => {
       const t = await db.apiToken.findUnique({
         where: { tokenHash: hash },
-        select: { id: true, userId: true, revokedAt: true, lastUsedAt: true },
+        select: { id: true, userId: true, revokedAt: true, lastUsedAt: true, expiresAt: true },
       });
-      return t ? { id: t.id, userId: t.userId, revoked: t.revokedAt !== null, lastUsedAt: t.lastUsedAt?.getTime() ?? null } : null;
+      return t
+        ? {
+            id: t.id,
+            userId: t.userId,
+            revoked: t.revokedAt !== null,
+            lastUsedAt: t.lastUsedAt?.getTime() ?? null,
+            expiresAt: t.expiresAt?.getTime() ?? null,
+          }
+        : null;
     },
     { ttlMs },
   );

@@ -1,7 +1,7 @@
 // Who is asking. Every entry point (route handlers, pages, Socket.IO and WebSocket handshakes,
 // SSE, and the periodic re-check of live connections) turns its credentials into a Principal
-// here, so the rules are written once: an API token must exist, be unrevoked and belong to an
-// enabled user; a session cookie must decrypt, name a session that is neither revoked nor
+// here, so the rules are written once: an API token must exist, be unrevoked, not expired and
+// belong to an enabled user (it acts as that user, who created it); a session cookie must decrypt, name a session that is neither revoked nor
 // expired, and belong to an enabled user — whose role is read from the directory, not the JWT.
 import "server-only";
 import crypto from "node:crypto";
@@ -20,7 +20,7 @@ export interface Principal {
   via: "session" | "token";
   tokenId?: number;
   sessionId?: string;
-  /** When the credential stops being valid by itself (sessions), epoch ms. */
+  /** When the credential stops being valid by itself (sessions, tokens with an expiry), epoch ms. */
   expiresAt?: number;
 }
 
@@ -32,7 +32,7 @@ export const TOKEN_PREFIX = "rp_";
 export interface Credentials {
   /** Parsed Cookie header. */
   cookies: Record<string, string | undefined>;
-  /** An API token from `Authorization: Bearer`, `?token=` or a socket's `auth.token`. */
+  /** An API token from `Authorization: Bearer`, a socket's `auth.token` or (live handshakes only) `?token=`. */
   apiToken?: string | null;
 }
 
@@ -56,11 +56,23 @@ async function viaToken(secret: string, deps: AuthDeps): Promise<AuthResult> {
   if (!user) return { ok: false, code: "token_revoked" };
   if (user.disabled) return { ok: false, code: "account_disabled" };
   const now = deps.now?.() ?? Date.now();
+  if (t.expiresAt !== null && t.expiresAt <= now) return { ok: false, code: "token_expired" };
   if (deps.onTokenUse && (t.lastUsedAt === null || now - t.lastUsedAt > LAST_USED_RESOLUTION_MS)) {
     t.lastUsedAt = now; // the cached record: one write a minute, not one per request
     deps.onTokenUse(t.id);
   }
-  return { ok: true, principal: { userId: user.id, role: user.role, name: user.name, email: user.email, via: "token", tokenId: t.id } };
+  return {
+    ok: true,
+    principal: {
+      userId: user.id,
+      role: user.role,
+      name: user.name,
+      email: user.email,
+      via: "token",
+      tokenId: t.id,
+      ...(t.expiresAt !== null ? { expiresAt: t.expiresAt } : {}),
+    },
+  };
 }
 
 async function viaSession(cookies: Credentials["cookies"], deps: AuthDeps): Promise<AuthResult> {
@@ -103,8 +115,19 @@ export async function resolvePrincipal(creds: Credentials, deps: AuthDeps): Prom
   return viaSession(creds.cookies, deps);
 }
 
-/** Reads an API token from an Authorization header or a `token` query parameter. */
+/**
+ * Reads an API token from an Authorization header, or from a `token` query parameter when `url`
+ * is given — which only live handshakes (SSE, WebSocket) do: a browser's EventSource and
+ * WebSocket cannot set a header, and everywhere else a token in the URL would only end up in
+ * access logs and Referer headers.
+ */
 export function apiTokenFrom(authorization: string | null | undefined, url?: URL): string | null {
   const m = authorization?.match(/^Bearer\s+(\S+)$/i);
   return m?.[1] ?? url?.searchParams.get("token") ?? null;
 }
+
+/** The refusal of a `?token=` where it is not accepted (every REST route but the SSE streams). */
+export const TOKEN_IN_QUERY = {
+  code: "token_in_query",
+  error: "?token= is accepted only on the SSE and WebSocket handshakes: send the token as Authorization: Bearer <token>",
+} as const;

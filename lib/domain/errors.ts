@@ -31,6 +31,12 @@ export class ValidationError extends DomainError {
     super(message, 400, details, code);
   }
 }
+/** A change that needs the acting user to prove who they are (403, with a `code`). */
+export class ReauthError extends DomainError {
+  constructor(message: string, code: string, details?: unknown) {
+    super(message, 403, details, code);
+  }
+}
 export class ConflictError extends DomainError {
   constructor(message: string, details?: unknown) {
     super(message, 409, details);

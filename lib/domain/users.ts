@@ -1,9 +1,14 @@
 // Users: admins manage them (create, rename, change role, disable, set a password, delete) and
 // everyone changes their own password. Any change that narrows someone's access — disabling,
 // demoting, deleting, a new password — publishes user.changed and ends their sessions, so open
-// sockets and streams lose access at once. The last active admin can never be removed.
+// sockets and streams lose access at once; a forced password reset, disabling or demoting also
+// revokes the user's API tokens. Changing a password, e-mail or role through the API needs the
+// acting user's current password in the same request, from a signed-in session (never with an
+// API token): one stolen admin cookie cannot quietly take over the other accounts. The last
+// active admin can never be removed.
 import "server-only";
 import { z } from "zod";
+import { revokeTokensOf } from "../auth/api-tokens";
 import { passwordProblem } from "../auth/password-policy";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { ROLES, type Role } from "../auth/roles";
@@ -13,8 +18,8 @@ import type { User } from "../db/generated/sqlite/client";
 import { lock, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
-import { ConflictError, NotFoundError, ValidationError } from "./errors";
-import type { EventPublisher } from "./events";
+import { ConflictError, NotFoundError, ReauthError, ValidationError } from "./errors";
+import type { DomainEvent, EventPublisher } from "./events";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { text } from "./schema-helpers";
 import type { Clock } from "./time";
@@ -33,6 +38,21 @@ export const userCreateSchema = z.strictObject({
   disabled: userFields.disabled.default(false),
 });
 export const userUpdateSchema = updateSchema(userFields);
+const currentPassword = z.string().min(1, "enter your current password").max(200);
+/** PATCH /api/v1/users/:id: the fields, and the acting user's current password for sensitive ones. */
+export const userPatchSchema = z
+  .strictObject({ ...userFields, current_password: currentPassword })
+  .partial()
+  .refine((v) => Object.keys(v).some((k) => k !== "current_password"), { message: "at least one field to update is required" });
+
+/** Who asks for a change through the API: sensitive changes are confirmed with their password. */
+export interface Requester {
+  userId: number;
+  via: "session" | "token";
+  currentPassword?: string;
+}
+/** The fields whose change takes over an account (sign-in and privileges). */
+export const SENSITIVE_FIELDS = ["password", "email", "role"] as const;
 export const userListSchema = z.object({
   role: z.enum(ROLES).optional(),
   disabled: z
@@ -82,6 +102,24 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === "P2
 
 export function createUserService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; sessions: SessionService }) {
   const { db, events, clock, flavor } = deps;
+
+  /** Throws unless the requester proved, in this request, who they are. */
+  async function confirmRequester(r: Requester, fields: string[]) {
+    const what = fields.join(", ");
+    if (r.via !== "session")
+      throw new ReauthError(
+        `changing a user's ${what} needs a signed-in session and your current password; API tokens cannot`,
+        "session_required",
+      );
+    const field = [{ field: "current_password", message: `enter your current password to change ${what}` }];
+    if (!r.currentPassword)
+      throw new ReauthError(`confirm with your current password to change ${what}`, "current_password_required", field);
+    const me = await db.user.findUnique({ where: { id: r.userId }, select: { passwordHash: true } });
+    if (!me || !(await verifyPassword(r.currentPassword, me.passwordHash)).ok)
+      throw new ReauthError("your current password is wrong", "current_password_wrong", [
+        { field: "current_password", message: "current password is wrong" },
+      ]);
+  }
 
   /** Inside the transaction, after the change: is there still an enabled admin? */
   async function assertAnAdminRemains(tx: Tx, what: string) {
@@ -144,14 +182,25 @@ export function createUserService(deps: { db: Db; events: EventPublisher; clock:
       }
     },
 
-    async update(id: number, patch: UserUpdate, actor: Actor) {
+    /**
+     * Changes a user. `requester` is who asks through the API (absent for the local shell's
+     * `npm run user`, which holds the database itself): a changed password, e-mail or role needs
+     * their current password.
+     */
+    async update(id: number, patch: UserUpdate, actor: Actor, requester?: Requester) {
       const now = clock.now();
       const cur0 = await db.user.findUnique({ where: { id } });
       if (!cur0) throw new NotFoundError("user", id);
+      if (requester) {
+        const sensitive = SENSITIVE_FIELDS.filter((f) =>
+          f === "password" ? patch.password !== undefined : patch[f] !== undefined && patch[f] !== cur0[f],
+        );
+        if (sensitive.length) await confirmRequester(requester, sensitive);
+      }
       if (patch.password !== undefined) checkPassword(patch.password, { email: patch.email ?? cur0.email, name: patch.name ?? cur0.name });
       const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
       try {
-        const { before, after } = await db.$transaction(async (tx) => {
+        const { before, after, revoked } = await db.$transaction(async (tx) => {
           await lock(tx, flavor, LOCKS.adminSet);
           const cur = await tx.user.findUnique({ where: { id } });
           if (!cur) throw new NotFoundError("user", id);
@@ -171,11 +220,17 @@ export function createUserService(deps: { db: Db; events: EventPublisher; clock:
           const changes = changedFields(auditable(cur), auditable(next));
           if (passwordHash) changes.password = ["(hidden)", "(changed)"];
           await audit(tx, { actor, action: "updated", entity: "user", entityId: id, changes, at: now });
-          return { before: cur, after: next };
+          // Whoever set the password, disabled or demoted the user meant their tokens too: they
+          // would otherwise keep working (a token is no session), and come back on re-enabling.
+          const why = passwordHash ? "password reset" : next.disabled && !cur.disabled ? "user disabled" : "user demoted";
+          const narrowed = passwordHash || (next.disabled && !cur.disabled) || (cur.role === "admin" && next.role !== "admin");
+          const revoked: DomainEvent[] = narrowed ? await revokeTokensOf(tx, id, actor, now, why) : [];
+          return { before: cur, after: next, revoked };
         });
         // A new password, or being disabled, ends every session; a role change is picked up by
         // the directory (roles are never trusted from the cookie).
         if (passwordHash || (after.disabled && !before.disabled)) await deps.sessions.revokeAll(id);
+        for (const e of revoked) events.publish(e);
         events.publish({ type: "user.changed", userId: id, change: "updated" });
         return userDto(after);
       } catch (e) {

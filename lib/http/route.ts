@@ -1,5 +1,6 @@
 // The one wrapper every route handler goes through: who is asking (session cookie or API
-// token, re-checked against the database on every request), may they (role), did a state change
+// token, re-checked against the database on every request; `?token=` only where a route asks for
+// it — the SSE streams — and refused elsewhere), may they (role), did a state change
 // come from our own site (Origin / Sec-Fetch-Site, for cookie-authenticated requests), is the
 // input valid (zod, bodies capped at MAX_BODY_BYTES), and errors as {error, details?} with the
 // right status. Handlers return data (sent as JSON 200) or a Response.
@@ -7,7 +8,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { actorOf, type Actor } from "../domain/audit";
-import { apiTokenFrom, resolvePrincipal, type AuthResult, type Principal, type Role } from "../auth/principal";
+import { apiTokenFrom, resolvePrincipal, TOKEN_IN_QUERY, type AuthResult, type Principal, type Role } from "../auth/principal";
 import { getContext, type AppContext } from "../context";
 import { CODES } from "../realtime/codes";
 import { HttpError, errorResponse, json } from "./errors";
@@ -28,21 +29,28 @@ type Params = Record<string, string | string[]>;
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function credentialsOf(req: NextRequest) {
+/** The request's credentials; a `?token=` counts only when `queryToken` (live streams). */
+export function credentialsOf(req: NextRequest, opts: { queryToken?: boolean } = {}) {
   const cookies = Object.fromEntries(req.cookies.getAll().map((c) => [c.name, c.value]));
-  return { cookies, apiToken: apiTokenFrom(req.headers.get("authorization"), req.nextUrl) };
+  return { cookies, apiToken: apiTokenFrom(req.headers.get("authorization"), opts.queryToken ? req.nextUrl : undefined) };
 }
 
 export async function authenticate(req: NextRequest, app: AppContext): Promise<AuthResult> {
   return resolvePrincipal(credentialsOf(req), app.auth);
 }
 
-export function route<P extends Params = Params>(opts: { role?: Role }, fn: (ctx: RouteCtx<P>) => Promise<unknown>) {
+export function route<P extends Params = Params>(
+  opts: { role?: Role; /** Accept `?token=` (SSE streams only). */ queryToken?: boolean },
+  fn: (ctx: RouteCtx<P>) => Promise<unknown>,
+) {
   return async (req: NextRequest, { params }: { params: Promise<P> }): Promise<Response> => {
     let app: AppContext | undefined;
     try {
       app = getContext();
-      const creds = credentialsOf(req);
+      // Refused, not ignored: the client learns at once to move the token into a header.
+      if (!opts.queryToken && req.nextUrl.searchParams.has("token"))
+        return json(TOKEN_IN_QUERY, 401, { "www-authenticate": 'Bearer realm="riskpulse"' });
+      const creds = credentialsOf(req, opts);
       // A browser sends our cookie with requests other sites make it send: state changes must come from our pages.
       if (MUTATING.has(req.method) && !creds.apiToken && !isSameOrigin(req.headers, app.config.publicOrigin, app.config.TRUST_PROXY)) {
         return json({ error: "forbidden: cross-origin request" }, 403);

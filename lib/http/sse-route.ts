@@ -12,7 +12,7 @@ import { route } from "./route";
 export function sseRoute(name: ChannelName) {
   const role = CHANNELS[name].role ?? undefined;
   return {
-    GET: route({ role }, async ({ req, app, principal, recheck }) => {
+    GET: route({ role, queryToken: true }, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
       try {
@@ -29,6 +29,6 @@ export function sseRoute(name: ChannelName) {
         throw e;
       }
     }),
-    HEAD: route({ role }, async () => new Response(null, { headers: SSE_HEADERS })),
+    HEAD: route({ role, queryToken: true }, async () => new Response(null, { headers: SSE_HEADERS })),
   };
 }

@@ -7,6 +7,7 @@ export const CODES = {
   session_ended: { status: 401, terminal: true, message: "your session has ended: sign in again" },
   session_expired: { status: 401, terminal: true, message: "your session has expired: sign in again" },
   token_revoked: { status: 401, terminal: true, message: "this API token was revoked" },
+  token_expired: { status: 401, terminal: true, message: "this API token has expired" },
   account_disabled: { status: 403, terminal: true, message: "this account is disabled" },
   forbidden: { status: 403, terminal: true, message: "forbidden" },
   cross_origin: { status: 403, terminal: true, message: "forbidden: cross-origin session handshake" },

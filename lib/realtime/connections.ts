@@ -2,8 +2,8 @@
 // channel: admitted under the caps (MAX_CONNECTIONS per channel, MAX_CONNECTIONS_PER_USER per
 // user), and kept only while its credential holds. When an event says a token was revoked, a
 // session ended or a user changed, the affected connections re-check their credential at once
-// and close — or, demoted, leave admin channels — with a terminal code; a session reaching its
-// expiry closes within a second; and every connection is re-checked once a minute anyway (the
+// and close — or, demoted, leave admin channels — with a terminal code; a session or token
+// reaching its expiry closes within a second; and every connection is re-checked once a minute anyway (the
 // safety net for changes no event announced).
 import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
@@ -169,7 +169,8 @@ export class ConnectionRegistry {
   private expire() {
     const now = this.now();
     for (const c of [...this.all])
-      if (c.principal.expiresAt !== undefined && c.principal.expiresAt <= now) this.closeForAuth(c, "session_expired");
+      if (c.principal.expiresAt !== undefined && c.principal.expiresAt <= now)
+        this.closeForAuth(c, c.principal.via === "token" ? "token_expired" : "session_expired");
   }
 
   async recheckAll(): Promise<void> {

@@ -16,8 +16,10 @@ describe("chaos: kill -9 during concurrent commands", () => {
 
   it("keeps every acknowledged command and never allows more than the limit", async () => {
     const admin = await login(srv.url, ADMIN);
-    const analystId = (await call(srv.url, { cookie: await login(srv.url, ANALYST) }, "GET", "/api/v1/me")).body.id;
-    const token = (await call(srv.url, { cookie: admin }, "POST", "/api/v1/tokens", { name: "crash", user_id: analystId })).body.token;
+    const analyst = { cookie: await login(srv.url, ANALYST) };
+    const analystId = (await call(srv.url, analyst, "GET", "/api/v1/me")).body.id;
+    // The analyst's own token: a token acts as the user who creates it.
+    const token = (await call(srv.url, analyst, "POST", "/api/v1/tokens", { name: "crash" })).body.token;
     await call(srv.url, { cookie: admin }, "PUT", "/api/v1/quotas", {
       user_id: analystId,
       command_type: "crash",

@@ -134,16 +134,19 @@ describe("REST API", () => {
     );
   });
 
-  it("lets admins issue API tokens that work as Bearer or ?token= until revoked", async () => {
-    assert.equal((await call(srv.url, analyst, "POST", "/api/v1/tokens", { name: "nope" })).status, 403);
-    assert.equal((await call(srv.url, analyst, "GET", "/api/v1/tokens")).status, 403);
+  it("issues API tokens that act as their creator and work as Bearer (not ?token= on REST) until revoked", async () => {
+    const own = await call(srv.url, analyst, "POST", "/api/v1/tokens", { name: "analyst's own" });
+    assert.equal(own.status, 201);
+    assert.equal((await call(srv.url, { token: own.body.token }, "GET", "/api/v1/me")).body.role, "analyst");
     const t = await call(srv.url, admin, "POST", "/api/v1/tokens", { name: "wallboard" });
     assert.equal(t.status, 201);
     const token = t.body.token as string;
     assert.equal((await call(srv.url, { token }, "GET", "/api/v1/me")).body.via, "token");
-    assert.equal((await fetch(`${srv.url}/api/v1/dashboard?token=${token}`)).status, 200);
+    assert.equal((await fetch(`${srv.url}/api/v1/dashboard?token=${token}`)).status, 401);
+    assert.equal((await call(srv.url, analyst, "GET", "/api/v1/tokens")).body.items.length, 1, "an analyst lists only their own");
     const listed = await call(srv.url, admin, "GET", "/api/v1/tokens");
     assert.ok(!JSON.stringify(listed.body).includes(token), "the secret is never listed");
+    assert.equal((await call(srv.url, analyst, "DELETE", `/api/v1/tokens/${t.body.id}`)).status, 404, "not the analyst's to revoke");
     assert.equal((await call(srv.url, admin, "DELETE", `/api/v1/tokens/${t.body.id}`)).status, 200);
     assert.equal((await call(srv.url, { token }, "GET", "/api/v1/dashboard")).status, 401);
   });

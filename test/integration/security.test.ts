@@ -90,7 +90,10 @@ describe("security", () => {
     const quotas = await record(`${srv.url}/admin/quotas`, "", { cookie });
     const dash = await record(`${srv.url}/dashboard`, "", { cookie });
     const closing = closedWith(quotas);
-    assert.equal((await call(srv.url, admin, "PATCH", `/api/v1/users/${u.id}`, { role: "analyst" })).status, 200);
+    assert.equal(
+      (await call(srv.url, admin, "PATCH", `/api/v1/users/${u.id}`, { role: "analyst", current_password: ADMIN.password })).status,
+      200,
+    );
     assert.equal((await closing).code, "forbidden");
     assert.equal((await call(srv.url, { cookie }, "GET", "/api/v1/quotas")).status, 403);
     assert.equal(dash.socket.connected, true, "the dashboard is still theirs");
@@ -108,7 +111,7 @@ describe("security", () => {
       await call(srv.url, admin, "PATCH", `/api/v1/users/${a.id}`, { disabled: true });
     const me = (await call(srv.url, admin, "GET", "/api/v1/me")).body.id;
     for (const [method, body] of [
-      ["PATCH", { role: "analyst" }],
+      ["PATCH", { role: "analyst", current_password: ADMIN.password }],
       ["PATCH", { disabled: true }],
       ["DELETE", undefined],
     ] as const) {

@@ -160,7 +160,7 @@ describe("credentials, sessions, tokens and principals", () => {
   });
 
   it("stores only a hash of a token, and refuses it on the very next request after revocation", async () => {
-    const created = await tokens.create(adminId, "wallboard", SYSTEM);
+    const created = await tokens.create(adminId, { name: "wallboard" }, SYSTEM);
     assert.match(created.token, /^rp_[A-Za-z0-9_-]{43}$/);
     const row = await t.db.apiToken.findUniqueOrThrow({ where: { id: created.id } });
     assert.notEqual(row.tokenHash, created.token);

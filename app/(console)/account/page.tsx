@@ -1,10 +1,13 @@
 import { requirePrincipal } from "@/lib/auth/page";
+import { getContext } from "@/lib/context";
 import { PasswordForm } from "@/components/shell/password-form";
+import { TokenManager } from "@/components/shell/token-manager";
 
 export const dynamic = "force-dynamic";
 
 export default async function AccountPage() {
   const me = await requirePrincipal("/account");
+  const tokens = await getContext().tokens.list({ userId: me.userId });
   return (
     <>
       <h1>Account</h1>
@@ -19,13 +22,19 @@ export default async function AccountPage() {
             <dt>Role</dt>
             <dd>{me.role}</dd>
           </dl>
-          <p className="muted">An admin changes names, e-mails and roles on the Users page.</p>
+          <p className="muted">An admin changes names, e-mails and roles on the Users page, confirming with their own current password.</p>
         </section>
         <section className="panel">
           <h2>Change password</h2>
           <PasswordForm />
         </section>
       </div>
+      <h2>Your API tokens</h2>
+      <p className="muted">
+        For your scripts and wallboards: a token acts as you, with your role, until it expires or is revoked (a new password set by an
+        admin, disabling or demoting you revokes them too).
+      </p>
+      <TokenManager tokens={tokens} />
     </>
   );
 }

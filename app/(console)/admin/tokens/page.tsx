@@ -11,10 +11,12 @@ export default async function TokensPage() {
     <>
       <h1>API tokens</h1>
       <p className="muted">
-        For wallboards and scripts: send as <code>Authorization: Bearer …</code>, <code>?token=…</code> or Socket.IO <code>auth.token</code>
-        . A token acts as the admin who created it.
+        For wallboards and scripts: send as <code>Authorization: Bearer …</code> (or Socket.IO <code>auth.token</code>;{" "}
+        <code>?token=…</code> only on the WebSocket and SSE endpoints). A token acts as the user who created it: for a script with an
+        identity of its own, add a user for it and create the token signed in as that user. Everyone&apos;s tokens are listed here;
+        resetting a user&apos;s password, disabling or demoting them revokes theirs.
       </p>
-      <TokenManager tokens={tokens} />
+      <TokenManager tokens={tokens} showOwner />
     </>
   );
 }

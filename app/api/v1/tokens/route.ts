@@ -1,9 +1,17 @@
-// API tokens (admins only). The secret is in the POST answer and nowhere else, ever.
+// API tokens. Everyone signed in lists and creates their own (a token acts as the user who
+// creates it, so a script with an identity of its own gets a user of its own); admins see
+// every token. Creating one needs a signed-in session: a token cannot mint further tokens.
+// The secret is in the POST answer and nowhere else, ever.
 import { tokenCreateSchema } from "@/lib/auth/api-tokens";
+import { json } from "@/lib/http/errors";
 import { body, created, route } from "@/lib/http/route";
 
-export const GET = route({ role: "admin" }, async ({ app }) => ({ items: await app.tokens.list() }));
-export const POST = route({ role: "admin" }, async ({ req, app, principal, actor }) => {
+export const GET = route({}, async ({ app, principal }) => ({
+  items: await app.tokens.list(principal.role === "admin" ? {} : { userId: principal.userId }),
+}));
+export const POST = route({}, async ({ req, app, principal, actor }) => {
+  if (principal.via !== "session")
+    return json({ error: "API tokens are created from a signed-in session, not with another token", code: "session_required" }, 403);
   const input = await body(req, tokenCreateSchema);
-  return created(await app.tokens.create(input.user_id ?? principal.userId, input.name, actor));
+  return created(await app.tokens.create(principal.userId, input, actor));
 });
