@@ -10,6 +10,8 @@ import { until } from "./socket";
 
 export interface TestNginx {
   https: string;
+  /** The plain-HTTP server of the shipped config (it only redirects to HTTPS). */
+  http: string;
   proc: ChildProcess;
   logs(): string;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startNginx(upstreamPorts: number[], httpsPort?: number): P
   await until(() => fs.existsSync(`${dir}/nginx.pid`), 10_000, "nginx started");
   return {
     https,
+    http: `http://127.0.0.1:${httpPort}`,
     proc,
     logs: () => out + (fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : ""),
     async stop() {

@@ -1,0 +1,178 @@
+// Cluster behaviour the main cluster suite leaves unchecked, with two real instances on one
+// PostgreSQL database and one Redis key prefix: a leader frozen past its lease (SIGSTOP) is
+// replaced, and once it runs again (SIGCONT) it publishes nothing on its stale belief (fencing:
+// the shared stream keeps one version chain); a quota changed on A binds the very next command
+// on B; signing out on A closes that session's live connections on B.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import WebSocket from "ws";
+import type { Envelope } from "../../lib/realtime/protocol";
+import { startCluster, type TestCluster } from "../support/cluster";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { dashboardProblem } from "../support/oracle";
+import { record, sleep, until } from "../support/socket";
+import { openSse } from "../support/sse";
+import type { TestServer } from "../support/server";
+
+async function signOut(base: string, cookie: string) {
+  const csrf = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  const res = await fetch(`${base}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...csrfCookie].join("; ") },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+  });
+  assert.ok(res.status < 400, `sign-out answered ${res.status}`);
+}
+
+type Patch = { version: number; base_version: number };
+
+/** Every logged dashboard message after `since`, paging through the polling endpoint. */
+async function dashboardLogSince(base: string, token: string, since: string): Promise<Envelope[]> {
+  const all: Envelope[] = [];
+  for (;;) {
+    const body = (await call(base, { token }, "GET", `/api/v1/events/dashboard?since=${encodeURIComponent(since)}`)).body;
+    if (!body.messages?.length) return all;
+    all.push(...body.messages);
+    since = body.next;
+  }
+}
+
+describe("cluster holes: a frozen leader, quota invalidation, sign-out across instances", () => {
+  let cl: TestCluster;
+  let a: TestServer, b: TestServer;
+  let token: string;
+  const health = async (s: TestServer) => (await call(s.url, { token }, "GET", "/api/ws/health")).body;
+  const idOf = (s: TestServer) => (s === a ? "node-a" : "node-b");
+
+  before(async () => {
+    cl = await startCluster(2, { env: { STATS_INTERVAL_MS: "500", DASHBOARD_COALESCE_MS: "300" } });
+    [a, b] = cl.nodes as [TestServer, TestServer];
+    token = (await call(a.url, { cookie: await login(a.url, ADMIN) }, "POST", "/api/v1/tokens", { name: "cluster holes" })).body.token;
+  });
+  after(async () => {
+    for (const s of cl?.nodes ?? []) if (s.proc.signalCode === null && s.proc.exitCode === null) s.proc.kill("SIGCONT");
+    await cl?.stop();
+  });
+
+  it("a leader frozen past its lease is replaced; resumed, it publishes no stale patch (one version chain) and reports itself a follower", async () => {
+    const leaderId = (await health(a)).cluster.leader as string;
+    const [old, other] = leaderId === "node-a" ? [a, b] : [b, a];
+    const head = (await call(other.url, { token }, "GET", "/api/v1/events/dashboard")).body.next as string;
+    const ids = (await call(other.url, { token }, "GET", "/api/v1/risks?status=open&page_size=6")).body.items.map(
+      (r: { id: number }) => r.id,
+    );
+    const titles: string[] = [];
+    const retitle = async (s: TestServer, i: number) => {
+      const title = `frozen leader write ${i} ${Date.now()}`;
+      const r = await call(s.url, { token }, "PATCH", `/api/v1/risks/${ids[i % ids.length]}`, { title, likelihood: 0.9 - i / 100 });
+      assert.equal(r.status, 200);
+      titles.push(title);
+    };
+
+    // Two quick changes on the leader: the second waits in its coalescing window when it freezes,
+    // so it has a patch to publish the moment it runs again.
+    await retitle(old, 0);
+    await retitle(old, 1);
+    old.proc.kill("SIGSTOP");
+    const frozenAt = Date.now();
+    try {
+      await until(async () => (await health(other)).broadcaster.leader === true, 15_000, "the other instance took the lease");
+      console.log(`CLUSTER frozen leader replaced after ${Date.now() - frozenAt} ms (lease 2000 ms)`);
+      await retitle(other, 2);
+      await retitle(other, 3);
+      await sleep(500); // let the new leader publish while the old one is still frozen
+    } finally {
+      old.proc.kill("SIGCONT");
+    }
+    // Changes through the resumed instance at once, while it may still believe it leads.
+    await retitle(old, 4);
+    await retitle(other, 5);
+
+    await until(
+      async () => {
+        const h = await health(old);
+        return h.broadcaster.leader === false && h.cluster.leader === idOf(other);
+      },
+      10_000,
+      "the resumed instance reports itself a follower of the new leader",
+    );
+    assert.equal((await health(other)).cluster.leader, idOf(other), "the new leader kept the lease");
+    let log: Envelope[] = [];
+    await until(
+      async () => {
+        log = await dashboardLogSince(other.url, token, head);
+        const all = JSON.stringify(log.map((m) => m.data));
+        return titles.every((t) => all.includes(t));
+      },
+      15_000,
+      "every acknowledged change in a patch",
+    );
+    await sleep(1000); // anything the stale leader might still publish
+    log = await dashboardLogSince(other.url, token, head);
+    const patches = log.filter((m) => m.type === "dashboard_patch").map((m) => m.data as Patch);
+    const versions = patches.map((p) => p.version);
+    assert.equal(new Set(versions).size, versions.length, `no version published twice: ${versions.join(",")}`);
+    const bases = patches.map((p) => p.base_version);
+    assert.equal(new Set(bases).size, bases.length, `no base_version forked: ${bases.join(",")}`);
+    for (let i = 1; i < patches.length; i++)
+      assert.equal(patches[i]!.base_version, patches[i - 1]!.version, `one chain: patch ${i} (v${patches[i]!.version})`);
+
+    // Clients of either instance now hold the database's dashboard.
+    for (const s of [old, other]) {
+      const c = await record(`${s.url}/dashboard`, token);
+      const snap = await c.next("dashboard_update", { from: 0 });
+      c.close();
+      assert.equal(await dashboardProblem(cl.databaseUrl, snap.data as never), null, `${idOf(s)}'s snapshot is the database's`);
+    }
+  });
+
+  it("a quota changed on A binds the very next command on B, tightened or loosened", async () => {
+    const me = (await call(a.url, { token }, "GET", "/api/v1/me")).body.id as number;
+    const type = `invalidate${Date.now()}`;
+    const put = (limit: number) =>
+      call(a.url, { token }, "PUT", "/api/v1/quotas", { user_id: me, command_type: type, period: "daily", limit });
+    const onB = () => call(b.url, { token }, "POST", "/api/v1/commands", { command_type: type });
+    assert.equal((await put(100)).status, 200);
+    assert.equal((await onB()).status, 200, "B allows the command (and now holds the quotas in memory)");
+    assert.equal((await onB()).status, 200);
+    // Two used: a limit of 2 refuses the next one.
+    assert.equal((await put(2)).status, 200);
+    const refused = await onB();
+    assert.equal(refused.status, 429, `B still applied the old limit: ${JSON.stringify(refused.body)}`);
+    assert.equal(refused.body.violation.limit, 2, "the violation names the new limit");
+    assert.equal((await put(50)).status, 200);
+    const allowed = await onB();
+    assert.equal(allowed.status, 200, `B still applied the tightened limit: ${JSON.stringify(allowed.body)}`);
+  });
+
+  it("signing out on A closes that session's Socket.IO, plain WebSocket and SSE connections on B, and B refuses the cookie", async () => {
+    const cookie = await login(a.url, ANALYST);
+    const sock = await record(`${b.url}/dashboard`, "", { cookie });
+    await sock.next("dashboard_update", { from: 0 });
+    const ws = new WebSocket(`${b.url.replace("http", "ws")}/api/v1/ws/dashboard`, { headers: { cookie } });
+    const wsFrames: { type: string; code?: string }[] = [];
+    let wsClosed: number | null = null;
+    ws.on("message", (raw) => wsFrames.push(JSON.parse(raw.toString())));
+    ws.on("close", (code) => (wsClosed = code));
+    await until(() => wsFrames.some((f) => f.type === "dashboard_update"), 5000, "the plain WebSocket on B is live");
+    const sse = await openSse(`${b.url}/api/v1/sse/dashboard`, { cookie });
+    await sse.until((f) => f.event === "dashboard_update");
+    const sockClosed = new Promise<void>((r) => sock.socket.once("disconnect", () => r()));
+
+    await signOut(a.url, cookie);
+
+    await sockClosed;
+    assert.equal((sock.messages.findLast((m) => m.type === "error")?.data as { code: string }).code, "session_ended");
+    await until(() => wsClosed !== null, 3000, "the plain WebSocket on B closed");
+    assert.equal(wsFrames.findLast((f) => f.type === "error")?.code, "session_ended");
+    const end = await sse.until((f) => f.event === "error", 3000);
+    assert.equal(JSON.parse(end.data!).data.code, "session_ended");
+    await until(() => sse.ended(), 3000, "B ended the SSE stream");
+    await sse.close();
+    const r = await call(b.url, { cookie }, "GET", "/api/v1/me");
+    assert.deepEqual([r.status, r.body.code], [401, "session_ended"], "B refuses the signed-out cookie");
+  });
+});
