@@ -150,3 +150,8 @@ export async function violationIdsSince(databaseUrl: string, first: number): Pro
     await db.$disconnect();
   }
 }
+
+/** One dashboard against a fresh read of the database; null when they agree. */
+export async function dashboardProblem(databaseUrl: string, state: StreamClient["state"]): Promise<string | null> {
+  return (await dashboardProblems(databaseUrl, [{ name: "dashboard", state } as StreamClient]))[0] ?? null;
+}
