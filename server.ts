@@ -1,12 +1,13 @@
 // RiskPulse: one Node HTTP server running Next.js (pages, REST, SSE) with Socket.IO and the plain
 // WebSocket endpoints attached. Start: `npm start` (production), `npm run demo`, `npm run dev`.
 import { createServer } from "node:http";
+import path from "node:path";
 import next from "next";
 import { createAppContext, StartupError } from "./lib/bootstrap";
 import { ConfigError, loadConfig } from "./lib/config";
 import { setContext } from "./lib/context";
-import { createLogger } from "./lib/log";
-import { routeLabel } from "./lib/metrics/registry";
+import { createLogger, type Logger } from "./lib/log";
+import { httpLabeler } from "./lib/metrics/registry";
 import { createSocketServer } from "./lib/realtime/transports/socketio/server";
 import { createPlainWebSocketServer, plainWebSocketPath } from "./lib/realtime/transports/websocket";
 import { drainHttp, trackRequests } from "./lib/server/drain";
@@ -16,7 +17,7 @@ import { CONN_HEADER } from "./lib/server/raw-responses";
 async function main() {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, instance: config.cluster ? config.instanceId : undefined });
-  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+  hookProcessErrors(log);
   const app = await createAppContext(config, log);
   // next-auth v4 reads its public URL from the environment itself (only that; the secret goes in its options).
   // eslint-disable-next-line no-restricted-properties
@@ -29,6 +30,7 @@ async function main() {
   const handle = nextApp.getRequestHandler();
   const guard = createRequestGuard({ maxBodyBytes: config.MAX_BODY_BYTES, draining: () => app.health.draining });
   const requests = trackRequests(httpServer);
+  const httpLabels = httpLabeler(path.join(process.cwd(), "app"));
   // Served over https (NEXTAUTH_URL): browsers must never fall back to plain http for this host.
   const hsts = config.publicOrigin.startsWith("https://") ? "max-age=31536000; includeSubDomains" : null;
   // Registered before Socket.IO attaches: engine.io keeps /socket.io/ and passes the rest on.
@@ -41,12 +43,9 @@ async function main() {
     else delete req.headers[CONN_HEADER];
     const t0 = performance.now();
     res.once("finish", () =>
-      app.metrics.http.observe(
-        { route: routeLabel(req.url ?? "/"), method: req.method ?? "?", status: String(res.statusCode) },
-        (performance.now() - t0) / 1000,
-      ),
+      app.metrics.http.observe(httpLabels(req.url ?? "/", req.method, res.statusCode), (performance.now() - t0) / 1000),
     );
-    if (guard(req, res)) void handle(req, res);
+    guard(req, res, () => void handle(req, res));
   });
   app.realtime.onLeadership((leader) => {
     app.retention.setActive(leader); // one instance prunes
@@ -108,6 +107,17 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * Errors nobody caught go to the JSON log like everything else. The monitor only observes: what
+ * happens next is up to the other listeners — Next's request handler installs its own, which
+ * print to stderr and keep the process serving (so a request that trips a bug cannot take the
+ * server down); without one, Node exits as usual.
+ */
+function hookProcessErrors(log: Logger) {
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+  process.on("uncaughtExceptionMonitor", (err, origin) => log.fatal({ err, origin }, "uncaught exception"));
 }
 
 main().catch((err) => {

@@ -4,6 +4,7 @@ import "server-only";
 import client from "prom-client";
 import type { RealtimeHub } from "../realtime/hub";
 import type { EventBus } from "../realtime/bus";
+import { appRoutePatterns, createRouteLabeler } from "./routes";
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -125,10 +126,21 @@ export function createMetrics() {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** A route label that keeps cardinality bounded: ids become :id, assets one label. */
-export function routeLabel(path: string): string {
-  if (path.startsWith("/_next/")) return "/_next/*";
-  if (path.startsWith("/socket.io")) return "/socket.io";
-  const p = path.split("?")[0]!.replace(/\/\d+(?=\/|$)/g, "/:id");
-  return /^\/(api\/[a-z0-9/_:.-]*|[a-z0-9/_:-]*)$/i.test(p) && p.length < 80 ? p : "other";
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * The labels of one HTTP request, bounded whatever the traffic: the route pattern it matched in
+ * app/ (see routes.ts; "other" when none), the method when it is one we serve, else "other".
+ *
+ * @example
+ * const labels = httpLabeler(path.join(process.cwd(), "app"));
+ * labels("/api/v1/risks/7", "GET", 200); // { route: "/api/v1/risks/:id", method: "GET", status: "200" }
+ */
+export function httpLabeler(appDir: string) {
+  const route = createRouteLabeler(appRoutePatterns(appDir));
+  return (url: string, method: string | undefined, status: number) => ({
+    route: route(url),
+    method: METHODS.has(method ?? "") ? method! : "other",
+    status: String(status),
+  });
 }

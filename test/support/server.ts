@@ -15,6 +15,10 @@ export interface TestServer {
   port: number;
   proc: ChildProcess;
   logs(): string;
+  /**
+   * Stops the server and drops its database. Throws when its log (over every launch) shows an
+   * error nobody handled: see `logProblems`.
+   */
   stop(): Promise<number | null>;
   /** Stops the process but keeps the database and data dir (to restart on the same data). */
   restart(env?: Record<string, string>): Promise<void>;
@@ -22,6 +26,18 @@ export interface TestServer {
   crash(env?: Record<string, string>): Promise<void>;
   /** Starts again after the process exited by itself (or was stopped with `signal`). */
   launch(env?: Record<string, string>): Promise<void>;
+}
+
+/**
+ * The lines of a server log that show an error nobody handled: the app's "uncaught exception" and
+ * "unhandled rejection" entries, and what Next prints outside the JSON log when a request handler
+ * throws (`⨯ …`, `Error: …`, ERR_HTTP_HEADERS_SENT).
+ */
+export function logProblems(log: string): string[] {
+  return log.split("\n").filter((line) => {
+    if (line.startsWith("{")) return /"msg":"(uncaught exception|unhandled rejection)"/.test(line);
+    return /ERR_HTTP_HEADERS_SENT|^\s*⨯|^\s*(Uncaught |Unhandled )?[A-Z]\w*Error( \[\w+\])?: /.test(line);
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -57,6 +73,8 @@ export async function startServer(
     dbVia?: (url: string) => string;
     /** A database shared with other servers (created and dropped by whoever owns it). */
     databaseUrl?: string;
+    /** Log lines `stop()` tolerates (a test that provokes an unhandled error on purpose). */
+    allowInLog?: RegExp;
   } = {},
 ): Promise<TestServer> {
   const root = process.cwd(); // tests run from the repository root (Playwright compiles this as CommonJS)
@@ -69,9 +87,11 @@ export async function startServer(
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let out = "";
+  let earlier = ""; // the logs of the launches before this one, for stop()'s check
   let proc!: ChildProcess;
 
   const launch = async (env: Record<string, string> = {}) => {
+    earlier += out;
     out = "";
     proc = spawn(process.execPath, ["dist/server.mjs"], {
       cwd: root,
@@ -102,7 +122,8 @@ export async function startServer(
   };
   const kill = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode; // already gone (a signal leaves exitCode null)
-    const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+    // "close", not "exit": by then all it printed has been read, for stop()'s log check.
+    const exited = new Promise<number | null>((r) => proc.once("close", (code) => r(code)));
     proc.kill("SIGTERM");
     const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
     const code = await exited;
@@ -123,6 +144,8 @@ export async function startServer(
       const code = await kill();
       await scratch.drop().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
+      const problems = logProblems(earlier + out).filter((l) => !opts.allowInLog?.test(l));
+      if (problems.length) throw new Error(`the server logged errors nobody handled:\n${problems.slice(0, 20).join("\n")}`);
       return code;
     },
     async restart(env) {

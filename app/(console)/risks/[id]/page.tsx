@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { requirePrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
-import { NotFoundError } from "@/lib/domain/errors";
+import { isDomainError } from "@/lib/domain/errors";
 import { LiveRiskDetail } from "@/components/risks/live-risk-detail";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +12,10 @@ export default async function RiskPage({ params }: { params: Promise<{ id: strin
   const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   const app = getContext();
+  // The services come from server.ts's module graph, not this bundle's: the error is told by its
+  // brand and status, never by instanceof (lib/domain/errors.ts).
   const risk = await app.risks.get(id).catch((e: unknown) => {
-    if (e instanceof NotFoundError) notFound();
+    if (isDomainError(e) && e.status === 404) notFound();
     throw e;
   });
   const mitigations = await app.mitigations.list({ risk_id: id, page: 1, page_size: 100 });
