@@ -88,8 +88,9 @@ export function sseResponse(
             hub.counters.slowClientEvictions++;
             log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
             cleanup();
-            controller.error(new Error("slow consumer"));
             opts.destroySocket?.(); // the response is stuck waiting for a drain that never comes
+            // An abort, not a failure: Next ends the response quietly instead of logging a stack.
+            controller.error(new DOMException("slow consumer", "AbortError"));
             return;
           }
           controller.enqueue(bytes);

@@ -55,6 +55,9 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.once("close", () => sockets.delete(ws));
+      // A protocol error (an oversized frame, bad framing): ws closes the socket itself (1009,
+      // 1002); without a listener the error would be thrown as uncaught.
+      ws.on("error", (err) => log.debug({ err: err.message }, "websocket error"));
       if (!h.ok) return refuse(ws, h.code, h.error);
       serve(ws, name, h, url.searchParams.get("last_event_id"));
     });
