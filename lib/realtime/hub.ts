@@ -32,7 +32,7 @@ export function createRealtimeHub(deps: {
   const dashboardProjection = new DashboardProjection();
   const statsProjection = new StatsProjection();
   const connections = new ConnectionRegistry({
-    maxPerChannel: { quotas: config.MAX_CONNECTIONS },
+    maxPerChannel: { dashboard: config.MAX_CONNECTIONS, quotas: config.MAX_CONNECTIONS },
     maxPerUser: config.MAX_CONNECTIONS_PER_USER,
     log,
   });
