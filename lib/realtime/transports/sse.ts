@@ -98,9 +98,9 @@ export function sseResponse(
     queue = [];
     finish(frame(channel.errorMessage(errorData("slow_consumer"))));
     cleanup();
-    setTimeout(() => {
-      if (!done) opts.destroySocket?.(); // it never came to read the end
-    }, EVICTION_GRACE_MS).unref();
+    // Ending the stream politely is not enough: the end may wait behind bytes a stalled reader
+    // never takes, so the socket is destroyed after the grace period either way.
+    setTimeout(() => opts.destroySocket?.(), EVICTION_GRACE_MS).unref();
   };
   let heartbeat: NodeJS.Timeout | undefined;
   cleanup = () => {
