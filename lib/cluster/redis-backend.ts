@@ -4,28 +4,37 @@
 // and stores the channel's projection state with the message. The envelope id IS the stream id.
 // Every instance reads all streams (and the domain-event stream) with one blocking XREAD loop
 // and delivers to its own clients; after an outage it resumes from the last id it read.
+// Each stream has an epoch (a key beside it, set by the same script that creates the stream, and
+// stamped on every entry): a stream that vanished (flushed, failed over to an empty replica) is
+// created again under a new epoch, and cursors into the old one get a resync.
 import "server-only";
 import crypto from "node:crypto";
 import { ErrorReply } from "redis";
 import type { DomainEvent } from "../domain/events";
 import type { Logger } from "../log";
 import type { Channel, Logged } from "../realtime/channel";
-import { compareIds, type Cursor, ZERO_ID } from "../realtime/ids";
-import { FencedError, type AppendEntry, type LogBackend, type Restored } from "../realtime/log/backend";
+import { compareIds, inEpoch, type Cursor, type Offset, ZERO_ID } from "../realtime/ids";
+import { FencedError, newEpoch, type AppendEntry, type LogBackend, type Restored } from "../realtime/log/backend";
 import type { ChannelName, Envelope } from "../realtime/protocol";
 import { pairs, type Keys, type RedisHandle } from "./redis";
 
-// KEYS: stream, state, leader, nonce. ARGV: maxlen, type, timestamp, data, state ('' = none),
-// fence owner ('' = none). The nonce makes a retried append (its first attempt's answer lost in a
-// dropped connection) return the first attempt's id instead of adding the message twice.
+// KEYS: stream, state, leader, nonce, epoch. ARGV: maxlen, type, timestamp, data, state ('' =
+// none), fence owner ('' = none), a fresh epoch (used if the stream is new or lost its epoch).
+// Returns "<id> <epoch>". The nonce makes a retried append (its first attempt's answer lost in a
+// dropped connection) return the first attempt's answer instead of adding the message twice.
 const APPEND = `
 local done = redis.call('GET', KEYS[4])
 if done then return done end
 if ARGV[6] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[6] then return redis.error_reply('FENCED') end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'ts', ARGV[3], 'd', ARGV[4])
+local epoch = redis.call('GET', KEYS[5])
+if not epoch or redis.call('EXISTS', KEYS[1]) == 0 then
+  epoch = ARGV[7]
+  redis.call('SET', KEYS[5], epoch)
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'ts', ARGV[3], 'd', ARGV[4], 'e', epoch)
 if ARGV[5] ~= '' then redis.call('SET', KEYS[2], id .. '\\n' .. ARGV[5]) end
-redis.call('SET', KEYS[4], id, 'PX', 600000)
-return id`;
+redis.call('SET', KEYS[4], id .. ' ' .. epoch, 'PX', 600000)
+return id .. ' ' .. epoch`;
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
 
@@ -34,11 +43,16 @@ type XReadReply = [key: string, entries: StreamEntry[]][] | null;
 
 const CHANNELS: ChannelName[] = ["dashboard", "quotas"];
 
-/** A stream entry as the envelope every transport sends (the data's JSON is used as stored). */
-function toLogged(id: string, fields: string[]): Logged {
-  const f = pairs(fields) as { t: string; ts: string; d: string };
+/**
+ * A stream entry as the envelope every transport sends (the data's JSON is used as stored); the
+ * id is the stream id in the entry's epoch (`fallback` for an entry written before epochs).
+ */
+function toLogged(streamId: string, fields: string[], fallback: string): Logged & { epoch: string } {
+  const f = pairs(fields) as { t: string; ts: string; d: string; e?: string };
+  const epoch = f.e ?? fallback;
+  const id = inEpoch(streamId, epoch);
   const json = `{"type":${JSON.stringify(f.t)},"id":"${id}","timestamp":"${f.ts}","data":${f.d}}`;
-  return { envelope: { type: f.t, id, timestamp: f.ts, data: JSON.parse(f.d) as unknown }, json };
+  return { envelope: { type: f.t, id, timestamp: f.ts, data: JSON.parse(f.d) as unknown }, json, epoch };
 }
 
 export class RedisLogBackend implements LogBackend {
@@ -74,14 +88,20 @@ export class RedisLogBackend implements LogBackend {
     const out = {} as Record<ChannelName, Restored>;
     for (const name of CHANNELS) {
       const key = this.deps.keys.stream(name);
+      const epoch = ((await this.redis.get(this.deps.keys.epoch(name))) as string | null) ?? "";
       const newest = (await this.redis.sendCommand(["XREVRANGE", key, "+", "-", "COUNT", String(this.deps.capacity)])) as StreamEntry[];
-      const recent = newest.reverse().map(([id, f]) => toLogged(id, f));
+      const recent = newest.reverse().map(([id, f]) => toLogged(id, f, epoch));
       const info = await this.streamInfo(key);
-      const position = (recent.at(-1)?.envelope.id as Cursor | undefined) ?? ZERO_ID;
+      const streamPosition = newest.at(-1)?.[0] ?? ZERO_ID;
       // The ring is complete back to the stream's floor when nothing older than it remains.
       const complete = info.length <= recent.length;
-      channels[name].restore(recent, position, complete ? info.maxDeleted : ((recent[0]?.envelope.id as Cursor | undefined) ?? ZERO_ID));
-      this.lastRead.set(key, position);
+      channels[name].restore(
+        recent,
+        streamPosition as Cursor,
+        complete ? info.maxDeleted : ((newest[0]?.[0] as Cursor | undefined) ?? ZERO_ID),
+        epoch,
+      );
+      this.lastRead.set(key, streamPosition);
       out[name] = await this.state(name);
     }
     const lastEvent = (await this.redis.sendCommand(["XREVRANGE", this.deps.keys.events, "+", "-", "COUNT", "1"])) as StreamEntry[];
@@ -122,25 +142,29 @@ export class RedisLogBackend implements LogBackend {
     if (entry.fence && !this.deps.isLeader()) throw new FencedError();
     const state = entry.state === undefined ? "" : JSON.stringify(entry.state);
     const nonce = `${k.nonce}:${crypto.randomUUID()}`;
-    let id: string;
+    const candidate = newEpoch();
+    let answer: string;
     // Redis unreachable: keep trying (append() keeps later appends behind this one), so what
-    // was published during an outage is delivered after it, in order. A leader's messages stop once its lease is gone.
+    // was published during an outage is delivered after it, in order. A leader's messages stop
+    // once its lease is gone.
     for (let attempt = 0; ; attempt++) {
       try {
-        id = (await this.redis.sendCommand([
+        answer = (await this.redis.sendCommand([
           "EVAL",
           APPEND,
-          "4",
+          "5",
           k.stream(channel),
           k.state(channel),
           k.leader,
           nonce,
+          k.epoch(channel),
           String(this.deps.capacity),
           entry.type,
           timestamp,
           data,
           state,
           fence,
+          candidate,
         ])) as string;
         break;
       } catch (e) {
@@ -150,8 +174,9 @@ export class RedisLogBackend implements LogBackend {
         await pause(attempt);
       }
     }
-    if (entry.state !== undefined) this.localStates.set(id, entry.state);
-    const envelope: Envelope = { type: entry.type, id, timestamp, data: entry.data };
+    const [streamId, epoch] = answer.split(" ") as [string, string];
+    if (entry.state !== undefined) this.localStates.set(streamId, entry.state);
+    const envelope: Envelope = { type: entry.type, id: inEpoch(streamId, epoch), timestamp, data: entry.data };
     return { envelope, json: JSON.stringify(envelope) };
   }
 
@@ -223,26 +248,37 @@ export class RedisLogBackend implements LogBackend {
         const info = await this.streamInfo(key).catch(() => null);
         if (info && compareIds(info.maxDeleted, from) > 0 && from !== ZERO_ID)
           this.deps.log.warn({ channel: name, from }, "messages were trimmed before this instance read them");
-        const batch = entries.map(([id, f]) => toLogged(id, f));
-        for (const m of batch) {
-          const state = this.localStates.get(m.envelope.id);
-          this.localStates.delete(m.envelope.id);
-          (this.channels[name] as Channel).deliver([m], state);
+        const channel = this.channels[name] as Channel;
+        const batch = entries.map(([id, f]) => toLogged(id, f, channel.epoch));
+        // The stream was created again (a new epoch): read it from its start, whatever ids the
+        // new stream got (a replica's clock may be behind the ids this instance already read).
+        if (batch[0]!.epoch !== channel.epoch && from !== ZERO_ID) {
+          this.deps.log.warn({ channel: name }, "the real-time stream was lost and created again: reading the new one from its start");
+          this.lastRead.set(key, ZERO_ID);
+          continue;
+        }
+        for (const [i, m] of batch.entries()) {
+          const streamId = entries[i]![0];
+          const state = this.localStates.get(streamId);
+          this.localStates.delete(streamId);
+          channel.deliver([m], state);
         }
       }
     }
   }
 
-  async range(channel: ChannelName, after: Cursor, upTo: Cursor): Promise<Logged[] | null> {
+  async range(channel: ChannelName, after: Offset, upTo: Offset, epoch: string): Promise<Logged[] | null> {
     const key = this.deps.keys.stream(channel);
-    const res = (await this.redis
+    const [entries, current, exists] = (await this.redis
       .multi()
       .addCommand(["XRANGE", key, `(${after}`, upTo])
-      .addCommand(["XINFO", "STREAM", key])
-      .exec()) as unknown as [StreamEntry[], unknown[]];
-    const maxDeleted = String(pairs(res[1])["max-deleted-entry-id"] ?? ZERO_ID);
-    if (compareIds(maxDeleted, after) > 0) return null; // something after the cursor is gone
-    return res[0].map(([id, f]) => toLogged(id, f));
+      .addCommand(["GET", this.deps.keys.epoch(channel)])
+      .addCommand(["EXISTS", key])
+      .exec()) as unknown as [StreamEntry[], string | null, number];
+    if ((current ?? "") !== epoch || !exists) return null; // not the stream the cursor is in
+    const info = await this.streamInfo(key);
+    if (compareIds(info.maxDeleted, after) > 0) return null; // something after the cursor is gone
+    return entries.map(([id, f]) => toLogged(id, f, epoch));
   }
 
   async state(channel: ChannelName): Promise<Restored> {

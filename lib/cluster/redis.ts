@@ -26,6 +26,8 @@ export function keys(prefix: string) {
   return {
     stream: (channel: string) => `${prefix}:stream:${channel}`,
     state: (channel: string) => `${prefix}:state:${channel}`,
+    /** The stream's epoch (see redis-backend.ts). */
+    epoch: (channel: string) => `${prefix}:epoch:${channel}`,
     events: `${prefix}:events`,
     nonce: `${prefix}:nonce`,
     leader: `${prefix}:leader`,

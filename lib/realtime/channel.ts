@@ -5,7 +5,7 @@
 // WebSocket, SSE, polling) attaches through attach(), which resumes after the client's cursor.
 import "server-only";
 import { performance } from "node:perf_hooks";
-import { compareIds, cursorOf, directId, isId, type Cursor, ZERO_ID } from "./ids";
+import { compareIds, cursorOf, directId, epochOf, inEpoch, isId, offsetOf, type Cursor, ZERO_ID } from "./ids";
 import type { LogBackend } from "./log/backend";
 import type { ErrorData } from "./codes";
 import type { ChannelName, Envelope, Message, MessageType, ResyncData, SnapshotMessage } from "./protocol";
@@ -29,7 +29,8 @@ export interface AttachTarget {
 }
 export type CatchUp =
   | { kind: "messages"; messages: Logged[]; covered: string }
-  | { kind: "snapshot"; snapshot: Logged; covered: string; reason: "no_cursor" | "too_old" | "invalid" };
+  | { kind: "snapshot"; snapshot: Logged; covered: string; reason: ResyncReason | "no_cursor" };
+type ResyncReason = ResyncData["reason"];
 
 export interface ChannelStats {
   connected_clients: number;
@@ -51,8 +52,13 @@ export class Channel<C extends ChannelName = ChannelName> {
   private ring: Logged[] = [];
   private ringStart = 0;
   private sinks = new Set<Sink>();
-  /** The newest message delivered here. */
+  /** The newest message delivered here (its position, with the log's epoch). */
   lastId: Cursor = ZERO_ID;
+  /** The log's epoch: positions from any other one mean nothing here. */
+  epoch = "";
+  /** Epochs this instance saw replaced: a cursor from one of them gets a resync without waiting. */
+  private pastEpochs = new Set<string>();
+  private epochWaiters: { epoch: string; resolve: () => void }[] = [];
   /** Cursors at or after this can be replayed from memory; older ones ask the backend. */
   private ringFloor: Cursor = ZERO_ID;
   private positionWaiters: { id: Cursor; resolve: () => void }[] = [];
@@ -76,12 +82,29 @@ export class Channel<C extends ChannelName = ChannelName> {
    * Restores the log's recent history (from the backend, at start). `ringFloor`: the position
    * right before `recent`, when the backend knows nothing is missing in between.
    */
-  restore(recent: Logged[], position: Cursor, ringFloor: Cursor) {
+  restore(recent: Logged[], position: Cursor, ringFloor: Cursor, epoch: string) {
     this.ring = recent.slice(-this.capacity);
     this.ringStart = 0;
     const first = this.ring[0];
     this.ringFloor = recent.length > this.ring.length && first ? cursorOf(first.envelope.id) : ringFloor;
-    this.lastId = position;
+    this.epoch = epoch;
+    this.lastId = inEpoch(position, epoch);
+  }
+
+  /**
+   * The log was lost and started again under a new epoch (cluster mode: the stream vanished).
+   * What memory holds belongs to the old log; the new one starts empty.
+   */
+  private newEpoch(epoch: string) {
+    if (this.epoch) this.pastEpochs.add(this.epoch);
+    this.epoch = epoch;
+    this.ring = [];
+    this.ringStart = 0;
+    this.ringFloor = inEpoch(ZERO_ID, epoch);
+    this.lastId = inEpoch(ZERO_ID, epoch);
+    const ready = this.epochWaiters.filter((w) => w.epoch === epoch);
+    this.epochWaiters = this.epochWaiters.filter((w) => w.epoch !== epoch);
+    ready.forEach((w) => w.resolve());
   }
 
   /** Appends a message to the log; resolves once it is durable (it is delivered then, or — in cluster mode — when read back). */
@@ -97,6 +120,8 @@ export class Channel<C extends ChannelName = ChannelName> {
   deliver(batch: Logged[], localState?: unknown): void {
     for (const m of batch) {
       const t0 = performance.now();
+      const epoch = epochOf(m.envelope.id);
+      if (epoch && epoch !== this.epoch) this.newEpoch(epoch);
       this.remember(m);
       this.lastId = cursorOf(m.envelope.id);
       if (this.positionWaiters.length) this.releasePositionWaiters();
@@ -170,15 +195,22 @@ export class Channel<C extends ChannelName = ChannelName> {
    * answer brings the client to.
    */
   async catchUp(cursor: string | null): Promise<CatchUp> {
-    let reason: "no_cursor" | "too_old" | "invalid" = "no_cursor";
+    let reason: ResyncReason | "no_cursor" = "no_cursor";
     if (cursor !== null) {
-      // A cursor ahead of us comes from an instance further along the shared log: wait for it.
-      if (isId(cursor) && this.backend.shared && compareIds(cursorOf(cursor), this.lastId) > 0) await this.waitFor(cursorOf(cursor), 3000);
-      if (!isId(cursor) || compareIds(cursorOf(cursor), this.lastId) > 0) reason = "invalid";
+      // "0-0" alone is the start of whatever log there is.
+      const zero = cursor === ZERO_ID;
+      const epoch = !isId(cursor) ? null : zero ? this.epoch : epochOf(cursor);
+      // A cursor from an epoch this instance has not seen yet may come from an instance that read
+      // the restarted shared log first: wait for it (one of an epoch seen replaced: no point).
+      if (epoch && epoch !== this.epoch && this.backend.shared && !this.pastEpochs.has(epoch)) await this.waitForEpoch(epoch, 3000);
+      // Likewise a cursor ahead of us comes from an instance further along the shared log.
+      const ahead = () => epoch === this.epoch && compareIds(cursorOf(cursor), this.lastId) > 0;
+      if (this.backend.shared && ahead()) await this.waitFor(cursorOf(cursor), 3000);
+      if (epoch === null || (!zero && !epoch)) reason = "invalid";
+      else if (epoch !== this.epoch) reason = "reset";
+      else if (ahead()) reason = "invalid";
       else {
-        const after = cursorOf(cursor);
-        const upTo = this.lastId;
-        const r = await this.replay(after, upTo);
+        const r = await this.replay(inEpoch(cursor, epoch), this.lastId);
         if (r) return { kind: "messages", messages: r, covered: r.at(-1)?.envelope.id ?? cursor };
         reason = "too_old";
       }
@@ -192,7 +224,19 @@ export class Channel<C extends ChannelName = ChannelName> {
   /** Messages in (after, upTo], from memory when it reaches back far enough, else from the backend (null: gone). */
   private async replay(after: Cursor, upTo: Cursor): Promise<Logged[] | null> {
     if (compareIds(after, this.ringFloor) >= 0) return sliceAfter(this.entries(), after, upTo);
-    return this.backend.range(this.name, after, upTo);
+    return this.backend.range(this.name, offsetOf(after), offsetOf(upTo), this.epoch);
+  }
+
+  /** Resolves once this channel is in `epoch` (or after the timeout). */
+  private waitForEpoch(epoch: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const w = { epoch, resolve };
+      this.epochWaiters.push(w);
+      setTimeout(() => {
+        this.epochWaiters = this.epochWaiters.filter((x) => x !== w);
+        resolve();
+      }, timeoutMs).unref();
+    });
   }
 
   /** Resolves once a message at or after `id` has been delivered here (or after the timeout). */
@@ -229,9 +273,11 @@ export class Channel<C extends ChannelName = ChannelName> {
       if (c.kind === "messages") c.messages.forEach((m) => target.send(m));
       else {
         if (c.reason !== "no_cursor") {
-          target.send(
-            this.resyncMessage({ reason: c.reason, message: "missed messages are no longer available; here is a fresh snapshot" }),
-          );
+          const message =
+            c.reason === "reset"
+              ? "the message log was reset since your last message; here is a fresh snapshot"
+              : "missed messages are no longer available; here is a fresh snapshot";
+          target.send(this.resyncMessage({ reason: c.reason, message }));
         }
         target.send(c.snapshot);
       }

@@ -38,6 +38,13 @@ export interface ErrorData {
   retry_after_ms?: number;
 }
 
+/**
+ * The close code a plain WebSocket ends with after telling a client why: 4000 + the code's HTTP
+ * status (4401 sign in again, 4403 not allowed, 4429 too many, 4503 retry later, …). The close
+ * reason is the code's name, e.g. `slow_consumer` (README "Plain WebSocket").
+ */
+export const closeCodeOf = (c: Code): number => 4000 + CODES[c].status;
+
 export function errorData(code: Code, error: string = CODES[code].message, extra: Partial<ErrorData> = {}): ErrorData {
   return { code, error, ...extra };
 }

@@ -12,6 +12,12 @@ import type { Logger } from "../log";
 import { CODES, type Code } from "./codes";
 import { CHANNELS, type ChannelName } from "./protocol";
 
+/**
+ * How long an evicted slow client gets to read its `slow_consumer` notice (queued after what it
+ * has not read yet, with nothing new added) before its socket is destroyed.
+ */
+export const EVICTION_GRACE_MS = 3000;
+
 export type Transport = "socket.io" | "websocket" | "sse";
 
 export interface LiveConnection {
@@ -25,7 +31,8 @@ export interface LiveConnection {
 }
 
 export interface RegistryOptions {
-  maxPerChannel: Partial<Record<ChannelName, number>>;
+  /** MAX_CONNECTIONS: every channel has the same cap (polling is not a connection). */
+  maxPerChannel: Record<ChannelName, number>;
   maxPerUser: number;
   log: Logger;
   now?: () => number;
@@ -76,7 +83,7 @@ export class ConnectionRegistry {
     const role = CHANNELS[channel].role;
     if (role && principal.role !== role) return "forbidden";
     const max = this.opts.maxPerChannel[channel];
-    if (max !== undefined && (this.perChannel.get(channel) ?? 0) >= max) return "capacity";
+    if ((this.perChannel.get(channel) ?? 0) >= max) return "capacity";
     if ((this.byUser.get(principal.userId)?.size ?? 0) >= this.opts.maxPerUser) return "user_connection_limit";
     return null;
   }

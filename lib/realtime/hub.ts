@@ -32,7 +32,7 @@ export function createRealtimeHub(deps: {
   const dashboardProjection = new DashboardProjection();
   const statsProjection = new StatsProjection();
   const connections = new ConnectionRegistry({
-    maxPerChannel: { quotas: config.MAX_CONNECTIONS },
+    maxPerChannel: { dashboard: config.MAX_CONNECTIONS, quotas: config.MAX_CONNECTIONS },
     maxPerUser: config.MAX_CONNECTIONS_PER_USER,
     log,
   });
@@ -178,7 +178,10 @@ export function createRealtimeHub(deps: {
           quotas: { stats_interval_ms: config.STATS_INTERVAL_MS, last_error: quotaFeed.lastError },
           message_log: {
             ...Object.fromEntries(
-              Object.entries(channels).map(([k, c]) => [k, { size: c.size, capacity: config.MESSAGE_LOG_SIZE, last_id: c.lastId }]),
+              Object.entries(channels).map(([k, c]) => [
+                k,
+                { size: c.size, capacity: config.MESSAGE_LOG_SIZE, last_id: c.lastId, epoch: c.epoch },
+              ]),
             ),
             backend: backend.shared ? "redis" : "database",
             ok: log$.ok,

@@ -12,7 +12,7 @@ import type { ErrorData } from "./codes";
 /** The one message shape on every channel and transport. */
 export interface Envelope<T extends string = string, D = unknown> {
   type: T;
-  /** See ids.ts: the stream offset, or "<offset>-<n>" for a message sent to one client. */
+  /** See ids.ts: "<offset>.<epoch>", or "<offset>-<n>.<epoch>" for a message sent to one client. Opaque to clients. */
   id: string;
   timestamp: string;
   data: D;
@@ -28,7 +28,8 @@ export interface DashboardPatch {
   patch: Operation[];
 }
 export interface ResyncData {
-  reason: "too_old" | "invalid";
+  /** too_old: past the log's window; invalid: not an id of this log; reset: the log was lost and restarted (another epoch). */
+  reason: "too_old" | "invalid" | "reset";
   message: string;
 }
 export type Empty = Record<string, never>;
@@ -138,7 +139,7 @@ export interface SocketAuth {
 
 export type PollAnswer<C extends ChannelName> =
   | { messages: Message<C>[]; next: string }
-  | { messages: []; snapshot: SnapshotMessage<C>; resync: boolean; reason: "no_cursor" | "too_old" | "invalid"; next: string };
+  | { messages: []; snapshot: SnapshotMessage<C>; resync: boolean; reason: "no_cursor" | ResyncData["reason"]; next: string };
 
 /** What the original dashboard's clients send over the plain WebSocket endpoint. */
 export interface PlainCommand {

@@ -35,7 +35,7 @@ describe("live dashboard over Socket.IO", () => {
     const c = await record(url(), token);
     const env = await c.next("dashboard_update", { from: 0 });
     assert.deepEqual(Object.keys(env).sort(), ["data", "id", "timestamp", "type"]);
-    assert.match(env.id, /^\d+-\d+-\d+$/, "a snapshot for one client: its own id, at the log's current offset");
+    assert.match(env.id, /^\d+-\d+-\d+\.[0-9a-z]+$/, "a snapshot for one client: its own id, at the log's current offset and epoch");
     assert.ok(!Number.isNaN(Date.parse(env.timestamp)));
     const rest = (await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body;
     assert.deepEqual(env.data, rest);

@@ -6,7 +6,7 @@
 // nothing is missed or doubled across a drop or a switch. Codes the server calls terminal stop
 // the retries: the page says the session ended instead of reconnecting forever.
 import type { Code } from "../codes";
-import { compareIds, parseId } from "../ids";
+import { compareIds, epochOf, parseId } from "../ids";
 import { CHANNELS, LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message } from "../protocol";
 import { backoffDelay } from "./backoff";
 import type { LiveOptions } from "./options";
@@ -118,8 +118,10 @@ export class LiveConnection<C extends ChannelName> {
         // before any of its events arrive).
         if (this.closed || (this.active && this.active !== self())) return;
         this.aliveAt = Date.now();
-        // The cursor moves on the log's messages and snapshots only, never on replies.
-        if (moves.has(env.type) && parseId(env.id) && (!this.lastId || compareIds(env.id, this.lastId) > 0)) {
+        // The cursor moves on the log's messages and snapshots only, never on replies; an id of
+        // another epoch (the log was reset, and a resync brought us into the new one) always.
+        const later = () => !this.lastId || epochOf(env.id) !== epochOf(this.lastId) || compareIds(env.id, this.lastId) > 0;
+        if (moves.has(env.type) && parseId(env.id) && later()) {
           this.lastId = env.id;
           this.ws.advance(env.id);
         }

@@ -2,8 +2,9 @@
 // instance. Cluster mode: a Redis stream per channel (redis-backend.ts), shared by every
 // instance. Either way: append() makes a message durable, the backend then hands it to the
 // channel's deliver() in log order, exactly once; range() replays what memory no longer holds.
+import crypto from "node:crypto";
 import type { Channel, Logged } from "../channel";
-import type { Cursor } from "../ids";
+import type { Cursor, Offset } from "../ids";
 import type { ChannelName } from "../protocol";
 
 export interface AppendEntry {
@@ -27,13 +28,16 @@ export interface LogBackend {
   /** Restores each channel's recent history, then starts delivering new messages to it. */
   start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>>;
   append(channel: ChannelName, entry: AppendEntry): Promise<Logged>;
-  /** Messages in (after, upTo], or null when some of them are gone from the log. */
-  range(channel: ChannelName, after: Cursor, upTo: Cursor): Promise<Logged[] | null>;
+  /** Messages in (after, upTo] of the log in `epoch`, or null when some are gone (or the log is not in that epoch any more). */
+  range(channel: ChannelName, after: Offset, upTo: Offset, epoch: string): Promise<Logged[] | null>;
   /** Re-reads a channel's stored projection state (after a gap, cluster mode). */
   state(channel: ChannelName): Promise<Restored>;
   stop(): Promise<void>;
   status(): { ok: boolean; error: string | null };
 }
+
+/** A new log's epoch: random, so a log created again never reuses one (see ids.ts). */
+export const newEpoch = () => crypto.randomBytes(6).toString("hex");
 
 export class FencedError extends Error {
   constructor() {

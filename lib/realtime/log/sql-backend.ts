@@ -2,13 +2,16 @@
 // projection state in RealtimeChannel. Appends are grouped: whatever arrives while one write is
 // in flight goes into the next transaction together (one commit for a burst), and is delivered
 // right after its commit, in order. Older rows are pruned past MESSAGE_LOG_SIZE, moving the floor.
+// Each channel's log has an epoch (RealtimeChannel.epoch), made with its row: ids carry it, so a
+// log that was reset (the rows deleted, a database restored without them) starts a new epoch and
+// old cursors get a resync rather than a replay against a different log.
 import "server-only";
 import type { Db } from "../../db/client";
 import type { Logger } from "../../log";
 import { type Channel, type Logged, logged } from "../channel";
-import { compareIds, cursorOf, OffsetGenerator, parseId, type Cursor, ZERO_ID } from "../ids";
+import { compareIds, cursorOf, epochOf, inEpoch, OffsetGenerator, parseId, type Cursor, ZERO_ID } from "../ids";
 import type { ChannelName, Envelope } from "../protocol";
-import type { AppendEntry, LogBackend, Restored } from "./backend";
+import { newEpoch, type AppendEntry, type LogBackend, type Restored } from "./backend";
 
 interface Pending {
   message: Logged;
@@ -26,6 +29,7 @@ export class SqlLogBackend implements LogBackend {
   readonly shared = false;
   private channels!: { [C in ChannelName]: Channel<C> };
   private ids = new Map<ChannelName, OffsetGenerator>();
+  private epochs = new Map<ChannelName, string>();
   private pending = new Map<ChannelName, Pending[]>();
   private writing = new Map<ChannelName, Promise<void>>();
   private sincePrune = new Map<ChannelName, number>();
@@ -42,7 +46,7 @@ export class SqlLogBackend implements LogBackend {
     this.channels = channels;
     const out = {} as Record<ChannelName, Restored>;
     for (const name of Object.keys(channels) as ChannelName[]) {
-      const row = await this.db.realtimeChannel.upsert({ where: { name }, create: { name }, update: {} });
+      let row = await this.db.realtimeChannel.upsert({ where: { name }, create: { name, epoch: newEpoch() }, update: {} });
       const rows = await this.db.realtimeMessage.findMany({
         where: { channel: name },
         orderBy: [{ ms: "desc" }, { seq: "desc" }],
@@ -50,10 +54,23 @@ export class SqlLogBackend implements LogBackend {
       });
       const recent = rows.reverse().map((r) => ({ envelope: JSON.parse(r.json) as Envelope, json: r.json }));
       const newest = recent.at(-1)?.envelope.id;
+      // The log was lost under its row (messages deleted, though the row says some were written),
+      // the rows come from another log, or the row predates epochs: a new epoch.
+      const lost = newest ? epochOf(newest) !== row.epoch : row.floor !== ZERO_ID || row.cursor !== ZERO_ID;
+      if (!row.epoch || lost) {
+        row = await this.db.realtimeChannel.update({ where: { name }, data: { epoch: newEpoch() } });
+        if (lost) this.log.warn({ channel: name }, "the real-time log was reset: clients resuming from before get a resync");
+      }
       const position = [row.cursor as Cursor, newest ? cursorOf(newest) : ZERO_ID].sort(compareIds).at(-1)!;
       const total = await this.db.realtimeMessage.count({ where: { channel: name } });
-      channels[name].restore(recent, position, total <= this.capacity ? (row.floor as Cursor) : cursorOf(recent[0]!.envelope.id));
+      channels[name].restore(
+        recent,
+        position,
+        total <= this.capacity ? (row.floor as Cursor) : cursorOf(recent[0]!.envelope.id),
+        row.epoch,
+      );
       this.ids.set(name, new OffsetGenerator(position));
+      this.epochs.set(name, row.epoch);
       out[name] = { state: JSON.parse(row.state) as unknown, stateCursor: row.cursor as Cursor };
     }
     return out;
@@ -61,7 +78,8 @@ export class SqlLogBackend implements LogBackend {
 
   append(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
     const at = this.now();
-    const envelope = { type: entry.type, id: this.ids.get(channel)!.next(at), timestamp: new Date(at).toISOString(), data: entry.data };
+    const id = inEpoch(this.ids.get(channel)!.next(at), this.epochs.get(channel)!);
+    const envelope = { type: entry.type, id, timestamp: new Date(at).toISOString(), data: entry.data };
     return new Promise((resolve, reject) => {
       const queue = this.pending.get(channel) ?? [];
       queue.push({ message: logged(envelope), state: entry.state, resolve, reject });

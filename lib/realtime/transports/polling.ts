@@ -1,11 +1,11 @@
 // Polling, the last resort: the messages after `since` and the cursor for the next call; without
 // a usable cursor, a snapshot to start from. The same envelopes as every other transport.
-import type { Envelope } from "../protocol";
+import type { Envelope, ResyncData } from "../protocol";
 import type { AnyChannel } from "../channel";
 
 export type PollBody =
   | { messages: Envelope[]; next: string }
-  | { messages: []; snapshot: Envelope; resync: boolean; reason: "no_cursor" | "too_old" | "invalid"; next: string };
+  | { messages: []; snapshot: Envelope; resync: boolean; reason: "no_cursor" | ResyncData["reason"]; next: string };
 
 export async function poll(channel: AnyChannel, since: string | null): Promise<PollBody> {
   const c = await channel.catchUp(since);

@@ -2,16 +2,16 @@
 //   event: <type> / id: <id> / data: <envelope JSON>
 // First what the client missed after Last-Event-ID (or a snapshot), then live messages; a
 // comment heartbeat; a retry hint. One cleanup path releases the stream — the client went away
-// (abort, cancel), the catch-up failed, it stopped reading past the bound (the response is then
-// aborted, not politely closed, so the stalled socket is freed), its credential ended, or the
-// server is shutting down.
+// (abort, cancel), the catch-up failed, it stopped reading past the bound (it is told
+// `slow_consumer`; if it does not read that either, the response is aborted so the stalled
+// socket is freed), its credential ended, or the server is shutting down.
 import "server-only";
 import type { Principal, AuthResult } from "../../auth/principal";
 import type { Config } from "../../config";
 import type { Logger } from "../../log";
 import type { AnyChannel, Logged } from "../channel";
 import { CODES, errorData, type Code } from "../codes";
-import type { LiveConnection } from "../connections";
+import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
 import type { RealtimeHub } from "../hub";
 import type { ChannelName } from "../protocol";
 
@@ -68,46 +68,60 @@ export function sseResponse(
   const refused = hub.connections.admit(conn);
   if (refused) throw new SseRefusal(refused, hub.connections.refusalMessage(refused, name));
 
+  // Frames wait in our own queue (the stream pulls one at a time), so an eviction can drop what
+  // the client has not read and queue only the notice in its place.
+  let queue: Uint8Array[] = [];
+  let ending = false;
+  /** The stream has handed over its last frame. */
+  let done = false;
+  let wake: (() => void) | null = null;
+  let open = true;
+  let removeSink = () => {};
+  const push = (bytes: Uint8Array) => {
+    queue.push(bytes);
+    wake?.();
+    wake = null;
+  };
+  /** Queues a last frame, then ends the stream once it has been read. */
+  const finish = (last: Uint8Array) => {
+    ending = true;
+    push(last);
+  };
+  const enqueue = (bytes: Uint8Array) => {
+    if (!open) return;
+    if (queue.length < config.SLOW_CLIENT_MAX_QUEUE) return push(bytes);
+    // A client that stopped reading: drop it rather than queue without bound. It gets the
+    // grace period to read the notice; then the response is aborted, not politely closed, so
+    // the stalled socket is freed.
+    hub.counters.slowClientEvictions++;
+    log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
+    queue = [];
+    finish(frame(channel.errorMessage(errorData("slow_consumer"))));
+    cleanup();
+    // Ending the stream politely is not enough: the end may wait behind bytes a stalled reader
+    // never takes, so the socket is destroyed after the grace period either way.
+    setTimeout(() => opts.destroySocket?.(), EVICTION_GRACE_MS).unref();
+  };
+  let heartbeat: NodeJS.Timeout | undefined;
+  cleanup = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    removeSink();
+    hub.connections.remove(conn);
+    opts.signal.removeEventListener("abort", cleanup);
+    wake?.();
+  };
+
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        let open = true;
-        let removeSink = () => {};
-        cleanup = () => {
-          if (!open) return;
-          open = false;
-          clearInterval(heartbeat);
-          removeSink();
-          hub.connections.remove(conn);
-          opts.signal.removeEventListener("abort", cleanup);
-        };
-        const enqueue = (bytes: Uint8Array) => {
-          if (!open) return;
-          // A client that stopped reading: drop it rather than queue without bound.
-          if ((controller.desiredSize ?? 0) <= -config.SLOW_CLIENT_MAX_QUEUE) {
-            hub.counters.slowClientEvictions++;
-            log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
-            cleanup();
-            opts.destroySocket?.(); // the response is stuck waiting for a drain that never comes
-            // An abort, not a failure: Next ends the response quietly instead of logging a stack.
-            controller.error(new DOMException("slow consumer", "AbortError"));
-            return;
-          }
-          controller.enqueue(bytes);
-        };
         closeWith = (code, message = CODES[code].message) => {
-          enqueue(frame(channel.errorMessage(errorData(code, message))));
+          if (!open) return;
+          finish(frame(channel.errorMessage(errorData(code, message))));
           cleanup();
-          try {
-            controller.close();
-          } catch {
-            /* already closed */
-          }
         };
-        const heartbeat = setInterval(
-          () => enqueue(encoder.encode(`: heartbeat ${new Date().toISOString()}\n\n`)),
-          config.SSE_HEARTBEAT_MS,
-        );
+        heartbeat = setInterval(() => enqueue(encoder.encode(`: heartbeat ${new Date().toISOString()}\n\n`)), config.SSE_HEARTBEAT_MS);
         opts.signal.addEventListener("abort", cleanup, { once: true });
         if (opts.signal.aborted) return cleanup();
         enqueue(encoder.encode(`retry: ${config.SSE_RETRY_MS}\n\n`));
@@ -122,6 +136,7 @@ export function sseResponse(
           .catch((err: unknown) => {
             log.error({ err, channel: name }, "SSE catch-up failed");
             cleanup();
+            done = true;
             try {
               controller.error(err);
             } catch {
@@ -129,11 +144,21 @@ export function sseResponse(
             }
           });
       },
+      async pull(controller) {
+        while (queue.length === 0 && open && !ending) await new Promise<void>((r) => (wake = r));
+        if (done) return;
+        const next = queue.shift();
+        if (next) controller.enqueue(next);
+        if (queue.length === 0 && (ending || !open)) {
+          done = true;
+          controller.close();
+        }
+      },
       cancel() {
         cleanup();
       },
     },
-    { highWaterMark: 1 },
+    { highWaterMark: 0 },
   );
   return new Response(stream, { headers: SSE_HEADERS });
 }

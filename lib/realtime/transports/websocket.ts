@@ -1,13 +1,16 @@
 // Plain RFC 6455 WebSocket endpoints for the clients the original systems shipped, on the same
-// channels as Socket.IO (same log, auth, caps, slow-client bound and resume):
+// channels as Socket.IO (same log, auth, caps, slow-client bound, heartbeat settings and resume):
 //   GET /api/v1/ws/dashboard  → {"type":"dashboard_update","data":{…}} on connect and on
 //     {"action":"refresh"}, dashboard_patch on change, {"type":"pong"} for {"action":"ping"},
 //     {"type":"error","error":"…"} for bad input.
-//   GET /ws/admin/quotas (admins) → stats every 5 s, violation, alert, …, ping every 10 s, each
-//     with the connection's client_id; a client silent for 30 s is dropped.
+//   GET /ws/admin/quotas (admins) → stats, violation, alert, …, and a `ping` every
+//     HEARTBEAT_INTERVAL_MS, each with the connection's client_id.
+// Every connection gets a WebSocket ping every PING_INTERVAL_MS; one silent (no pong, no
+// message) for PING_INTERVAL_MS + PING_TIMEOUT_MS is dropped, as Socket.IO does.
 // Messages carry the envelope's id and timestamp as well; `?last_event_id=` resumes after one.
-// Authentication failures are told in-band (an error message, then close code 4000 + HTTP status)
-// because a browser's WebSocket cannot read an HTTP refusal.
+// Refusals and closes are told in-band (an error message with its code, then close code
+// 4000 + HTTP status and the code's name as reason) because a browser's WebSocket cannot read
+// an HTTP refusal.
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
@@ -15,15 +18,13 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { AppContext } from "../../context";
 import type { AnyChannel, Logged } from "../channel";
-import { CODES, errorData, type Code } from "../codes";
-import type { LiveConnection } from "../connections";
+import { closeCodeOf, CODES, errorData, type Code } from "../codes";
+import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
 import { CHANNELS, type ChannelName, type PlainCommand } from "../protocol";
 import { pingCommand, refreshCommand, unknownCommandReporter } from "./commands";
 import { authenticateHandshake } from "./handshake";
 
 const PATHS: Record<string, ChannelName> = { [CHANNELS.dashboard.websocket]: "dashboard", [CHANNELS.quotas.websocket]: "quotas" };
-const INACTIVITY_MS = 30_000;
-const PING_EVERY_MS = 10_000;
 
 /** The original clients read `error` at the top level (README "Plain WebSocket"); keep the envelope's fields too. */
 function plainJson(m: Logged): string {
@@ -43,6 +44,23 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   const groups: Record<ChannelName, Set<(m: Logged) => void>> = { dashboard: new Set(), quotas: new Set() };
   const sockets = new Set<WebSocket>();
+  /** When each served socket was last heard from (a pong or a message). */
+  const lastSeen = new Map<WebSocket, number>();
+  // One timer for every connection's heartbeat, and one for the quota console's `ping`.
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    for (const [ws, seen] of lastSeen) {
+      if (now - seen > config.PING_INTERVAL_MS + config.PING_TIMEOUT_MS) ws.terminate();
+      else if (ws.readyState === WebSocket.OPEN) ws.ping();
+    }
+  }, config.PING_INTERVAL_MS);
+  heartbeat.unref();
+  const quotaPing = setInterval(() => {
+    if (groups.quotas.size === 0) return;
+    const ping = hub.channels.quotas.direct("ping", {}) as Logged;
+    groups.quotas.forEach((send) => send(ping));
+  }, config.HEARTBEAT_INTERVAL_MS);
+  quotaPing.unref();
   const removers = (Object.keys(groups) as ChannelName[]).map((name) => {
     return hub.channels[name].addSink((m) => groups[name].forEach((send) => send(m)));
   });
@@ -65,7 +83,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
 
   function refuse(ws: WebSocket, code: Code, message: string = CODES[code].message) {
     ws.send(JSON.stringify({ type: "error", timestamp: new Date().toISOString(), error: message, code, data: errorData(code, message) }));
-    ws.close(4000 + CODES[code].status, message.slice(0, 120));
+    ws.close(closeCodeOf(code), code);
   }
 
   function serve(
@@ -78,18 +96,26 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     const clientId = crypto.randomUUID();
     let pending = 0;
     let closed = false;
-    let lastSeen = Date.now();
-    const send = (m: Logged) => {
-      if (closed || ws.readyState !== WebSocket.OPEN) return;
-      if (pending >= config.SLOW_CLIENT_MAX_QUEUE) {
-        hub.counters.slowClientEvictions++;
-        log.warn({ channel: name, user: conn.principal.userId }, "slow WebSocket client disconnected");
-        return ws.terminate();
-      }
+    let evicted = false;
+    const write = (m: Logged) => {
       const json = plainJson(m);
       pending++;
       // The quota console's envelope names the connection (client_id), as the original did.
       ws.send(name === "quotas" ? `${json.slice(0, -1)},"client_id":"${clientId}"}` : json, () => pending--);
+    };
+    const send = (m: Logged) => {
+      if (closed || evicted || ws.readyState !== WebSocket.OPEN) return;
+      if (pending < config.SLOW_CLIENT_MAX_QUEUE) return write(m);
+      // Too far behind: nothing more is queued but the notice and the close frame; the socket
+      // is destroyed if the client has not read them within the grace period.
+      evicted = true;
+      hub.counters.slowClientEvictions++;
+      log.warn({ channel: name, user: conn.principal.userId }, "slow WebSocket client disconnected");
+      groups[name].delete(send);
+      hub.connections.remove(conn);
+      write(channel.errorMessage(errorData("slow_consumer")));
+      ws.close(closeCodeOf("slow_consumer"), "slow_consumer");
+      setTimeout(() => ws.terminate(), EVICTION_GRACE_MS).unref();
     };
     const conn: LiveConnection = {
       channel: name,
@@ -98,26 +124,22 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       recheck: h.recheck,
       close(code, message = CODES[code].message) {
         send(channel.errorMessage(errorData(code, message)));
-        ws.close(4000 + CODES[code].status, message.slice(0, 120));
+        ws.close(closeCodeOf(code), code);
       },
     };
     const refused = hub.connections.admit(conn);
     if (refused) return refuse(ws, refused, hub.connections.refusalMessage(refused, name));
     const reportUnknown = unknownCommandReporter(hub, log, () => ({ path: CHANNELS[name].websocket, user: conn.principal.userId }));
-    const heartbeat = setInterval(() => {
-      if (Date.now() - lastSeen > INACTIVITY_MS) return ws.terminate();
-      ws.ping();
-      if (name === "quotas") send(hub.channels.quotas.direct("ping", {}) as Logged);
-    }, PING_EVERY_MS);
-    ws.on("pong", () => (lastSeen = Date.now()));
+    lastSeen.set(ws, Date.now());
+    ws.on("pong", () => lastSeen.set(ws, Date.now()));
     ws.once("close", () => {
       closed = true;
-      clearInterval(heartbeat);
+      lastSeen.delete(ws);
       groups[name].delete(send);
       hub.connections.remove(conn);
     });
     ws.on("message", (raw, isBinary) => {
-      lastSeen = Date.now();
+      lastSeen.set(ws, Date.now());
       let cmd: Partial<PlainCommand> | null = null;
       try {
         cmd = isBinary ? null : (JSON.parse(raw.toString()) as Partial<PlainCommand>);
@@ -155,6 +177,8 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   httpServer.on("upgrade", listener);
   return {
     close() {
+      clearInterval(heartbeat);
+      clearInterval(quotaPing);
       httpServer.off("upgrade", listener);
       removers.forEach((r) => r());
       for (const ws of sockets) ws.terminate();

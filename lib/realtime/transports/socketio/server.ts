@@ -9,7 +9,7 @@ import { Server, type Namespace, type Socket } from "socket.io";
 import type { AppContext } from "../../../context";
 import type { AnyChannel, Logged } from "../../channel";
 import { CODES, errorData, type Code } from "../../codes";
-import type { LiveConnection } from "../../connections";
+import { EVICTION_GRACE_MS, type LiveConnection } from "../../connections";
 import {
   CHANNELS,
   SOCKET_PATH,
@@ -43,14 +43,21 @@ function refusal(code: Code, error: string = CODES[code].message): Refusal {
 }
 
 /**
- * Closes a connection now. A plain close() waits for the write buffer to drain, which a stalled
- * reader never does; discard it, and terminate the WebSocket so the bytes already handed to it
- * are freed too.
+ * Evicts a client that fell too far behind: what engine.io still queues for it is dropped (the
+ * client resumes from its cursor), the `slow_consumer` error goes out in its place, and the
+ * socket closes. A stalled reader never drains even that, so after the grace period the
+ * WebSocket is terminated and the bytes already handed to it are freed too.
  */
-function evict(conn: Socket["conn"]) {
-  const ws = (conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
-  conn.close(true);
-  ws?.terminate?.();
+function evict(socket: Socket, notice: Envelope) {
+  const conn = socket.conn as unknown as { writeBuffer: unknown[]; transport: { socket?: { terminate?: () => void } } };
+  conn.writeBuffer.length = 0;
+  emit(socket, notice);
+  socket.disconnect(true);
+  const ws = conn.transport.socket;
+  setTimeout(() => {
+    socket.conn.close(true);
+    ws?.terminate?.();
+  }, EVICTION_GRACE_MS).unref();
 }
 
 export function createSocketServer(httpServer: HttpServer, app: AppContext) {
@@ -139,7 +146,8 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         if (n >= 2) {
           log.warn({ nsp: nsp.name, socket: socket.id, queued }, "slow client disconnected");
           hub.counters.slowClientEvictions++;
-          evict(socket.conn);
+          hub.connections.remove(socket.data.conn);
+          evict(socket as unknown as Socket, channel.errorMessage(errorData("slow_consumer")).envelope);
         }
       }
     }, SWEEP_MS);

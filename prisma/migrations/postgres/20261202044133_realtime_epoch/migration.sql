@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RealtimeChannel" ADD COLUMN     "epoch" TEXT NOT NULL DEFAULT '';
+
