@@ -11,7 +11,7 @@ import { ADMIN, ANALYST, call, login } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { until } from "../support/socket";
 import { startProxy, type TcpProxy } from "../support/tcp-proxy";
-import { dashboardProblems, fullLog, riskIds, sameEnvelopes, writer, writesMissingFrom } from "../support/oracle";
+import { dashboardProblems, fullLog, riskIds, sameEnvelopes, writer, writesMissingFrom, type WriteTargets } from "../support/oracle";
 import { check, pollClient, socketClient, sseClient, type StreamClient } from "./clients";
 
 async function population(base: string, cookie: string, token: string) {
@@ -91,7 +91,7 @@ describe("chaos: delivery through drops, a restart and a kill -9", () => {
   let srv: TestServer;
   let proxy: TcpProxy;
   let token: string, cookie: string;
-  let ids: { top: number[]; others: number[] };
+  let ids: WriteTargets;
   before(async () => {
     srv = await startServer({ env: { MESSAGE_LOG_SIZE: "20000", DASHBOARD_COALESCE_MS: "20", ENABLE_TEST_ENDPOINTS: "1" } });
     proxy = await startProxy({ host: "127.0.0.1", port: srv.port });

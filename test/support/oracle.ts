@@ -91,35 +91,55 @@ export interface Write {
   at: number;
 }
 
+export interface WriteTargets {
+  /** The dashboard's top risks: they get titles (which patches must carry) and high likelihoods. */
+  top: number[];
+  /** Other open risks, with their impact: they get low likelihoods that keep them out of the top. */
+  others: { id: number; impact: number }[];
+  /** The lowest score in the top list when the targets were read. */
+  topFloor: number;
+}
+
 /**
- * Changes risks every `everyMs` until stopped: a unique title on one of the dashboard's top risks
- * (a change some patch must carry) alternating with a low likelihood on another open risk (a
- * change to the figures). Records what was acknowledged, and every failure with its time.
+ * Changes risks every `everyMs` until stopped, in turn: a unique title on one of the dashboard's
+ * top risks (a change some patch must carry), a low likelihood on another open risk (a change to
+ * the figures), and a likelihood of 0.99 or 1 on a top risk (a score change inside the top list).
+ * On stop, one last large change to the figures that no rounding hides. Records what was
+ * acknowledged, and every failure with its time.
  */
-export function writer(base: string, token: string, ids: { top: number[]; others: number[] }, label: string, everyMs = 40) {
+export function writer(base: string, token: string, ids: WriteTargets, label: string, everyMs = 40) {
   let stop = false;
   const acknowledged: Write[] = [];
   const failures: { at: number; why: string }[] = [];
-  let likelihoods = 0;
+  let others = 0;
+  const patch = async (id: number, body: object) => {
+    const r = await call(base, { token }, "PATCH", `/api/v1/risks/${id}`, body).catch((e: Error) => ({ status: 0, body: e.message }));
+    if (r.status !== 200) failures.push({ at: Date.now(), why: `PATCH ${id} → ${r.status} ${JSON.stringify(r.body).slice(0, 120)}` });
+    return r.status === 200;
+  };
   const done = (async () => {
     for (let i = 0; !stop; i++) {
-      const title = i % 2 === 0;
-      const id = title ? ids.top[(i / 2) % ids.top.length]! : ids.others[((i - 1) / 2) % ids.others.length]!;
-      // Low likelihoods keep the other risks out of the top 10, so the titled ones stay in it.
-      const body = title ? { title: `${label} write ${i}` } : { likelihood: (1 + (i % 7)) / 100 };
-      const r = await call(base, { token }, "PATCH", `/api/v1/risks/${id}`, body).catch((e: Error) => ({ status: 0, body: e.message }));
-      if (r.status === 200) {
-        if (title) acknowledged.push({ riskId: id, title: body.title!, at: Date.now() });
-        else likelihoods++;
-      } else failures.push({ at: Date.now(), why: `PATCH ${id} → ${r.status} ${JSON.stringify(r.body).slice(0, 120)}` });
+      const n = Math.floor(i / 3);
+      if (i % 3 === 0) {
+        const id = ids.top[n % ids.top.length]!;
+        const title = `${label} write ${i}`;
+        if (await patch(id, { title })) acknowledged.push({ riskId: id, title, at: Date.now() });
+      } else if (i % 3 === 1) {
+        // Low likelihoods keep the other risks out of the top 10, so the titled ones stay in it.
+        if (await patch(ids.others[n % ids.others.length]!.id, { likelihood: (1 + (i % 7)) / 100 })) others++;
+      } else if (await patch(ids.top[(n + 5) % ids.top.length]!, { likelihood: n % 2 ? 0.99 : 1 })) others++;
       await sleep(everyMs);
     }
+    // The largest change to the score sum that keeps the risk below the top list.
+    const big = ids.others.reduce((x, y) => (y.impact > x.impact ? y : x));
+    const likelihood = Math.min(0.9, Math.floor(((ids.topFloor * 0.8) / (10 * big.impact)) * 100) / 100);
+    if (await patch(big.id, { likelihood })) others++;
   })();
   return {
     acknowledged,
     failures,
     get made() {
-      return acknowledged.length + likelihoods;
+      return acknowledged.length + others;
     },
     async stop() {
       stop = true;
@@ -128,17 +148,39 @@ export function writer(base: string, token: string, ids: { top: number[]; others
   };
 }
 
-/** The acknowledged title writes that no dashboard_patch in `log` carries. */
+/**
+ * The acknowledged title writes that no logged patch carries. A write is excused only when the
+ * next write to the same risk was acknowledged before any patch was published after it (both
+ * may then be in one patch, which shows only the later title).
+ */
 export function writesMissingFrom(log: Envelope[], writes: Write[]): Write[] {
-  const patches = log.filter((m) => m.type === "dashboard_patch" || m.type === "dashboard_update").map((m) => JSON.stringify(m.data));
-  return writes.filter((w) => !patches.some((p) => p.includes(JSON.stringify(w.title))));
+  const patches = log
+    .filter((m) => m.type === "dashboard_patch" || m.type === "dashboard_update")
+    .map((m) => ({ at: Date.parse(m.timestamp), text: JSON.stringify(m.data) }));
+  return writes.filter((w, i) => {
+    if (patches.some((p) => p.text.includes(JSON.stringify(w.title)))) return false;
+    const next = writes.slice(i + 1).find((x) => x.riskId === w.riskId);
+    const firstAfter = patches.find((p) => p.at >= w.at)?.at;
+    return !(next && firstAfter !== undefined && next.at <= firstAfter);
+  });
 }
 
-/** The ids of the dashboard's top risks and of other open risks, from the database. */
-export async function riskIds(databaseUrl: string, base: string, token: string): Promise<{ top: number[]; others: number[] }> {
-  const top = (await databaseDashboard(databaseUrl)).top_risks.map((r) => r.id);
-  const open = (await call(base, { token }, "GET", "/api/v1/risks?status=open&page_size=60")).body.items.map((r: { id: number }) => r.id);
-  return { top, others: open.filter((id: number) => !top.includes(id)).slice(0, 30) };
+/** The dashboard's top risks and other open risks, from the database. */
+export async function riskIds(databaseUrl: string, base: string, token: string): Promise<WriteTargets> {
+  const { top_risks } = await databaseDashboard(databaseUrl);
+  const top = top_risks.map((r) => r.id);
+  const open = (await call(base, { token }, "GET", "/api/v1/risks?status=open&page_size=60")).body.items as {
+    id: number;
+    impact: number;
+  }[];
+  return {
+    top,
+    others: open
+      .filter((r) => !top.includes(r.id))
+      .slice(0, 30)
+      .map((r) => ({ id: r.id, impact: r.impact })),
+    topFloor: Math.min(...top_risks.map((r) => r.score)),
+  };
 }
 
 /** The ids of the violations stored from `first` on, in order. */
