@@ -6,8 +6,8 @@
 //   TEST_POSTGRES=0   skip the PostgreSQL pass (say so loudly; CI never sets it)
 //   TEST_ONLY=lint,unit,integration,chaos,cluster,e2e   run a subset (the build still runs unless SKIP_BUILD=1)
 //
-// Independent steps run side by side in lanes (the SQLite lane beside the PostgreSQL lane, the
-// browser beside the cluster): every suite uses its own scratch databases, ports and Redis key
+// Independent steps run side by side in lanes (the SQLite lane, ending with the browser suite,
+// beside the PostgreSQL lane, ending with the cluster suite): every suite uses its own scratch databases, ports and Redis key
 // prefix, and no test asserts wall-clock time, so sharing the cores changes how long a step
 // takes, never whether it passes. Each step's output goes to test-results/logs/<step>.log and is
 // printed whole when the step fails.
@@ -180,25 +180,29 @@ async function lane(flavor) {
     );
   if (wants("chaos")) await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos")], testEnv, nodeTestCount);
 }
-await Promise.all(flavors.map(lane));
-// Two real instances on PostgreSQL and the machine's Redis (each run under its own key prefix),
-// side by side with the browser suite (SQLite, its own ports).
-let cluster = null;
-if (wants("cluster")) {
-  if (!flavors.includes("postgres")) console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
-  else {
-    cluster = step(
-      "cluster (2 instances, PostgreSQL + Redis)",
-      process.execPath,
-      [...nodeTest, ...files("test/cluster")],
-      { TEST_DB: "postgres" },
-      nodeTestCount,
-    );
-  }
-}
-if (wants("e2e")) await step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount);
-await cluster;
-
+// Each lane goes on with the suite that needs its database when its own suites are done: the
+// browser suite (SQLite) after the SQLite lane, the two-instance cluster suite (PostgreSQL and
+// the machine's Redis, under its own key prefix) after the PostgreSQL lane.
+const e2e = () =>
+  wants("e2e") ? step("e2e (Playwright, Chromium)", "npx", ["playwright", "test"], { TEST_DB: "sqlite" }, playwrightCount) : null;
+const cluster = () =>
+  wants("cluster")
+    ? step(
+        "cluster (2 instances, PostgreSQL + Redis)",
+        process.execPath,
+        [...nodeTest, ...files("test/cluster")],
+        { TEST_DB: "postgres" },
+        nodeTestCount,
+      )
+    : null;
+if (wants("cluster") && !flavors.includes("postgres"))
+  console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
+await Promise.all(
+  flavors.map(async (flavor) => {
+    await lane(flavor);
+    await (flavor === "sqlite" ? e2e() : cluster());
+  }),
+);
 await dropTemplates();
 console.log(`\n${timings.join("\n")}\ntotal: ${((Date.now() - t0) / 1000).toFixed(0)}s`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
