@@ -7,7 +7,7 @@ import { createDb } from "../../lib/db/client";
 import { windowStart } from "../../lib/domain/quota/periods";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
-import { sleep } from "../support/socket";
+import { sleep, until } from "../support/socket";
 
 describe("chaos: kill -9 during concurrent commands", () => {
   let srv: TestServer;
@@ -41,11 +41,14 @@ describe("chaos: kill -9 during concurrent commands", () => {
       }
     };
     const posters = Array.from({ length: 20 }, poster);
-    while (answers.allowed < 20) await sleep(5);
-    await srv.crash();
-    while (answers.refused < 100) await sleep(20);
-    stop = true;
-    await Promise.all(posters);
+    try {
+      await until(() => answers.allowed >= 20, 60_000, "20 commands allowed");
+      await srv.crash();
+      await until(() => answers.refused >= 100, 120_000, "100 commands refused after the restart");
+    } finally {
+      stop = true;
+      await Promise.all(posters);
+    }
 
     const db = createDb(srv.databaseUrl);
     try {

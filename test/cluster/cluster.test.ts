@@ -51,10 +51,11 @@ describe("cluster: two instances", () => {
 
     const t = (await call(a.url, { cookie: adminCookie }, "POST", "/api/v1/tokens", { name: "to revoke on A" })).body;
     const victim = await record(`${b.url}/dashboard`, t.token);
-    const closed = new Promise<number>((r) => victim.socket.once("disconnect", () => r(Date.now())));
-    const t0 = Date.now();
+    let closed = false;
+    victim.socket.once("disconnect", () => (closed = true));
     await call(a.url, { cookie: adminCookie }, "DELETE", `/api/v1/tokens/${t.id}`);
-    assert.ok((await closed) - t0 < 1000, "closed on B within a second");
+    // How fast is the benchmark's business; here: B closes it at all (a generous deadline).
+    await until(() => closed, 15_000, "the revoked token's socket on B closed");
     assert.equal((victim.messages.findLast((m) => m.type === "error")?.data as { code: string }).code, "token_revoked");
     assert.equal((await call(b.url, { token: t.token }, "GET", "/api/v1/me")).status, 401, "and refused by B at once");
     [dash, admins].forEach((c) => c.close());
@@ -63,16 +64,26 @@ describe("cluster: two instances", () => {
   it("exactly one dashboard_patch per change in the shared stream, computed by the leader only", async () => {
     const head = (await call(a.url, { token }, "GET", "/api/v1/events/dashboard")).body.next as string;
     const ids = (await call(a.url, { token }, "GET", "/api/v1/risks?status=open&page_size=5")).body.items.map((r: { id: number }) => r.id);
+    const log = async () =>
+      (await call(b.url, { token }, "GET", `/api/v1/events/dashboard?since=${head}`)).body.messages as {
+        type: string;
+        data: { version: number; base_version: number; n?: string };
+      }[];
+    const patchesIn = (ms: Awaited<ReturnType<typeof log>>) => ms.filter((m) => m.type === "dashboard_patch");
     for (const [i, id] of ids.entries()) {
       await call(i % 2 ? a.url : b.url, { token }, "PATCH", `/api/v1/risks/${id}`, { likelihood: 0.11 + i / 100 });
-      await sleep(150);
+      // The next change only once this one's patch is in the shared log: each its own recompute.
+      await until(async () => patchesIn(await log()).length >= i + 1, 15_000, `the patch for change ${i + 1}`);
     }
-    await sleep(300);
-    const patches = (await call(b.url, { token }, "GET", `/api/v1/events/dashboard?since=${head}`)).body.messages.filter(
-      (m: { type: string }) => m.type === "dashboard_patch",
-    );
+    // A marker after the last patch, through the other instance: a second patch for any change
+    // (the follower computing too) would be in the log by the time it is.
+    await call(a.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: "end" } });
+    let messages = await log();
+    await until(async () => (messages = await log()).some((m) => m.type === "test" && m.data.n === "end"), 15_000, "the marker");
+    const patches = patchesIn(messages);
     assert.equal(patches.length, ids.length, "one patch per change, though both instances saw every change");
-    for (let i = 1; i < patches.length; i++) assert.equal(patches[i].data.base_version, patches[i - 1].data.version, "a chain of versions");
+    for (let i = 1; i < patches.length; i++)
+      assert.equal(patches[i]!.data.base_version, patches[i - 1]!.data.version, "a chain of versions");
     const [ha, hb] = await Promise.all([a, b].map(async (s) => (await call(s.url, { token }, "GET", "/api/ws/health")).body.broadcaster));
     assert.equal([ha, hb].filter((h) => h.leader).length, 1, "one leader");
     assert.equal((ha.leader ? hb : ha).dashboard.recomputes, 0, "the follower computes nothing");
@@ -86,10 +97,12 @@ describe("cluster: two instances", () => {
     for (let n = 1; n <= 3; n++) await call(n % 2 ? a.url : b.url, { token }, "POST", "/api/ws/test-broadcast", { data: { n } });
     const onB = await openSse(`${b.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}`, "last-event-id": seen.id! });
     await onB.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 3);
-    await sleep(200);
+    // A marker after the replay: anything sent twice or late comes before it.
+    await call(a.url, { token }, "POST", "/api/ws/test-broadcast", { data: { n: "end" } });
+    await onB.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === "end", 15_000);
     assert.deepEqual(
       onB.frames.filter((f) => f.event === "test").map((f) => JSON.parse(f.data!).data.n),
-      [1, 2, 3],
+      [1, 2, 3, "end"],
     );
     assert.equal(
       onB.frames.some((f) => f.event === "resync"),

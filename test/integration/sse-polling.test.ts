@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { openSse } from "../support/sse";
-import { sleep, until } from "../support/socket";
+import { until } from "../support/socket";
 
 describe("SSE and polling", () => {
   let srv: TestServer;
@@ -23,6 +23,8 @@ describe("SSE and polling", () => {
         SSE_HEARTBEAT_MS: "500",
         MAX_CONNECTIONS: "250", // the dashboard channel is capped too: 200 streams at once below
         SLOW_CLIENT_MAX_QUEUE: "20",
+        // Only the snapshot's stats: a periodic one would land among the replayed messages below.
+        STATS_INTERVAL_MS: "3600000",
       },
     });
     admin = { cookie: await login(srv.url, ADMIN) };
@@ -59,9 +61,11 @@ describe("SSE and polling", () => {
 
     const back = await openSse(`${srv.url}/api/v1/sse/admin/quotas`, { authorization: `Bearer ${token}`, "last-event-id": seen.id! });
     await back.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === 3);
-    await sleep(200);
+    // A marker sent after the replay: anything the resume sends twice or late comes before it.
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { data: { n: "end" } });
+    await back.until((f) => f.event === "test" && JSON.parse(f.data!).data.n === "end", 10_000);
     const replayed = back.frames.filter((f) => f.event === "test").map((f) => JSON.parse(f.data!).data.n);
-    assert.deepEqual(replayed, [1, 2, 3]);
+    assert.deepEqual(replayed, [1, 2, 3, "end"]);
     assert.equal(
       back.frames.some((f) => f.event === "stats" || f.event === "resync"),
       false,
@@ -99,13 +103,8 @@ describe("SSE and polling", () => {
     assert.equal(during.broadcaster.sse_streams.dashboard, 200);
     assert.equal(during.broadcaster.sinks.dashboard, base.broadcaster.sinks.dashboard + 200);
     await Promise.all(streams.map((s) => s.close()));
-    const deadline = Date.now() + 5000;
     let now = await health();
-    while (Date.now() < deadline && now.broadcaster.sse_streams.dashboard > 0) {
-      await sleep(100);
-      now = await health();
-    }
-    assert.equal(now.broadcaster.sse_streams.dashboard, 0);
+    await until(async () => (now = await health()).broadcaster.sse_streams.dashboard === 0, 15_000, "every stream released");
     assert.equal(now.broadcaster.sinks.dashboard, base.broadcaster.sinks.dashboard);
   });
 
@@ -156,17 +155,23 @@ describe("SSE and polling", () => {
     assert.deepEqual(first.body.messages, []);
     const cursor = first.body.next;
     assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`)).body.messages.length, 0);
+    const poll = async () => (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`)).body;
     await addRisk("Polled 1");
-    await sleep(150);
+    await until(async () => (await poll()).messages.length >= 1, 10_000, "the first patch"); // each change its own patch
     await addRisk("Polled 2");
-    await sleep(150);
-    const next = await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`);
+    await until(async () => (await poll()).messages.length >= 2, 10_000, "the second patch");
+    // A marker after both: a third patch (or any other message) would come before it.
+    await call(srv.url, admin, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: "end" } });
+    let next = await poll();
+    await until(async () => (next = await poll()).messages.some((m: { type: string }) => m.type === "test"), 10_000, "the marker");
     assert.deepEqual(
-      next.body.messages.map((m: { type: string }) => m.type),
-      ["dashboard_patch", "dashboard_patch"],
+      next.messages.map((m: { type: string }) => m.type),
+      ["dashboard_patch", "dashboard_patch", "test"],
     );
-    assert.equal(next.body.next, next.body.messages[1].id);
-    assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${next.body.next}`)).body.messages.length, 0);
+    const [v1, v2] = next.messages.map((m: { data: { version: number } }) => m.data.version);
+    assert.equal(v2, v1 + 1, "consecutive versions");
+    assert.equal(next.next, next.messages[2].id);
+    assert.equal((await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${next.next}`)).body.messages.length, 0);
     const junk = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?since=nonsense");
     assert.deepEqual([junk.body.resync, junk.body.reason, junk.body.snapshot.type], [true, "invalid", "dashboard_update"]);
     assert.equal((await call(srv.url, analyst, "GET", "/api/v1/events/quotas")).status, 403);

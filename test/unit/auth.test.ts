@@ -16,7 +16,7 @@ import { createLoginThrottle } from "../../lib/auth/login-throttle";
 import { hashPassword, SCRYPT, verifyPassword } from "../../lib/auth/password";
 import { passwordProblem } from "../../lib/auth/password-policy";
 import { apiTokenFrom, resolvePrincipal, type AuthDeps } from "../../lib/auth/principal";
-import { resolveSecret, SecretError } from "../../lib/auth/secret";
+import { MIN_SECRET_LENGTH, resolveSecret, SecretError } from "../../lib/auth/secret";
 import { createSessionService } from "../../lib/auth/sessions";
 import { SYSTEM } from "../../lib/domain/audit";
 import type { DomainEvent } from "../../lib/domain/events";
@@ -267,18 +267,32 @@ describe("the session secret file", () => {
   it("two first starts at once agree on one secret", async () => {
     const d = dir();
     const { spawn } = await import("node:child_process");
-    const script = `const { resolveSecret } = require(${JSON.stringify(path.resolve("lib/auth/secret.ts"))}); process.stdout.write(resolveSecret(undefined, ${JSON.stringify(d)}).secret);`;
-    const runs = Array.from(
-      { length: 6 },
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const c = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-          let out = "";
-          c.stdout.on("data", (d) => (out += d));
-          c.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
-        }),
+    const start = (into: string) => {
+      const script = `const { resolveSecret } = require(${JSON.stringify(path.resolve("lib/auth/secret.ts"))}); process.stdout.write(JSON.stringify(resolveSecret(undefined, ${JSON.stringify(into)})));`;
+      return new Promise<{ secret: string; source: string }>((resolve, reject) => {
+        const c = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        c.stdout.on("data", (d) => (out += d));
+        c.once("exit", (code) =>
+          code === 0 ? resolve(JSON.parse(out) as { secret: string; source: string }) : reject(new Error(`exit ${code}`)),
+        );
+      });
+    };
+    const results = await Promise.all(Array.from({ length: 6 }, () => start(d)));
+    const stored = fs.readFileSync(path.join(d, ".auth-secret"), "utf8").trim();
+    assert.ok(stored.length >= MIN_SECRET_LENGTH, `stored secret: ${stored.length} characters`);
+    assert.deepEqual(
+      results.map((r) => r.secret),
+      Array(6).fill(stored),
+      "every start uses the one secret in the file",
     );
-    const secrets = await Promise.all(runs);
-    assert.equal(new Set(secrets).size, 1);
+    assert.deepEqual(
+      results.map((r) => r.source).sort(),
+      ["file", "file", "file", "file", "file", "generated"],
+      "exactly one start created it",
+    );
+    // Each first start generates its own random secret: another data directory gets another one.
+    const elsewhere = await start(dir());
+    assert.notEqual(elsewhere.secret, stored);
   });
 });

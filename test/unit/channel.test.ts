@@ -1,7 +1,7 @@
 // The real-time core without a transport: envelope ids, the persisted channel log (replay, floor,
 // restart), the catch-up gate every transport uses, and the dashboard feed's coalescing.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, mock } from "node:test";
 import { Channel, type Logged } from "../../lib/realtime/channel";
 import { DashboardFeed, type DashboardChange } from "../../lib/realtime/dashboard/feed";
 import { DashboardProjection } from "../../lib/realtime/dashboard/projection";
@@ -63,18 +63,31 @@ describe("a channel over the persisted log", () => {
     assert.deepEqual(c.kind === "messages" && data(c.messages), [2, 3]);
     assert.equal(c.kind === "messages" && c.covered, sent[2]!.envelope.id);
     for (let n = 4; n <= 120; n++) await channel.publish("test", { n }); // past the capacity and a prune
-    const tooOld = await Promise.race([
-      channel.catchUp(sent[0]!.envelope.id),
-      new Promise((r) => setTimeout(() => r("waits for a snapshot"), 50)),
-    ]);
-    assert.equal(tooOld, "waits for a snapshot", "no stats yet, so the snapshot waits (the feed makes one at start)");
-    channel.projection.apply({ type: "stats", id: "1-0", timestamp: "", data: { total_users: 1 } as never });
-    const r = await channel.catchUp(sent[0]!.envelope.id);
-    assert.deepEqual([r.kind, r.kind === "snapshot" && r.reason], ["snapshot", "too_old"]);
+    // No stats yet, so the snapshot waits (the feed makes one at start): still pending after a
+    // database round trip, and answered with the stats that arrive afterwards.
+    let settled = false;
+    const waiting = channel.catchUp(sent[0]!.envelope.id).finally(() => (settled = true));
+    await t.db.realtimeMessage.count();
+    assert.equal(settled, false, "the catch-up waits for a snapshot");
+    channel.projection.apply({ type: "stats", id: "1-0", timestamp: "", data: { total_users: 7 } as never });
+    const r = await waiting;
+    assert.deepEqual(
+      [
+        r.kind,
+        r.kind === "snapshot" && r.reason,
+        r.kind === "snapshot" && (r.snapshot.envelope.data as { total_users: number }).total_users,
+      ],
+      ["snapshot", "too_old", 7],
+    );
     assert.equal((await channel.catchUp("999999999999999-0")).kind === "snapshot" && "invalid", "invalid");
     assert.equal((await channel.catchUp("garbage")).kind === "snapshot" && "invalid", "invalid");
-    assert.ok((await t.db.realtimeMessage.count({ where: { channel: "quotas" } })) <= 5 + 100, "pruned to about the capacity");
-    await backend.stop();
+    await backend.stop(); // the last prune (after the 120th message) has finished
+    const rows = await t.db.realtimeMessage.findMany({ where: { channel: "quotas" }, orderBy: [{ ms: "asc" }, { seq: "asc" }] });
+    assert.deepEqual(
+      rows.map((row) => (JSON.parse(row.json) as { data: { n: number } }).data.n),
+      [116, 117, 118, 119, 120],
+      "pruned to the capacity, newest kept",
+    );
   });
 
   it("keeps the log, its position and the dashboard state across a restart, so a client resumes without a resync", async () => {
@@ -165,34 +178,71 @@ describe("the dashboard feed", () => {
     feed.markDirty(change(1));
     await until(() => computes.length === 2, 500); // no 60 s wait
     assert.deepEqual(computes[1], [change(1)], "only the change, not a full re-read");
-    feed.markDirty(change(2)); // right after a recompute: waits for the window's end
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(computes.length, 2, "a change inside the window is held back");
-    feed.stop();
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      feed.markDirty(change(2)); // right after a recompute: waits for the window's end
+      mock.timers.tick(59_999);
+      assert.equal(computes.length, 2, "a change inside the window is held back");
+      mock.timers.tick(1);
+      assert.deepEqual(computes.slice(2), [[change(2)]], "and recomputed when the window ends");
+    } finally {
+      feed.stop();
+      mock.timers.reset();
+    }
   });
 
   it("folds a burst into one further recompute per window", async () => {
-    const { feed, computes } = feedWith({ coalesceMs: 200, computeMs: 20 });
-    feed.setLeader(true);
-    await until(() => computes.length === 1);
-    for (let i = 0; i < 50; i++) feed.markDirty(change(i));
-    await feed.current();
-    assert.ok(computes.length <= 3, `${computes.length} recomputes for a burst of 50`);
-    feed.stop();
+    // On mocked timers and a fake clock: 50 changes, 2 ms apart, during and after the start's recompute.
+    mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+    let clock = 0;
+    const { feed, computes } = feedWith({ coalesceMs: 200, computeMs: 20, now: () => clock });
+    const advance = async (ms: number) => {
+      for (let i = 0; i < ms; i++) {
+        clock += 1;
+        mock.timers.tick(1);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    try {
+      feed.setLeader(true);
+      await advance(1);
+      assert.deepEqual(computes, [null], "the start");
+      const burst = Array.from({ length: 50 }, (_, i) => change(i));
+      for (const c of burst) {
+        feed.markDirty(c);
+        await advance(2);
+      }
+      await advance(300); // past the window's end and its recompute
+      assert.deepEqual(computes, [null, burst], "the start, then one recompute for the whole burst");
+      assert.equal(feed.state.dirty, false);
+    } finally {
+      feed.stop();
+      mock.timers.reset();
+    }
   });
 
   it("answers readers while changes keep arriving faster than a recompute takes (no starvation)", async () => {
-    const { feed } = feedWith({ coalesceMs: 0, computeMs: 30 });
-    feed.setLeader(true);
+    // On mocked timers: a reader that waited for a quiet moment would only be answered by the
+    // 5 s give-up timer; each must be answered by a recompute within a few of them.
+    mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+    const { feed, computes } = feedWith({ coalesceMs: 0, computeMs: 30 });
     const stop = setInterval(() => feed.markDirty(change(1)), 5);
     try {
-      const t0 = Date.now();
-      const answers = await Promise.all(Array.from({ length: 10 }, () => feed.current()));
-      assert.equal(answers.length, 10);
-      assert.ok(Date.now() - t0 < 2000, `readers waited ${Date.now() - t0} ms`);
+      feed.setLeader(true);
+      let answered = 0;
+      const readers = Array.from({ length: 10 }, () => feed.current().then(() => answered++));
+      let virtualMs = 0;
+      while (answered < 10 && virtualMs < 1000) {
+        mock.timers.tick(5);
+        virtualMs += 5;
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(answered, 10, `readers answered after ${virtualMs} virtual ms, ${computes.length} recomputes`);
+      await Promise.all(readers);
     } finally {
       clearInterval(stop);
       feed.stop();
+      mock.timers.reset();
     }
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
-import { DEMO_RISKS, seedDemo } from "../../lib/seed/seed-demo";
+import { DEFAULT_QUOTAS, DEMO_RISKS, seedDemo } from "../../lib/seed/seed-demo";
 import { fixedClock, testDb } from "../support/db";
 
 describe("demo seeder", () => {
@@ -20,13 +20,41 @@ describe("demo seeder", () => {
 
   it("covers every severity and mitigation status, with overdue ones and 30 days of trend", async () => {
     const s = await computeSnapshot(t.db, clock, t.flavor);
-    for (const n of Object.values(s.severity_distribution)) assert.ok(n > 0);
-    for (const n of Object.values(s.mitigation_status)) assert.ok(n > 0);
-    assert.ok(
-      s.risk_trends.every((p) => p.score > 0),
+    const now = clock.now();
+    const tally = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+    // Counted here from the rows, independently of the dashboard's queries.
+    const open = await t.db.risk.findMany({ where: { status: "open" } });
+    const severity = tally(["critical", "high", "medium", "low"]);
+    for (const r of open) severity[r.severity]! += 1;
+    assert.deepEqual(s.severity_distribution, severity);
+    const mitigations = await t.db.mitigation.findMany();
+    const status = tally(["completed", "in_progress", "not_started", "overdue"]);
+    for (const m of mitigations) {
+      status[m.status]! += 1;
+      if (m.status !== "completed" && m.dueDate < now) status.overdue! += 1;
+    }
+    assert.deepEqual(s.mitigation_status, status);
+    for (const [k, n] of Object.entries({ ...severity, ...status })) assert.ok(n > 0, `no ${k} in the demo data`);
+    const days = Array.from({ length: 30 }, (_, i) =>
+      new Date(Date.parse("2026-11-22T00:00:00Z") - (29 - i) * 86_400_000).toISOString().slice(0, 10),
+    );
+    assert.deepEqual(
+      s.risk_trends.map((p) => p.date),
+      days,
+    );
+    assert.deepEqual(
+      s.risk_trends.filter((p) => !(p.score > 0)),
+      [],
       "every trend day has data",
     );
-    assert.ok((await t.db.riskScoreHistory.count()) > DEMO_RISKS * 3);
+    const average = open.reduce((sum, r) => sum + r.score, 0) / open.length;
+    assert.equal(s.risk_trends.at(-1)!.score, Math.round(average * 100) / 100, "today's point is today's average open score");
+    // Each risk's score history ends at its current score.
+    const risks = await t.db.risk.findMany({ include: { history: { orderBy: { recordedAt: "desc" }, take: 1 } } });
+    assert.deepEqual(
+      risks.filter((r) => r.history[0]?.score !== r.score).map((r) => r.id),
+      [],
+    );
   });
 
   it("keeps quota counters consistent with the command history", async () => {
@@ -39,6 +67,10 @@ describe("demo seeder", () => {
     });
     assert.ok(allowedToday > 0);
     assert.equal(counters._sum.count, allowedToday);
-    assert.ok((await t.db.commandQuota.count()) >= 6);
+    const defaults = await t.db.commandQuota.findMany({ where: { scope: "*" }, orderBy: { id: "asc" } });
+    assert.deepEqual(
+      defaults.map((q) => ({ commandType: q.commandType, period: q.period, limit: q.limit })),
+      DEFAULT_QUOTAS,
+    );
   });
 });
