@@ -4,6 +4,7 @@
 // prisma/schema.prisma the single source of truth. `generate` never runs the schema engine, so
 // it is pointed at /bin/false: nothing is downloaded.
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,14 +35,27 @@ export function writeSchemas() {
   return paths;
 }
 
+// The client is regenerated only when its schema or Prisma changed: rewriting it on every build
+// would pull the generated types out from under a typecheck running beside the build.
+const stamp = (file) =>
+  crypto
+    .createHash("sha256")
+    .update(fs.readFileSync(file))
+    .update(fs.readFileSync(path.join(root, "node_modules/prisma/package.json")))
+    .digest("hex");
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const paths = writeSchemas();
   for (const [flavor, file] of Object.entries(paths)) {
+    const stampFile = path.join(root, "lib/db/generated", flavor, ".schema-stamp");
+    const want = stamp(file);
+    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === want) continue;
     execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", file], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
     });
+    fs.writeFileSync(stampFile, want);
     console.log(`prisma client generated for ${flavor}`);
   }
 }

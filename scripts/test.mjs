@@ -75,9 +75,19 @@ const playwrightCount = (out) => ({
   passed: Number(out.match(/(\d+) passed/)?.[1] ?? 0),
   failed: Number(out.match(/(\d+) failed/)?.[1] ?? 0) + Number(out.match(/(\d+) flaky/)?.[1] ?? 0),
 });
-// Suites that exercise transports or the bench harness, not database code (the same code path
-// on both databases): they run in the SQLite lane only.
-const ONCE = new Set(["bench.test.ts", "metrics.test.ts", "plain-websocket.test.ts", "sockets.test.ts"]);
+// Suites that exercise transports, route labels, headers or the bench harness, not database code
+// (the same code path on both databases): they run in one lane only — the PostgreSQL lane, which
+// is otherwise the shorter one.
+const ONCE = new Set([
+  "bench.test.ts",
+  "headers.test.ts",
+  "limits-docs.test.ts",
+  "metrics-labels.test.ts",
+  "metrics.test.ts",
+  "plain-websocket.test.ts",
+  "sockets.test.ts",
+]);
+const onceFlavor = flavors.includes("postgres") ? "postgres" : "sqlite";
 const files = (dir, { once = true } = {}) =>
   fs
     .readdirSync(dir)
@@ -112,6 +122,8 @@ if (wants("e2e"))
     ["chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"],
     ["nginx", "/usr/sbin/nginx"],
   ]);
+// The generated Prisma client first (a no-op when its schema is unchanged): typecheck reads it.
+if (!(await run("prisma client", process.execPath, ["scripts/db-generate.mjs"]))) process.exit(1);
 // Lint, typecheck and build are independent; the build skips Next's own type check (tsc runs it).
 const build =
   process.env.SKIP_BUILD === "1"
@@ -134,12 +146,12 @@ const makeTemplate = (flavor) =>
       resolve();
     });
   });
-await Promise.all([
+// The suites need the build and the templates only; lint and typecheck finish beside them.
+const checks = Promise.all([
   wants("lint") ? step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]) : null,
   step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]),
-  build,
-  ...flavors.map(makeTemplate),
 ]);
+await Promise.all([build, ...flavors.map(makeTemplate)]);
 if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
 if (templates.postgres) env.TEST_TEMPLATE_PG = templates.postgres;
 if (!(await build)) {
@@ -174,7 +186,7 @@ async function lane(flavor) {
     await step(
       `integration (${flavor})`,
       process.execPath,
-      [...nodeTest, ...files("test/integration", { once: flavor === "sqlite" })],
+      [...nodeTest, ...files("test/integration", { once: flavor === onceFlavor })],
       testEnv,
       nodeTestCount,
     );
@@ -203,6 +215,7 @@ await Promise.all(
     await (flavor === "sqlite" ? e2e() : cluster());
   }),
 );
+await checks;
 await dropTemplates();
 console.log(`\n${timings.join("\n")}\ntotal: ${((Date.now() - t0) / 1000).toFixed(0)}s`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
