@@ -227,11 +227,14 @@ export function createUserService(deps: { db: Db; events: EventPublisher; clock:
           const revoked: DomainEvent[] = narrowed ? await revokeTokensOf(tx, id, actor, now, why) : [];
           return { before: cur, after: next, revoked };
         });
+        // The change first, so every instance drops its cached copy of the user before it hears
+        // of the ended sessions and revoked tokens: a disabled user's connections then close as
+        // account_disabled, whichever event an instance handles first.
+        events.publish({ type: "user.changed", userId: id, change: "updated" });
         // A new password, or being disabled, ends every session; a role change is picked up by
         // the directory (roles are never trusted from the cookie).
         if (passwordHash || (after.disabled && !before.disabled)) await deps.sessions.revokeAll(id);
         for (const e of revoked) events.publish(e);
-        events.publish({ type: "user.changed", userId: id, change: "updated" });
         return userDto(after);
       } catch (e) {
         if (isUniqueViolation(e))
