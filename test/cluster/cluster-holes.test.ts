@@ -8,24 +8,11 @@ import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import type { Envelope } from "../../lib/realtime/protocol";
 import { startCluster, type TestCluster } from "../support/cluster";
-import { ADMIN, ANALYST, call, login } from "../support/http";
+import { ADMIN, ANALYST, call, login, signOut } from "../support/http";
 import { dashboardProblem } from "../support/oracle";
 import { record, sleep, until } from "../support/socket";
 import { openSse } from "../support/sse";
 import type { TestServer } from "../support/server";
-
-async function signOut(base: string, cookie: string) {
-  const csrf = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  const res = await fetch(`${base}/api/auth/signout`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...csrfCookie].join("; ") },
-    body: new URLSearchParams({ csrfToken, json: "true" }),
-  });
-  assert.ok(res.status < 400, `sign-out answered ${res.status}`);
-}
 
 type Patch = { version: number; base_version: number };
 

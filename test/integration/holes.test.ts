@@ -6,41 +6,17 @@
 // answers pings is in limits-docs.test.ts, with short heartbeat settings.)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import WebSocket from "ws";
 import { createDb } from "../../lib/db/client";
 import { isTerminal } from "../../lib/realtime/codes";
 import { dashboardProblem } from "../support/oracle";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
+import { plainWs, type Frame } from "../support/plain-ws";
 import { record, until } from "../support/socket";
 import { openSse } from "../support/sse";
 
 const METRICS_TOKEN = "holes-scrape-secret-0123456789";
 const PASSWORD = "a long enough passphrase";
-
-type Frame = Record<string, unknown> & { type: string; data?: Record<string, unknown>; code?: string };
-
-/** A raw `ws` client recording every frame and how the socket closed. `autoPong: false` never answers pings. */
-function openWs(url: string, opts: { headers?: Record<string, string>; autoPong?: boolean } = {}) {
-  const ws = new WebSocket(url, { headers: opts.headers ?? {}, autoPong: opts.autoPong ?? true });
-  const frames: Frame[] = [];
-  let closed: { code: number; at: number } | null = null;
-  ws.on("message", (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
-  ws.on("close", (code) => (closed = { code, at: Date.now() }));
-  const next = async (pred: (f: Frame) => boolean, from = 0, timeoutMs = 5000, what = "a frame") => {
-    let hit: Frame | undefined;
-    await until(() => !!(hit = frames.slice(from).find(pred)), timeoutMs, what);
-    return hit!;
-  };
-  return {
-    ws,
-    frames,
-    next,
-    closed: () => closed,
-    opened: () => new Promise<void>((resolve, reject) => (ws.once("open", () => resolve()), ws.once("error", reject))),
-    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
-  };
-}
 
 /** A sign-in with a wrong password, as the browser posts it; returns the HTTP status. */
 async function failedLogin(base: string, email: string): Promise<number> {
@@ -135,7 +111,7 @@ describe("holes: user deletion, refresh on every transport, plain WebSocket quot
       // Live on both kinds of socket: Socket.IO with the session cookie, the plain WebSocket with the token.
       const dash = await record(`${srv.url}/dashboard`, "", { cookie });
       await dash.next("dashboard_update", { from: 0 });
-      const plain = openWs(wsUrl(`/ws/admin/quotas?token=${theirToken}`));
+      const plain = plainWs(wsUrl(`/ws/admin/quotas?token=${theirToken}`));
       await plain.opened();
       await plain.next((f) => f.type === "stats");
       const dashClosed = new Promise<void>((r) => dash.socket.once("disconnect", () => r()));
@@ -233,7 +209,7 @@ describe("holes: user deletion, refresh on every transport, plain WebSocket quot
   });
 
   it("/ws/admin/quotas pushes quota_change when a quota is set and throttle when a user's factor crosses 0.5 and 0, matching the REST answers", async () => {
-    const c = openWs(wsUrl(`/ws/admin/quotas?token=${token}`));
+    const c = plainWs(wsUrl(`/ws/admin/quotas?token=${token}`));
     await c.opened();
     const stats = await c.next((f) => f.type === "stats");
     const me = (await call(srv.url, { token }, "GET", "/api/v1/me")).body.id as number;
@@ -290,7 +266,7 @@ describe("holes: user deletion, refresh on every transport, plain WebSocket quot
 
     const unknownKey = "riskpulse_unknown_commands_total{}";
     const u0 = await metric(unknownKey);
-    const c = openWs(wsUrl(`/api/v1/ws/dashboard?token=${token}`));
+    const c = plainWs(wsUrl(`/api/v1/ws/dashboard?token=${token}`));
     await c.opened();
     await c.next((f) => f.type === "dashboard_update");
     c.send({ action: "launch_missiles" });

@@ -8,25 +8,11 @@ import crypto from "node:crypto";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { io } from "socket.io-client";
-import WebSocket from "ws";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, call, login } from "../support/http";
+import { plainWs } from "../support/plain-ws";
 import { record, until } from "../support/socket";
 import { stalledClient } from "../support/stalled-client";
-
-type Frame = Record<string, unknown> & { type: string };
-
-function plainWs(url: string, opts: WebSocket.ClientOptions = {}) {
-  const ws = new WebSocket(url, opts);
-  const frames: Frame[] = [];
-  let closed: { code: number; reason: string } | null = null;
-  let pings = 0;
-  ws.on("message", (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
-  ws.on("ping", () => pings++);
-  ws.on("close", (code, reason) => (closed = { code, reason: reason.toString() }));
-  ws.on("error", () => {});
-  return { ws, frames, closed: () => closed, pings: () => pings };
-}
 
 /** A raw HTTP/1.1 request (an SSE stream or a WebSocket upgrade) whose bytes are all kept. */
 async function rawClient(port: number, request: string) {
@@ -81,7 +67,7 @@ describe("limits, slow clients, heartbeat and close codes, as documented", () =>
       assert.equal(body.code ?? body.details?.code, "capacity");
       assert.match(body.error, /at most 3 dashboard clients/);
 
-      const plain = plainWs(wsUrl(`/api/v1/ws/dashboard?token=${token}`));
+      const plain = plainWs(wsUrl(`/api/v1/ws/dashboard?token=${token}`), { quiet: true });
       await until(() => plain.closed() !== null, 5000, "the plain WebSocket refused");
       assert.equal(plain.frames.find((f) => f.type === "error")?.code, "capacity");
       assert.deepEqual(plain.closed(), { code: 4503, reason: "capacity" });
@@ -98,7 +84,7 @@ describe("limits, slow clients, heartbeat and close codes, as documented", () =>
   });
 
   it("plain WebSocket refusals close with 4000 + status and the code as reason", async () => {
-    const anon = plainWs(wsUrl("/api/v1/ws/dashboard"), { headers: { origin: srv.url } });
+    const anon = plainWs(wsUrl("/api/v1/ws/dashboard"), { headers: { origin: srv.url }, quiet: true });
     await until(() => anon.closed() !== null, 5000, "refused");
     assert.equal(anon.frames.find((f) => f.type === "error")?.code, "unauthorized");
     assert.deepEqual(anon.closed(), { code: 4401, reason: "unauthorized" });
@@ -176,8 +162,8 @@ describe("the plain WebSocket's heartbeat settings", () => {
   after(() => srv?.stop());
 
   it("the plain WebSocket pings every PING_INTERVAL_MS, drops a silent client after PING_INTERVAL_MS + PING_TIMEOUT_MS, and the quota console's ping follows HEARTBEAT_INTERVAL_MS", async () => {
-    const answering = plainWs(wsUrl(`/ws/admin/quotas?token=${token}`));
-    const silent = plainWs(wsUrl(`/ws/admin/quotas?token=${token}`), { autoPong: false });
+    const answering = plainWs(wsUrl(`/ws/admin/quotas?token=${token}`), { quiet: true });
+    const silent = plainWs(wsUrl(`/ws/admin/quotas?token=${token}`), { autoPong: false, quiet: true });
     await until(() => answering.frames.filter((f) => f.type === "ping").length >= 3, 5000, "three app-level pings");
     await until(() => answering.pings() >= 3, 5000, "three WebSocket pings");
     await until(() => silent.closed() !== null, 5000, "the silent client dropped");

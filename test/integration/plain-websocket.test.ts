@@ -7,30 +7,8 @@ import WebSocket from "ws";
 import { createDb } from "../../lib/db/client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
+import { plainWs, type Frame } from "../support/plain-ws";
 import { until } from "../support/socket";
-
-type Frame = Record<string, unknown> & { type: string; data?: Record<string, unknown> };
-
-function openWs(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const frames: Frame[] = [];
-  let closed: { code: number; reason: string } | null = null;
-  ws.on("message", (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
-  ws.on("close", (code, reason) => (closed = { code, reason: reason.toString() }));
-  const next = async (type: string, from = 0, timeoutMs = 5000) => {
-    let hit: Frame | undefined;
-    await until(() => !!(hit = frames.slice(from).find((f) => f.type === type)), timeoutMs, `a ${type} frame`);
-    return hit!;
-  };
-  return {
-    ws,
-    frames,
-    next,
-    closed: () => closed,
-    opened: () => new Promise<void>((resolve, reject) => (ws.once("open", () => resolve()), ws.once("error", reject))),
-    send: (msg: unknown) => ws.send(JSON.stringify(msg)),
-  };
-}
 
 describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   let srv: TestServer;
@@ -47,7 +25,7 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   after(() => srv?.stop());
 
   it("dashboard: `new WebSocket(…/api/v1/ws/dashboard?token=…)` gets dashboard_update with the original fields", async () => {
-    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    const c = plainWs(ws(`/api/v1/ws/dashboard?token=${token}`));
     await c.opened();
     const first = await c.next("dashboard_update");
     assert.equal(first.type, "dashboard_update");
@@ -75,7 +53,7 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   });
 
   it('dashboard: {"action":"ping"} → {"type":"pong"}; {"action":"refresh"} → dashboard_update, rate-limited with {"type":"error","error":…}', async () => {
-    const c = openWs(ws("/api/v1/ws/dashboard"), { authorization: `Bearer ${token}` });
+    const c = plainWs(ws("/api/v1/ws/dashboard"), { headers: { authorization: `Bearer ${token}` } });
     await c.opened();
     await c.next("dashboard_update");
     let from = c.frames.length;
@@ -96,7 +74,7 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   });
 
   it("dashboard: pushes dashboard_patch when a risk changes, and answers bad input with an error", async () => {
-    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    const c = plainWs(ws(`/api/v1/ws/dashboard?token=${token}`));
     await c.opened();
     await c.next("dashboard_update");
     let from = c.frames.length;
@@ -118,13 +96,13 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   });
 
   it("dashboard: ?last_event_id= replays what was missed, as SSE does", async () => {
-    const c = openWs(ws(`/api/v1/ws/dashboard?token=${token}`));
+    const c = plainWs(ws(`/api/v1/ws/dashboard?token=${token}`));
     await c.opened();
     const seen = await c.next("dashboard_update");
     c.ws.close();
     await call(srv.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: 1 } });
     await call(srv.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: 2 } });
-    const back = openWs(ws(`/api/v1/ws/dashboard?token=${token}&last_event_id=${encodeURIComponent(seen.id as string)}`));
+    const back = plainWs(ws(`/api/v1/ws/dashboard?token=${token}&last_event_id=${encodeURIComponent(seen.id as string)}`));
     await back.opened();
     await until(() => back.frames.filter((f) => f.type === "test").length === 2);
     assert.deepEqual(
@@ -142,7 +120,7 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
   it("quotas: /ws/admin/quotas sends stats, violation and alert with timestamp, data and client_id, as the original console expects", async () => {
     const db = createDb(srv.databaseUrl);
     try {
-      const c = openWs(ws(`/ws/admin/quotas?token=${token}`));
+      const c = plainWs(ws(`/ws/admin/quotas?token=${token}`));
       await c.opened();
       const stats = await c.next("stats");
       for (const k of ["type", "timestamp", "data", "client_id"]) assert.ok(k in stats, k);
@@ -212,18 +190,18 @@ describe("plain WebSocket endpoints (the original clients' protocols)", () => {
 
   it("quotas: admins only; refusals are told in-band, then the socket closes with 4000 + status", async () => {
     const analyst = await login(srv.url, ANALYST);
-    const c = openWs(ws("/ws/admin/quotas"), { cookie: analyst });
+    const c = plainWs(ws("/ws/admin/quotas"), { headers: { cookie: analyst } });
     await c.opened();
     const err = await c.next("error");
     assert.match(err.error as string, /for admins only/);
     await until(() => c.closed() !== null);
     assert.equal(c.closed()!.code, 4403);
-    const anon = openWs(ws("/api/v1/ws/dashboard"));
+    const anon = plainWs(ws("/api/v1/ws/dashboard"));
     await anon.opened();
     assert.equal((await anon.next("error")).code, "unauthorized");
     await until(() => anon.closed() !== null);
     assert.equal(anon.closed()!.code, 4401);
-    const foreign = openWs(ws("/api/v1/ws/dashboard"), { cookie: analyst, origin: "https://evil.example" });
+    const foreign = plainWs(ws("/api/v1/ws/dashboard"), { headers: { cookie: analyst, origin: "https://evil.example" } });
     await foreign.opened();
     assert.equal((await foreign.next("error")).code, "cross_origin");
   });

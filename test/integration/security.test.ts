@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { io } from "socket.io-client";
 import { createDb } from "../../lib/db/client";
 import { startServer, type TestServer } from "../support/server";
-import { ADMIN, ANALYST, call, login } from "../support/http";
+import { ADMIN, ANALYST, call, login, signOut } from "../support/http";
 import { openSse } from "../support/sse";
 import { record, until, type Recorder } from "../support/socket";
 
@@ -36,19 +36,6 @@ async function inDb<T>(srv: TestServer, read: (db: ReturnType<typeof createDb>) 
   } finally {
     await db.$disconnect();
   }
-}
-
-async function signOut(base: string, cookie: string) {
-  const csrf = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  const res = await fetch(`${base}/api/auth/signout`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...csrfCookie].join("; ") },
-    body: new URLSearchParams({ csrfToken, json: "true" }),
-  });
-  assert.ok(res.status < 400, `sign-out answered ${res.status}`);
 }
 
 describe("security", () => {

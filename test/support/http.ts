@@ -1,4 +1,5 @@
 // Signs in through next-auth exactly as the browser does, and calls the API as that user.
+import assert from "node:assert/strict";
 export const ADMIN = { email: "admin@riskpulse.local", password: "riskpulse-admin" };
 export const ANALYST = { email: "analyst@riskpulse.local", password: "riskpulse-analyst" };
 
@@ -38,4 +39,18 @@ export async function call(base: string, auth: Auth, method: string, path: strin
     json = text;
   }
   return { status: res.status, body: json, headers: res.headers };
+}
+
+/** Signs a cookie session out the way the browser does (CSRF token, form post). */
+export async function signOut(base: string, cookie: string) {
+  const csrf = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  const res = await fetch(`${base}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...csrfCookie].join("; ") },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+  });
+  assert.ok(res.status < 400, `sign-out answered ${res.status}`);
 }
