@@ -6,7 +6,7 @@
 // acknowledged write is in a patch; every dashboard equals a fresh read of the database.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { cursorOf } from "../../lib/realtime/ids";
+import { cursorOf } from "../../lib/contract/ids";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
 import { flavor } from "../support/flavor";
