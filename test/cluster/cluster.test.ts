@@ -4,7 +4,7 @@
 // outage loses nothing that was published.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
+import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
 import { check, socketClient, type StreamClient } from "../chaos/clients";
 import {
   dashboardProblems,

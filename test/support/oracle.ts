@@ -7,8 +7,8 @@
 import { createDb } from "../../lib/db/client";
 import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
 import { systemClock } from "../../lib/domain/time";
-import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
-import type { Envelope } from "../../lib/realtime/protocol";
+import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
+import type { Envelope } from "../../lib/contract/protocol";
 import type { StreamClient } from "../chaos/clients";
 import { flavor } from "./flavor";
 import { call } from "./http";
