@@ -3,7 +3,7 @@
 import "server-only";
 import client from "prom-client";
 import type { RealtimeHub } from "../realtime/hub";
-import type { EventBus } from "../realtime/bus";
+import type { EventBus } from "../domain/bus";
 import { appRoutePatterns, createRouteLabeler } from "./routes";
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

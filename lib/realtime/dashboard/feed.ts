@@ -6,11 +6,12 @@
 // snapshot-diff.ts) with version and base_version, versions continuing across restarts (the
 // state is stored with the log). A periodic tick catches changes made behind the app's back and
 // day rollovers. Only the leader computes (always, in embedded mode).
+import type { DashboardComputer } from "../../domain/dashboard/computer";
 import type { DashboardChange } from "../../domain/dashboard/incremental";
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
-import type { Origin } from "../bus";
+import type { Origin } from "../../domain/bus";
 import type { Channel } from "../channel";
 import { cursorOf } from "../../contract/ids";
 import type { DashboardUpdate } from "../../contract/protocol";
@@ -18,11 +19,6 @@ import type { DashboardProjection, DashboardState } from "./projection";
 import { diffSnapshots } from "./snapshot-diff";
 
 export type { DashboardChange };
-
-export interface DashboardComputer {
-  /** The snapshot after `changes` (null: re-read everything). */
-  compute(changes: DashboardChange[] | null): Promise<DashboardSnapshot>;
-}
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 const FOLLOWER_WAIT_MS = 1000;

@@ -5,7 +5,7 @@
 import type { DomainEvent } from "../../domain/events";
 import type { QuotaStats } from "../../domain/quota/stats";
 import type { Logger } from "../../log";
-import type { Origin } from "../bus";
+import type { Origin } from "../../domain/bus";
 import type { Channel } from "../channel";
 import type { StatsProjection } from "./projection";
 
