@@ -11,10 +11,12 @@ import type { DashboardChange } from "../../domain/dashboard/incremental";
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
+import { backoffDelay } from "../../contract/backoff";
 import type { Origin } from "../../domain/bus";
 import type { Channel } from "../channel";
 import { cursorOf } from "../../contract/ids";
 import type { DashboardUpdate } from "../../contract/protocol";
+import { Listeners } from "../listeners";
 import type { DashboardProjection, DashboardState } from "./projection";
 import { diffSnapshots } from "./snapshot-diff";
 
@@ -38,10 +40,10 @@ export class DashboardFeed {
   /** A follower's own last change, not yet seen back in a patch (cluster read-your-writes). */
   private localChangeAt: number | null = null;
   recomputes = 0;
-  incremental = 0;
   lastRecomputeMs = 0;
   lastError: string | null = null;
-  onRecompute: (ms: number, kind: "full" | "incremental") => void = () => {};
+  /** `recomputed`: each recompute's time and kind (metrics). */
+  readonly events = new Listeners<{ recomputed: [ms: number, kind: "full" | "incremental"] }>();
 
   constructor(
     private deps: {
@@ -177,8 +179,7 @@ export class DashboardFeed {
       const ms = performance.now() - t0;
       this.lastRecomputeMs = Math.round(ms * 1000) / 1000;
       this.recomputes++;
-      if (changes) this.incremental++;
-      this.onRecompute(ms, changes ? "incremental" : "full");
+      this.events.emit("recomputed", ms, changes ? "incremental" : "full");
       await this.publish(next);
       this.lastError = null;
       this.failures = 0;
@@ -192,7 +193,7 @@ export class DashboardFeed {
     } finally {
       this.running = false;
     }
-    if (this.lastError) this.schedule(Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7)));
+    if (this.lastError) this.schedule(backoffDelay(this.failures, 250, 30_000));
     else if (this.dirtyGen > gen) this.schedule();
   }
 
