@@ -1,4 +1,4 @@
-import { currentPrincipal } from "@/lib/auth/page";
+import { currentPrincipal } from "@/lib/http/page-auth";
 import { AppHeader } from "@/components/shell/app-header";
 
 export const dynamic = "force-dynamic";

@@ -19,7 +19,9 @@ import type { ChannelName } from "../contract/protocol";
  */
 export const EVICTION_GRACE_MS = 3000;
 
-export type Transport = "socket.io" | "websocket" | "sse";
+/** The transports a live connection can use (a poll is not a connection). */
+export const TRANSPORTS = ["socket.io", "websocket", "sse"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
 export interface LiveConnection {
   readonly channel: ChannelName;
@@ -117,10 +119,6 @@ export class ConnectionRegistry {
     let n = 0;
     for (const c of this.all) if ((!channel || c.channel === channel) && (!transport || c.transport === transport)) n++;
     return n;
-  }
-
-  countFor(userId: number): number {
-    return this.byUser.get(userId)?.size ?? 0;
   }
 
   /** The bus subscriber (local and remote events alike). */

@@ -1,6 +1,6 @@
 import { Pager } from "@/components/shell/pager";
 import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { MITIGATION_STATUSES, mitigationListSchema } from "@/lib/domain/mitigations";
 import { statusLabel } from "@/components/mitigations/labels";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Pager } from "@/components/shell/pager";
 import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
 import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";

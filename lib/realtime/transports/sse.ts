@@ -97,7 +97,7 @@ export function sseResponse(
     hub.counters.slowClientEvictions++;
     log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
     queue = [];
-    finish(frame(channel.errorMessage(errorData("slow_consumer"))));
+    finish(frame(channel.error(errorData("slow_consumer"))));
     cleanup();
     // Ending the stream politely is not enough: the end may wait behind bytes a stalled reader
     // never takes, so the socket is destroyed after the grace period either way.
@@ -119,7 +119,7 @@ export function sseResponse(
       start(controller) {
         closeWith = (code, message = CODES[code].message) => {
           if (!open) return;
-          finish(frame(channel.errorMessage(errorData(code, message))));
+          finish(frame(channel.error(errorData(code, message))));
           cleanup();
         };
         heartbeat = setInterval(

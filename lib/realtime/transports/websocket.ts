@@ -101,7 +101,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       log.warn({ channel: name, user: conn.principal.userId }, "slow WebSocket client disconnected");
       groups[name].delete(send);
       hub.connections.remove(conn);
-      write(channel.errorMessage(errorData("slow_consumer")));
+      write(channel.error(errorData("slow_consumer")));
       ws.close(closeCodeOf("slow_consumer"), "slow_consumer");
       setTimeout(() => ws.terminate(), EVICTION_GRACE_MS).unref();
     };
@@ -111,7 +111,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       principal: h.principal,
       recheck: h.recheck,
       close(code, message = CODES[code].message) {
-        send(channel.errorMessage(errorData(code, message)));
+        send(channel.error(errorData(code, message)));
         ws.close(closeCodeOf(code), code);
       },
     };
@@ -141,14 +141,14 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
           .then((r) => send(r.message))
           .catch((err: unknown) => {
             log.error({ err }, "refresh failed");
-            send(channel.errorMessage(errorData("internal", "refresh failed, try again")));
+            send(channel.error(errorData("internal", "refresh failed, try again")));
           });
         return;
       }
       reportUnknown(String(action ?? "(not a command)"));
       const what =
         action === undefined ? 'expected {"action":"refresh"} or {"action":"ping"}' : `unknown action: ${String(action).slice(0, 64)}`;
-      send(channel.errorMessage(errorData(action === undefined ? "bad_request" : "unknown_command", what)));
+      send(channel.error(errorData(action === undefined ? "bad_request" : "unknown_command", what)));
     });
     channel.attach(cursor, { send, live: () => void (closed || groups[name].add(send)), isClosed: () => closed }).catch((err: unknown) => {
       log.error({ err, channel: name }, "could not start a WebSocket stream");

@@ -98,7 +98,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         principal: h.principal,
         recheck: h.recheck,
         close(code, message = CODES[code].message) {
-          emit(socket, channel.errorMessage(errorData(code, message)).envelope);
+          emit(socket, channel.error(errorData(code, message)).envelope);
           socket.disconnect(true);
         },
       };
@@ -121,7 +121,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         })
         .catch((err: unknown) => {
           log.error({ err, nsp: nsp.name }, "could not start a socket's stream");
-          emit(socket, channel.errorMessage(errorData("unavailable")).envelope);
+          emit(socket, channel.error(errorData("unavailable")).envelope);
           socket.disconnect(true);
         });
     });
@@ -141,7 +141,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
           log.warn({ nsp: nsp.name, socket: socket.id, queued }, "slow client disconnected");
           hub.counters.slowClientEvictions++;
           hub.connections.remove(socket.data.conn);
-          evict(socket as unknown as Socket, channel.errorMessage(errorData("slow_consumer")).envelope);
+          evict(socket as unknown as Socket, channel.error(errorData("slow_consumer")).envelope);
         }
       }
     }, SWEEP_MS);
@@ -181,13 +181,13 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       if (!run) {
         reportUnknown ??= unknownCommandReporter(hub, log, () => ({ nsp: socket.nsp.name, user: socket.data.conn.principal.userId }));
         reportUnknown(String(event));
-        return reply(channel.errorMessage(errorData("unknown_command", `unknown command: ${String(event).slice(0, 64)}`)));
+        return reply(channel.error(errorData("unknown_command", `unknown command: ${String(event).slice(0, 64)}`)));
       }
       Promise.resolve(run(socket as unknown as Sock<ChannelName>))
         .then(reply)
         .catch((err: unknown) => {
           log.error({ err, command: event }, "socket command failed");
-          reply(channel.errorMessage(errorData("internal", "command failed, try again")));
+          reply(channel.error(errorData("internal", "command failed, try again")));
         });
     });
   }

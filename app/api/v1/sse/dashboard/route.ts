@@ -1,4 +1,4 @@
-import { sseRoute } from "@/lib/http/sse-route";
+import { sseRoute } from "@/lib/realtime/transports/sse-route";
 
 export const dynamic = "force-dynamic";
 export const { GET, HEAD } = sseRoute("dashboard");
