@@ -4,7 +4,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Mitigation, Prisma } from "../db/generated/sqlite/client";
-import { lock, LOCKS } from "../db/locks";
+import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
@@ -104,11 +104,7 @@ function normalise(
 
 export function createMitigationService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
   const { db, events, clock, flavor } = deps;
-  const write = <T>(fn: (tx: Tx) => Promise<T>) =>
-    db.$transaction(async (tx) => {
-      await lock(tx, flavor, LOCKS.riskWrites);
-      return fn(tx);
-    });
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => lockedTransaction(db, flavor, LOCKS.riskWrites, fn);
 
   return {
     async list(q: MitigationList) {

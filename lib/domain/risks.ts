@@ -6,7 +6,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Risk } from "../db/generated/sqlite/client";
-import { lock, LOCKS } from "../db/locks";
+import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
@@ -104,11 +104,7 @@ const SORT_COLUMN = { score: "score", opened_at: "openedAt", updated_at: "update
 
 export function createRiskService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
   const { db, events, clock, flavor } = deps;
-  const write = <T>(fn: (tx: Tx) => Promise<T>) =>
-    db.$transaction(async (tx) => {
-      await lock(tx, flavor, LOCKS.riskWrites);
-      return fn(tx);
-    });
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => lockedTransaction(db, flavor, LOCKS.riskWrites, fn);
 
   return {
     async list(q: RiskList) {
