@@ -146,6 +146,15 @@ export function createUserService(deps: { db: Db; events: EventPublisher; clock:
       return toPage(rows.map(userDto), total, q);
     },
 
+    /** Everyone who can own a risk or a mitigation (active users), by name: the owner pickers' choices. */
+    async people() {
+      return db.user.findMany({
+        where: { disabled: false },
+        select: { id: true, name: true, email: true },
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      });
+    },
+
     async get(id: number) {
       const u = await db.user.findUnique({ where: { id } });
       if (!u) throw new NotFoundError("user", id);

@@ -6,6 +6,7 @@ import { MITIGATION_STATUSES, mitigationListSchema } from "@/lib/domain/mitigati
 import { statusLabel } from "@/components/mitigations/labels";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
 import { MitigationTable } from "@/components/mitigations/mitigation-table";
+import { OwnerFilter } from "@/components/owners/owner-filter";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +28,7 @@ export default async function MitigationsPage({ searchParams }: { searchParams: 
           value={q.status}
           options={MITIGATION_STATUSES.map((s) => [s, statusLabel(s)] as const)}
         />
+        <OwnerFilter value={q.owner_id} />
         <FilterSelect
           name="overdue"
           label="Overdue"
