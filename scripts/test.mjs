@@ -182,11 +182,17 @@ async function lane(flavor) {
       "--check",
     ]);
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
+  // Integration files mostly wait on their own server (sockets, deadlines): two at a time per lane
+  // keep the cores busy. Chaos suites stay one at a time: they restart servers under timed load.
   if (wants("integration"))
     await step(
       `integration (${flavor})`,
       process.execPath,
-      [...nodeTest, ...files("test/integration", { once: flavor === onceFlavor })],
+      [
+        ...nodeTest,
+        `--test-concurrency=${process.env.TEST_FILES_AT_ONCE ?? 2}`,
+        ...files("test/integration", { once: flavor === onceFlavor }),
+      ],
       testEnv,
       nodeTestCount,
     );
