@@ -22,10 +22,43 @@ import { INITIAL_STATUS, type LiveStatus } from "./status-store";
 /** A WebSocket that has never connected on this page is probably blocked: fall back sooner. */
 const BLOCKED_AFTER = 2;
 
+/** The Socket.IO source as the manager uses it (SocketSource; a fake in tests). */
+export type SocketLike<C extends ChannelName> = Source & Pick<SocketSource<C>, "command" | "advance" | "destroy" | "drop">;
+
+/** The three sources of one channel, each reporting to its own events. */
+export interface ChannelSources<C extends ChannelName> {
+  socket: SocketLike<C>;
+  sse: Source;
+  poll: Source;
+}
+export type SourceFactory<C extends ChannelName> = (
+  channel: C,
+  opts: LiveOptions,
+  events: { socket: SourceEvents<C>; sse: SourceEvents<C>; poll: SourceEvents<C> },
+) => ChannelSources<C>;
+
+/** The browser's sources: Socket.IO, EventSource, fetch. */
+export function browserSources<C extends ChannelName>(
+  channel: C,
+  opts: LiveOptions,
+  events: Parameters<SourceFactory<C>>[2],
+): ChannelSources<C> {
+  const paths = CHANNELS[channel];
+  return {
+    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket),
+    sse: new SseSource<C>(paths.sse, channel, events.sse),
+    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll),
+  };
+}
+
+/**
+ * The live connection of one page to one channel: Socket.IO, else SSE, else polling, with one
+ * retry policy, a heartbeat, a manual reconnect, upgrade probes and a status (see the file comment).
+ */
 export class ChannelConnection<C extends ChannelName> {
-  private socket: SocketSource<C>;
-  private sse: SseSource<C>;
-  private poll: PollSource<C>;
+  private socket: SocketLike<C>;
+  private sse: Source;
+  private poll: Source;
   private active: Source | null = null;
   private lastId: string | null = null;
   private attempt = 0;
@@ -48,25 +81,19 @@ export class ChannelConnection<C extends ChannelName> {
     private onResync: () => void = () => {},
     /** A refresh over REST (SSE and polling): the channel's snapshot data, as a snapshot message carries it. */
     private onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
+    sources: SourceFactory<C> = browserSources,
   ) {
-    const paths = CHANNELS[channel];
-    this.socket = new SocketSource<C>(
-      paths.namespace,
-      opts.connectTimeout,
-      this.events(() => this.socket, { open: () => this.socketOpen(), fail: (e, t) => this.socketFail(e, t) }),
-    );
-    this.sse = new SseSource<C>(
-      paths.sse,
-      channel,
-      this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
-    );
-    this.poll = new PollSource<C>(
-      paths.poll,
-      opts.pollInterval,
-      this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
-    );
+    const made = sources(channel, opts, {
+      socket: this.events(() => this.socket, { open: () => this.socketOpen(), fail: (e, t) => this.socketFail(e, t) }),
+      sse: this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
+      poll: this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
+    });
+    this.socket = made.socket;
+    this.sse = made.sse;
+    this.poll = made.poll;
   }
 
+  /** Connects (Socket.IO first), resuming after the last envelope this connection holds. */
   start(): void {
     this.closed = false;
     this.set(INITIAL_STATUS);
@@ -107,6 +134,7 @@ export class ChannelConnection<C extends ChannelName> {
     this.onRefreshed(body as SnapshotMessage<C>["data"]);
   }
 
+  /** Ends the connection for good (the page unmounts): every source stops, no timer is left. */
   close(): void {
     this.closed = true;
     this.clearTimers();

@@ -18,6 +18,7 @@ import type { Leadership } from "./leadership";
 import type { LogBackend } from "./log/backend";
 import { QuotaFeed } from "./quotas/feed";
 import { StatsProjection } from "./quotas/projection";
+import { TransportCore } from "./transport-core";
 import { realtimeHealth, realtimeStats, type HubParts } from "./status";
 
 /**
@@ -65,6 +66,7 @@ export function createRealtimeHub(deps: {
   /** `refresh` is limited per user across all their sockets, not per socket (reconnecting must not reset it). */
   const refreshLimit = new SlidingWindows<number>(config.REFRESH_RATE_LIMIT, config.REFRESH_RATE_WINDOW_MS);
   const counters = { unknownCommands: 0, slowClientEvictions: 0 };
+  const core = new TransportCore({ channels, connections, counters, config, log });
   const startedAt = Date.now();
   let unsubscribe: (() => void)[] = [];
   let started = false;
@@ -86,6 +88,7 @@ export function createRealtimeHub(deps: {
     backend,
     channels,
     connections,
+    core,
     feed,
     quotaFeed,
     counters,
@@ -99,6 +102,8 @@ export function createRealtimeHub(deps: {
     feed,
     quotaFeed,
     connections,
+    /** What every transport goes through: admission, resume, fan-out, slow clients, heartbeat. */
+    core,
     refreshLimit,
     counters,
     /** Told when this instance starts or stops leading (cluster-wide jobs follow it). */
@@ -113,6 +118,7 @@ export function createRealtimeHub(deps: {
       if (lastStats) statsProjection.set(lastStats.envelope.data as QuotaStats);
       unsubscribe = [bus.subscribe(feed.onEvent), bus.subscribe(quotaFeed.onEvent), bus.subscribe(connections.onEvent)];
       connections.start();
+      core.start();
       await deps.leadership.start((leader) => {
         log.info({ leader }, leader ? "leading: computing dashboards and stats" : "following the leader");
         feed.setLeader(leader);
@@ -127,6 +133,7 @@ export function createRealtimeHub(deps: {
       feed.stop();
       quotaFeed.stop();
       connections.stop();
+      core.stop();
       await deps.leadership.stop();
       await backend.stop();
       started = false;

@@ -11,6 +11,7 @@ import { TRANSPORTS, type ConnectionRegistry, type Transport } from "./connectio
 import type { DashboardFeed } from "./dashboard/feed";
 import type { LogBackend } from "./log/backend";
 import type { QuotaFeed } from "./quotas/feed";
+import type { TransportCore } from "./transport-core";
 
 /** What the two endpoints read. */
 export interface HubParts {
@@ -19,6 +20,7 @@ export interface HubParts {
   backend: LogBackend;
   channels: { [C in ChannelName]: Channel<C> };
   connections: ConnectionRegistry;
+  core: TransportCore;
   feed: DashboardFeed;
   quotaFeed: QuotaFeed;
   counters: { unknownCommands: number; slowClientEvictions: number };
@@ -93,7 +95,9 @@ export function realtimeHealth(p: HubParts, admin: boolean) {
         last_error: logStatus.error,
       },
       sse_streams: { dashboard: connections.count("dashboard", "sse"), quotas: connections.count("quotas", "sse") },
-      sinks: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, c.sinkCount])),
+      // Every target of each channel's live fan-out: its sinks (the Socket.IO room, the core's
+      // fan-out) and each session the core writes to one by one (plain WebSocket, SSE).
+      sinks: Object.fromEntries(CHANNEL_NAMES.map((k) => [k, channels[k].sinkCount + p.core.fanOutCount(k)])),
       bus_subscribers: p.bus.subscriberCount,
       unknown_commands: p.counters.unknownCommands,
       slow_client_evictions: p.counters.slowClientEvictions,

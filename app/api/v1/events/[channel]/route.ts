@@ -11,5 +11,5 @@ export const GET = route<{ channel: string }>({}, async ({ req, app, params, pri
   if (name === "quotas" && principal.role !== "admin") throw new HttpError(403, "forbidden: admin role required");
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id");
-  return poll(app.realtime.channels[name], since);
+  return name === "dashboard" ? poll(app.realtime.channels.dashboard, since) : poll(app.realtime.channels.quotas, since);
 });
