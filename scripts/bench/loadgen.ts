@@ -5,9 +5,10 @@
 import autocannon from "autocannon";
 import { LightClient } from "./light-client";
 import { LightSse } from "./light-sse";
+import { LightWs } from "./light-ws";
 
 type Msg = { id: number; op: string; args: Record<string, any> };
-type Client = LightClient | LightSse;
+type Client = LightClient | LightSse | LightWs;
 const send = (m: unknown) => process.send!(m);
 
 async function connectMany(
@@ -165,6 +166,35 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
     return { points, hold: clients.length };
   },
 
+  /**
+   * Connects `n` idle clients and keeps them (for the baselines comparison): to RiskPulse's or a
+   * bare Socket.IO server's /dashboard namespace, or to a bare `ws` server's /ws.
+   */
+  async hold({ target, base, token, n }) {
+    for (let i = 0; i < n; i += 200)
+      held.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(200, n - i) }, () =>
+            target === "ws" ? LightWs.connect(`${base.replace(/^http/, "ws")}/ws`) : LightClient.connect(base, "/dashboard", token),
+          ),
+        )),
+      );
+    return { held: held.length };
+  },
+
+  /** Starts waiting for every held client's first `type` message with data.version > minVersion (answered at once). */
+  async arm({ type, minVersion }) {
+    armed = waitAll(held, type, (env) => (env.data as { version: number }).version > minVersion);
+    armed.catch(() => {}); // collected by `collect`
+    return {};
+  },
+
+  /** When each held client got the armed message, as epoch ms (comparable across generator processes), and the message. */
+  async collect() {
+    const { at, env } = await armed!;
+    return { arrivals: at.map((t) => performance.timeOrigin + t), env };
+  },
+
   async releaseAll() {
     held.forEach((c) => c.close());
     held = [];
@@ -203,7 +233,8 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
     return { commands: merge(summary(c1), summary(c2)), me: merge(summary(m1), summary(m2)) };
   },
 };
-let held: LightClient[] = [];
+let held: Client[] = [];
+let armed: ReturnType<typeof waitAll> | null = null;
 
 process.on("message", async (m: Msg) => {
   const cpu0 = process.cpuUsage();

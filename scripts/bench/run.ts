@@ -1,4 +1,4 @@
-// npm run bench [-- --quick | --tiny] [--db postgres] [--cluster] [--out file] [--coalesce-ms N]
+// npm run bench [-- --quick | --tiny] [--db postgres] [--cluster] [--out file] [--coalesce-ms N] [--gens K]
 // Starts production servers on a fresh database (two instances on PostgreSQL + Redis with
 // --cluster), drives them from separate load-generator processes (loadgen.ts), and writes
 // bench/results/<date>[-mode].json, a Markdown table (each figure next to its goal) and an SVG
@@ -7,6 +7,7 @@ import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { compareFanout, compareMemory } from "./baselines/compare";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -17,6 +18,8 @@ const mode = tiny ? "tiny" : quick ? "quick" : "full";
 const stem = `${new Date().toISOString().slice(0, 10)}${cluster ? "-cluster" : ""}${mode === "full" ? "" : `-${mode}`}`;
 const out = args.includes("--out") ? args[args.indexOf("--out") + 1]! : path.join("bench/results", `${stem}.json`);
 const coalesceMs = args.includes("--coalesce-ms") ? args[args.indexOf("--coalesce-ms") + 1] : undefined;
+/** Load-generator processes sharing the baselines comparison's clients. */
+const genCount = args.includes("--gens") ? Number(args[args.indexOf("--gens") + 1]) : tiny ? 1 : 2;
 process.env.TEST_DB = db === "postgres" ? "postgres" : "sqlite";
 
 const plans = {
@@ -31,6 +34,8 @@ const plans = {
     ramp: [50, 100],
     ingestS: 2,
     recompute: [200, 500],
+    baseline: [20],
+    memoryConnections: 50,
   },
   quick: {
     ws: [100, 1000],
@@ -43,6 +48,8 @@ const plans = {
     ramp: [1000, 3000],
     ingestS: 4,
     recompute: [1000, 10_000],
+    baseline: [100, 1000],
+    memoryConnections: 2000,
   },
   full: {
     ws: [100, 1000, 10_000],
@@ -55,6 +62,8 @@ const plans = {
     ramp: [1000, 5000, 10_000, 15_000, 19_000],
     ingestS: 10,
     recompute: [1000, 10_000, 100_000],
+    baseline: [100, 1000, 5000, 10_000],
+    memoryConnections: 5000,
   },
 };
 const clusterRamp = { tiny: [50], quick: [5000], full: [5000, 10_000, 15_000, 19_000] };
@@ -173,23 +182,30 @@ async function main() {
     }
     results.memory = { idle_rss_mb_after_pages: settled, rss_mb_3s_after_pages: soon };
 
-    // Memory per idle connection, on the fresh server (later scenarios leave freed-but-kept pages
-    // in the allocator, which would hide the figure): N idle /dashboard clients, settled.
-    {
-      const n = tiny ? 50 : quick ? 2000 : 5000;
-      log(`memory: ${n} idle connections…`);
-      const heapOf = async () => (await call(a.url, { token }, "GET", "/api/ws/health")).body.process.heap_used_bytes as number;
-      const [rss0, heap0] = [procStats(pids[0]!).rss_bytes, await heapOf()];
-      const r = await gen.ask("ramp", { bases: [a.url], steps: [n], sample: 20 });
-      await new Promise((done) => setTimeout(done, tiny ? 0 : 5000));
-      const [rss1, heap1] = [procStats(pids[0]!).rss_bytes, await heapOf()];
-      await gen.ask("releaseAll", {});
-      const held = r.result.hold as number;
+    // Memory per idle connection: a fresh server of each kind (RiskPulse, bare Socket.IO, bare
+    // ws), N idle clients settled, a forced full GC before both readings.
+    if (!cluster) {
+      const mem = await compareMemory({
+        n: plan.memoryConnections,
+        gen,
+        log,
+        startRiskPulse: async (inspectPort) => {
+          const s = await startServer({
+            env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect=127.0.0.1:${inspectPort}`.trim() },
+          });
+          const c = await login(s.url, ADMIN);
+          const t = (await call(s.url, { cookie: c }, "POST", "/api/v1/tokens", { name: "bench memory" })).body.token as string;
+          return { url: s.url, token: t, stop: () => s.stop() };
+        },
+      });
+      const rp = mem.riskpulse as { rss_bytes_per_connection: number; heap_bytes_per_connection: number };
       results.memory_per_connection = {
-        connections: held,
-        server_rss_bytes_per_connection: Math.round((rss1 - rss0) / held),
-        server_heap_bytes_per_connection: Math.round((heap1 - heap0) / held),
+        connections: plan.memoryConnections,
+        server_rss_bytes_per_connection: rp.rss_bytes_per_connection,
+        server_heap_bytes_per_connection: rp.heap_bytes_per_connection,
+        method: "a fresh server, N idle connections settled, a forced full GC (inspector) before both readings",
       };
+      results.baselines = { memory: mem };
     }
 
     // 1. Fan-out, WebSocket and SSE.
@@ -214,6 +230,23 @@ async function main() {
       }
     }
     results.fanout = fanout;
+
+    // 1b. The same fan-out beside a bare Socket.IO and a bare ws server, in this run, with the
+    // same payload and generator(s): ratios first.
+    if (!cluster) {
+      const gens = Array.from({ length: genCount }, () => loadgen(token));
+      try {
+        (results.baselines as Record<string, unknown>).fanout = await compareFanout({
+          rp: { url: a.url, token, riskIds },
+          sizes: plan.baseline,
+          rounds: plan.rounds,
+          gens,
+          log,
+        });
+      } finally {
+        gens.forEach((g) => g.proc.kill());
+      }
+    }
 
     // 2. Violation path (cluster: the command on A, the admins on B).
     log(`violations: ${plan.admins} admins${cluster ? " on B, commands on A" : ""}…`);
@@ -417,13 +450,30 @@ function table(r: any): string {
     lg(c.loadgen),
   ]);
   const m = r.memory_per_connection;
-  if (m)
+  const bm = r.baselines?.memory;
+  const kb = (x: number) => (x / 1024).toFixed(1);
+  if (m && bm)
     rows.push([
-      `server memory per idle connection (${m.connections} on a fresh server)`,
-      `RSS ${(m.server_rss_bytes_per_connection / 1024).toFixed(1)} KB · heap ${(m.server_heap_bytes_per_connection / 1024).toFixed(1)} KB`,
-      "≤ 10 KB RSS",
+      `memory per idle connection after a forced GC (${m.connections} on a fresh server): RiskPulse / bare Socket.IO / bare ws`,
+      `RSS ${kb(bm.riskpulse.rss_bytes_per_connection)} / ${kb(bm.socketio.rss_bytes_per_connection)} / ${kb(bm.ws.rss_bytes_per_connection)} KB = ${bm.rss_ratio_to_socketio}× Socket.IO · heap ${kb(bm.riskpulse.heap_bytes_per_connection)} / ${kb(bm.socketio.heap_bytes_per_connection)} / ${kb(bm.ws.heap_bytes_per_connection)} KB`,
+      "≤ 1× bare Socket.IO",
       "",
     ]);
+  for (const f of r.baselines?.fanout ?? []) {
+    const [a, s, w] = [f.riskpulse, f.socketio, f.ws];
+    rows.push([
+      `fan-out to ${f.clients} clients, trigger sent → client has it (ms): RiskPulse / bare Socket.IO / bare ws (${f.generators} generator${f.generators > 1 ? "s" : ""})`,
+      `p50 ${fmt(a.p50)} / ${fmt(s.p50)} / ${fmt(w.p50)} · p99 ${fmt(a.p99)} / ${fmt(s.p99)} / ${fmt(w.p99)} = ${f.ratio_to_socketio.p99}× Socket.IO p99, p50 +${fmt(Math.round((a.p50 - s.p50) * 100) / 100)} ms`,
+      f.clients <= 100 ? "p50 ≤ Socket.IO's + 10 ms" : "p99 ≤ 1.1× Socket.IO",
+      "",
+    ]);
+    rows.push([
+      `server's own broadcast per socket at ${f.clients} (µs, publish → last write returned): RiskPulse / bare Socket.IO emit / bare ws send`,
+      `${fmt(a.own_us_per_socket)} / ${fmt(s.own_us_per_socket)} / ${fmt(w.own_us_per_socket)} = ${f.ratio_to_socketio.own_per_socket}× Socket.IO`,
+      "≤ 1× Socket.IO emit",
+      "",
+    ]);
+  }
   if (r.memory)
     rows.push(["server RSS, idle, after each page was served once (MB)", String(r.memory.idle_rss_mb_after_pages), "≤ 250", ""]);
   const b = r.bytes;

@@ -31,6 +31,12 @@ describe("benchmark harness", () => {
     assert.ok(r.stats_latency.from_computed_ms.n > 0 && r.alert_latency.from_429_answer_ms.n > 0, "stats and alert latency measured");
     assert.ok(r.memory.idle_rss_mb_after_pages > 0);
     assert.equal(r.memory_per_connection.connections, 50, "memory per connection measured on 50 idle clients");
+    for (const target of ["riskpulse", "socketio", "ws"]) {
+      const f = r.baselines.fanout[0][target];
+      assert.ok(Number.isFinite(f.p99) && Number.isFinite(f.own_us_per_socket), `${target}: fan-out and its own broadcast part measured`);
+      assert.ok(Number.isFinite(r.baselines.memory[target].rss_bytes_per_connection), `${target}: memory per connection measured`);
+    }
+    assert.ok(Number.isFinite(r.baselines.fanout[0].ratio_to_socketio.p99), "RiskPulse against bare Socket.IO, as a ratio");
     assert.ok(Number.isFinite(r.memory_per_connection.server_rss_bytes_per_connection));
     assert.deepEqual(
       r.recompute.map((x: { risks: number }) => x.risks),

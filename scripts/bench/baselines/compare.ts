@@ -1,0 +1,205 @@
+// RiskPulse beside a bare Socket.IO server and a bare `ws` server, in the same run, with the same
+// load generator(s) and the same payload (RiskPulse's own patch envelope, replayed): fan-out
+// latency from the trigger request being sent, the server's own broadcast part per socket, and
+// memory per idle connection after a forced GC. Every figure is kept absolute and as a ratio.
+import { fork, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { collectAndMeasure } from "../inspector";
+
+export type Target = "riskpulse" | "socketio" | "ws";
+export interface Gen {
+  ask: (op: string, a: Record<string, unknown>) => Promise<{ result: any; loadgen: { cpu_ms: number; wall_ms: number } }>;
+  proc: ChildProcess;
+}
+export interface RiskPulseUnderTest {
+  url: string;
+  token: string;
+  riskIds: number[];
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const pct = (xs: number[], p: number) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100 : NaN;
+};
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : NaN);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.once("error", reject);
+  });
+}
+
+/** A bare baseline server in its own process (optionally with the inspector open for GC). */
+export async function startBaseline(kind: "socketio" | "ws", inspectPort?: number) {
+  const port = await freePort();
+  const proc = fork(path.join(import.meta.dirname, "server.ts"), [kind, String(port)], {
+    execArgv: ["--import", "tsx", ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    proc.once("message", () => resolve());
+    proc.once("exit", (code) => reject(new Error(`${kind} baseline exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid!,
+    stop: () => new Promise<void>((r) => (proc.once("exit", () => r()), proc.kill("SIGKILL"))),
+  };
+}
+
+/** The dashboard's total broadcast time so far (ms) and how many: the server's own fan-out part. */
+async function rpBroadcastTotals(rp: RiskPulseUnderTest) {
+  const r = await fetch(`${rp.url}/api/v1/ws/stats`, { headers: { authorization: `Bearer ${rp.token}` } });
+  const d = ((await r.json()) as { namespaces: Record<string, { total_broadcasts: number; avg_broadcast_time_ms: number }> }).namespaces[
+    "/dashboard"
+  ]!;
+  return { n: d.total_broadcasts, ms: d.total_broadcasts * d.avg_broadcast_time_ms };
+}
+
+/** Held clients across the generators, split evenly. */
+async function holdAcross(gens: Gen[], target: Target, base: string, token: string, n: number) {
+  await Promise.all(
+    gens.map((g, i) => g.ask("hold", { target, base, token, n: Math.floor(n / gens.length) + (i < n % gens.length ? 1 : 0) })),
+  );
+}
+
+/** One round on every generator: arm, trigger, collect. Latencies are from the trigger being sent. */
+async function round(gens: Gen[], minVersion: number, trigger: () => Promise<number | void>) {
+  await Promise.all(gens.map((g) => g.ask("arm", { type: "dashboard_patch", minVersion })));
+  const sent = now();
+  const own = await trigger();
+  const got = await Promise.all(gens.map((g) => g.ask("collect", {})));
+  return {
+    latencies: got.flatMap((g) => (g.result.arrivals as number[]).map((t) => t - sent)),
+    env: got[0]!.result.env as { data: { version: number } },
+    ownMs: typeof own === "number" ? own : NaN,
+  };
+}
+
+/**
+ * Fan-out to `sizes` clients on each target, interleaved per size (RiskPulse, Socket.IO, ws) so
+ * drift on a shared machine weighs on all three alike. `gens` generator processes share the clients.
+ */
+export async function compareFanout(opts: {
+  rp: RiskPulseUnderTest;
+  sizes: number[];
+  rounds: number;
+  gens: Gen[];
+  log: (s: string) => void;
+}) {
+  const { rp, sizes, rounds, gens, log } = opts;
+  const rows = [];
+  let payload: { data: { version: number } } | null = null;
+  for (const n of sizes) {
+    const row: Record<string, unknown> = { clients: n, generators: gens.length };
+    for (const target of ["riskpulse", "socketio", "ws"] as const) {
+      log(`baselines: fan-out to ${n} clients of ${target} (${gens.length} generator${gens.length > 1 ? "s" : ""})…`);
+      const base = target === "riskpulse" ? null : await startBaseline(target);
+      const url = base?.url ?? rp.url;
+      await holdAcross(gens, target, url, rp.token, n);
+      const latencies: number[] = [];
+      const own: number[] = [];
+      if (target === "riskpulse") {
+        let version = Number(
+          (
+            (await (await fetch(`${rp.url}/api/v1/dashboard`, { headers: { authorization: `Bearer ${rp.token}` } })).json()) as {
+              version: number;
+            }
+          ).version,
+        );
+        for (let r = 0; r < rounds; r++) {
+          const id = rp.riskIds[r % rp.riskIds.length];
+          const h = { authorization: `Bearer ${rp.token}`, "content-type": "application/json" };
+          const cur = (await (await fetch(`${rp.url}/api/v1/risks/${id}`, { headers: h })).json()) as { severity: string };
+          const before = await rpBroadcastTotals(rp);
+          const x = await round(gens, version, async () => {
+            const res = await fetch(`${rp.url}/api/v1/risks/${id}`, {
+              method: "PATCH",
+              headers: h,
+              body: JSON.stringify({ severity: cur.severity === "low" ? "medium" : "low" }),
+            });
+            if (!res.ok) throw new Error(`PATCH ${res.status}`);
+          });
+          const after = await rpBroadcastTotals(rp);
+          latencies.push(...x.latencies);
+          if (after.n > before.n) own.push((after.ms - before.ms) / (after.n - before.n));
+          version = x.env.data.version;
+          payload ??= x.env;
+          await new Promise((s) => setTimeout(s, 100));
+        }
+      } else {
+        for (let r = 0; r < rounds; r++) {
+          const env = { ...payload!, data: { ...payload!.data, version: r + 1 } };
+          const x = await round(gens, r, async () => {
+            const res = await fetch(`${url}/trigger`, { method: "POST", body: JSON.stringify(env) });
+            return ((await res.json()) as { loop_ms: number }).loop_ms;
+          });
+          latencies.push(...x.latencies);
+          own.push(x.ownMs);
+          await new Promise((s) => setTimeout(s, 100));
+        }
+      }
+      await Promise.all(gens.map((g) => g.ask("releaseAll", {})));
+      await base?.stop();
+      row[target] = {
+        p50: pct(latencies, 50),
+        p99: pct(latencies, 99),
+        max: pct(latencies, 100),
+        own_broadcast_ms: pct(own, 50),
+        own_us_per_socket: Math.round((pct(own, 50) / n) * 1000 * 100) / 100,
+      };
+    }
+    const [a, s, w] = [row.riskpulse, row.socketio, row.ws] as { p50: number; p99: number; own_us_per_socket: number }[];
+    row.ratio_to_socketio = {
+      p50: ratio(a!.p50, s!.p50),
+      p99: ratio(a!.p99, s!.p99),
+      own_per_socket: ratio(a!.own_us_per_socket, s!.own_us_per_socket),
+    };
+    row.ratio_to_ws = {
+      p50: ratio(a!.p50, w!.p50),
+      p99: ratio(a!.p99, w!.p99),
+      own_per_socket: ratio(a!.own_us_per_socket, w!.own_us_per_socket),
+    };
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Memory per idle connection on a fresh server of each kind: a forced full GC, a reading, `n`
+ * idle clients settled, another GC, another reading. `startRiskPulse` gets an inspector port.
+ */
+export async function compareMemory(opts: {
+  n: number;
+  gen: Gen;
+  /** A fresh RiskPulse server with the inspector on `inspectPort`, and an API token on it. */
+  startRiskPulse: (inspectPort: number) => Promise<{ url: string; token: string; stop: () => Promise<unknown> }>;
+  log: (s: string) => void;
+}) {
+  const out: Record<string, unknown> = { connections: opts.n };
+  for (const target of ["riskpulse", "socketio", "ws"] as const) {
+    opts.log(`baselines: memory of ${opts.n} idle connections on a fresh ${target} server…`);
+    const inspect = await freePort();
+    const srv = target === "riskpulse" ? await opts.startRiskPulse(inspect) : await startBaseline(target, inspect);
+    const m0 = await collectAndMeasure(inspect);
+    await opts.gen.ask("hold", { target, base: srv.url, token: "token" in srv ? srv.token : "", n: opts.n });
+    await new Promise((r) => setTimeout(r, 2000));
+    const m1 = await collectAndMeasure(inspect);
+    await opts.gen.ask("releaseAll", {});
+    await srv.stop();
+    out[target] = {
+      rss_bytes_per_connection: Math.round((m1.rss - m0.rss) / opts.n),
+      heap_bytes_per_connection: Math.round((m1.heapUsed - m0.heapUsed) / opts.n),
+    };
+  }
+  const rp = out.riskpulse as { rss_bytes_per_connection: number };
+  out.rss_ratio_to_socketio = ratio(rp.rss_bytes_per_connection, (out.socketio as typeof rp).rss_bytes_per_connection);
+  out.rss_ratio_to_ws = ratio(rp.rss_bytes_per_connection, (out.ws as typeof rp).rss_bytes_per_connection);
+  return out;
+}
