@@ -3,16 +3,16 @@
 // by running GET and never cancel the body, so each `curl -I` would keep a stream (and a slot
 // under MAX_CONNECTIONS) for good.
 import { CODES } from "../realtime/codes";
-import { CHANNELS, type ChannelName } from "../realtime/protocol";
+import type { ChannelName } from "../realtime/protocol";
 import { SSE_HEADERS, SseRefusal, sseResponse } from "../realtime/transports/sse";
 import { CONN_HEADER } from "../server/raw-responses";
 import { HttpError } from "./errors";
+import type { RouteContract } from "./contract";
 import { route } from "./route";
 
-export function sseRoute(name: ChannelName) {
-  const role = CHANNELS[name].role ?? undefined;
+export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {
-    GET: route({ role, queryToken: true }, async ({ req, app, principal, recheck }) => {
+    GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
       try {
@@ -29,6 +29,6 @@ export function sseRoute(name: ChannelName) {
         throw e;
       }
     }),
-    HEAD: route({ role, queryToken: true }, async () => new Response(null, { headers: SSE_HEADERS })),
+    HEAD: route(contracts.head, async () => new Response(null, { headers: SSE_HEADERS })),
   };
 }

@@ -1,8 +1,9 @@
 // Broadcasts a synthetic violation (marked test: true; nothing is stored).
 import type { ViolationDto } from "@/lib/domain/quota/dto";
 import { testEndpoint } from "@/lib/http/test-endpoint";
+import { TESTING } from "@/lib/http/contracts";
 
-export const POST = testEndpoint(async ({ app, principal }) => {
+export const POST = testEndpoint(TESTING.violation, async ({ app, principal }) => {
   const data: ViolationDto = {
     id: 0,
     test: true,

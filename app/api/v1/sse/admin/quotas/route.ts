@@ -1,4 +1,5 @@
 import { sseRoute } from "@/lib/http/sse-route";
+import { LIVE } from "@/lib/http/contracts";
 
 export const dynamic = "force-dynamic";
-export const { GET, HEAD } = sseRoute("quotas");
+export const { GET, HEAD } = sseRoute("quotas", LIVE.sseQuotas);

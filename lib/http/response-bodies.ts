@@ -1,0 +1,72 @@
+// Every REST response body by name, as the types the services and handlers already return (never
+// a second description of them). scripts/api-schemas.mjs turns this interface into JSON Schema
+// (lib/api-docs/generated/wire-schemas.json); route contracts (contracts/) name their bodies by
+// its keys. Types only: nothing here runs.
+import type { AppContext } from "../context";
+import type { PollAnswer } from "../realtime/protocol";
+
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+type App = AppContext;
+
+/** The one error body of every route: `details` names the fields a client got wrong. */
+export interface ErrorBody {
+  error: string;
+  /** A stable name for the error (README "REST API", lib/realtime/codes.ts), when it has one. */
+  code?: string;
+  details?: { field: string; message: string }[] | Record<string, unknown>;
+  /** Seconds to wait (throttled sign-in). */
+  retry_after_s?: number;
+}
+
+type WsHealthBase = Result<App["realtime"]["health"]>;
+type Ready = Result<App["health"]["ready"]>;
+type Cluster = Result<NonNullable<App["cluster"]>["view"]>;
+
+export interface ResponseBodies {
+  Error: ErrorBody;
+  Health: { status: "ok"; uptime_seconds: number };
+  Ready: Ready;
+  Me: { id: number; name: string; email: string; role: "admin" | "analyst"; via: "session" | "token" };
+  Dashboard: Result<App["realtime"]["feed"]["current"]>;
+  RiskPage: Result<App["risks"]["list"]>;
+  Risk: Result<App["risks"]["get"]>;
+  RiskCreated: Result<App["risks"]["create"]>;
+  RiskUpdated: Result<App["risks"]["update"]>;
+  MitigationPage: Result<App["mitigations"]["list"]>;
+  Mitigation: Result<App["mitigations"]["get"]>;
+  MitigationCreated: Result<App["mitigations"]["create"]>;
+  MitigationUpdated: Result<App["mitigations"]["update"]>;
+  CommandResult: Result<App["quotas"]["commands"]["execute"]>;
+  QuotaList: Result<App["quotas"]["admin"]["list"]>;
+  QuotaSet: Result<App["quotas"]["admin"]["set"]>;
+  QuotaUsage: { items: Result<App["quotas"]["usage"]> };
+  QuotaStats: Result<App["realtime"]["quotaFeed"]["currentStats"]>;
+  ViolationPage: Result<App["quotas"]["commands"]["violations"]>;
+  AlertPage: Result<App["quotas"]["alerts"]["list"]>;
+  Alert: Result<App["quotas"]["alerts"]["acknowledge"]>;
+  UserPage: Result<App["users"]["list"]>;
+  User: Result<App["users"]["get"]>;
+  UserCreated: Result<App["users"]["create"]>;
+  UserUpdated: Result<App["users"]["update"]>;
+  TokenList: { items: Result<App["tokens"]["list"]> };
+  TokenCreated: Result<App["tokens"]["create"]>;
+  TokenRevoked: Result<App["tokens"]["revoke"]>;
+  AuditPage: Result<App["audit"]["list"]>;
+  Poll: PollAnswer<"dashboard"> | PollAnswer<"quotas">;
+  WsStats: Result<App["realtime"]["stats"]> & { instance?: string; cluster?: Cluster };
+  WsHealth: Omit<WsHealthBase, "status"> & {
+    status: "ok" | "draining" | "degraded";
+    checks?: Ready["checks"];
+    http?: { sse_sockets: number };
+    cluster?: Cluster;
+  };
+  TestBroadcast: { published: number; channel: "dashboard" | "quotas"; last_id: string | null };
+  TestPublished: { published: Result<App["realtime"]["channels"]["quotas"]["publish"]>["envelope"] };
+  AuthCsrf: { csrfToken: string };
+  AuthSignIn: { url: string };
+  AuthSession: { user?: { name?: string | null; email?: string | null }; expires?: string } | Record<string, never>;
+  /** The OpenAPI or AsyncAPI document (validated by their own tests). */
+  Document: Record<string, unknown>;
+  AuthProviders: Record<string, { id: string; name: string; type: string; signinUrl: string; callbackUrl: string }>;
+}
+export type BodyName = keyof ResponseBodies;
