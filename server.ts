@@ -7,9 +7,10 @@ import { createAppContext, StartupError } from "./lib/bootstrap";
 import { ConfigError, loadConfig } from "./lib/config";
 import { setContext } from "./lib/context";
 import { createLogger, type Logger } from "./lib/log";
+import { plainWebSocketChannel } from "./lib/contract/channels";
 import { httpLabeler } from "./lib/metrics/registry";
 import { createSocketServer } from "./lib/realtime/transports/socketio/server";
-import { createPlainWebSocketServer, plainWebSocketPath } from "./lib/realtime/transports/websocket";
+import { createPlainWebSocketServer } from "./lib/realtime/transports/websocket";
 import { drainHttp, trackRequests } from "./lib/server/drain";
 import { createRequestGuard } from "./lib/server/guard";
 import { CONN_HEADER } from "./lib/server/raw-responses";
@@ -57,7 +58,7 @@ async function main() {
   // Upgrades nobody serves are refused rather than left hanging (Next keeps /_next/ for its dev hot reload).
   httpServer.on("upgrade", (req, socket) => {
     const path = req.url ?? "/";
-    if (path.startsWith("/socket.io/") || plainWebSocketPath(path) || (!config.production && path.startsWith("/_next/"))) return;
+    if (path.startsWith("/socket.io/") || plainWebSocketChannel(path) || (!config.production && path.startsWith("/_next/"))) return;
     socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
 

@@ -4,10 +4,10 @@
 // client's shape ({data, loading, error, connected, reconnecting, source, refresh}) plus the
 // freshness and session state the page shows.
 import { useCallback, useRef, useState } from "react";
-import { applyDashboardMessage } from "@/lib/realtime/client/dashboard-state";
-import { isTerminal } from "@/lib/realtime/codes";
-import type { LiveOptions } from "@/lib/realtime/client/options";
-import type { DashboardUpdate } from "@/lib/realtime/protocol";
+import { applyDashboardMessage } from "@/lib/client/dashboard-state";
+import { isTerminal } from "@/lib/contract/codes";
+import type { LiveOptions } from "@/lib/client/options";
+import type { DashboardUpdate } from "@/lib/contract/protocol";
 import { useLiveChannel } from "./use-live-channel";
 
 export function useDashboard(initial: DashboardUpdate, options: Partial<LiveOptions> = {}) {

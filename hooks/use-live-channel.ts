@@ -2,10 +2,10 @@
 // One live channel for a page: opens the connection, hands every envelope to `onMessage`,
 // publishes the status to the header light, and closes on unmount.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { LiveConnection } from "@/lib/realtime/client/connection";
-import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from "@/lib/realtime/client/options";
-import { INITIAL_STATUS, statusStore, type LiveStatus } from "@/lib/realtime/client/status-store";
-import type { ChannelName, Message } from "@/lib/realtime/protocol";
+import { LiveConnection } from "@/lib/client/connection";
+import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from "@/lib/client/options";
+import { INITIAL_STATUS, statusStore, type LiveStatus } from "@/lib/client/status-store";
+import type { ChannelName, Message } from "@/lib/contract/protocol";
 
 /** Per-browser overrides (operators and tests): localStorage["riskpulse.live"] = '{"upgradeInterval":5000}'. */
 function storedOptions(): Partial<LiveOptions> {

@@ -5,11 +5,11 @@
 // could not replay what was missed revalidates them from the database.
 import { useCallback, useRef, useState } from "react";
 import useSWR, { mutate } from "swr";
-import { api } from "@/lib/browser/api";
+import { api } from "@/lib/client/api";
 import type { AlertDto, ViolationDto } from "@/lib/domain/quota/dto";
 import type { QuotaStats, UsageRow } from "@/lib/domain/quota/stats";
-import type { LiveOptions } from "@/lib/realtime/client/options";
-import { isTerminal } from "@/lib/realtime/codes";
+import type { LiveOptions } from "@/lib/client/options";
+import { isTerminal } from "@/lib/contract/codes";
 import { useLiveChannel } from "./use-live-channel";
 
 export interface QuotaConsoleInitial {

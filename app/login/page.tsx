@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { currentPrincipal } from "@/lib/auth/page";
 import { getContext } from "@/lib/context";
 import { safeRedirectPath } from "@/lib/http/request-facts";
-import { CODES, isCode } from "@/lib/realtime/codes";
+import { CODES, isCode } from "@/lib/contract/codes";
 import { LoginForm } from "@/components/shell/login-form";
 
 export const dynamic = "force-dynamic";

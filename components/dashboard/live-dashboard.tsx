@@ -1,6 +1,6 @@
 "use client";
 import { useDashboard } from "@/hooks/use-dashboard";
-import type { DashboardUpdate } from "@/lib/realtime/protocol";
+import type { DashboardUpdate } from "@/lib/contract/protocol";
 import { Freshness } from "../live/freshness";
 import { SessionEnded } from "../live/session-ended";
 import { DashboardView } from "./dashboard-view";

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { api } from "@/lib/browser/api";
-import { useApiAction } from "@/lib/browser/use-api-action";
+import { api } from "@/lib/client/api";
+import { useApiAction } from "@/lib/client/use-api-action";
 
 export function AckButton({ id }: { id: number }) {
   const router = useRouter();

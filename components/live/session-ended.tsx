@@ -1,7 +1,7 @@
 "use client";
 // Said in the page, not only in the status light: the live connection ended for good because
 // the session did (signed out elsewhere, expired, the account was disabled, the token revoked).
-import { CODES, type Code } from "@/lib/realtime/codes";
+import { CODES, type Code } from "@/lib/contract/codes";
 
 const WHY: Partial<Record<Code, string>> = {
   session_ended: "you were signed out",

@@ -4,8 +4,8 @@
 // on success the caller refreshes (the server-rendered list, or the live risk page's refetch).
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
-import { api } from "@/lib/browser/api";
-import { useApiAction } from "@/lib/browser/use-api-action";
+import { api } from "@/lib/client/api";
+import { useApiAction } from "@/lib/client/use-api-action";
 import type { MitigationDto } from "@/lib/domain/mitigations";
 import { MITIGATION_STATUS_OPTIONS, statusLabel } from "./labels";
 import { FieldErrorText } from "@/components/shell/field-error";

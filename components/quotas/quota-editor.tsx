@@ -3,8 +3,8 @@
 // command type and period. Validation comes back from the server and is shown in place. The
 // list is refetched when any admin changes a quota (the console's quota_change messages).
 import useSWR from "swr";
-import { api } from "@/lib/browser/api";
-import { useApiAction } from "@/lib/browser/use-api-action";
+import { api } from "@/lib/client/api";
+import { useApiAction } from "@/lib/client/use-api-action";
 import type { QuotaDto } from "@/lib/domain/quota/dto";
 import type { UserDto } from "@/lib/domain/users";
 import { FieldErrorText } from "@/components/shell/field-error";

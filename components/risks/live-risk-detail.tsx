@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLiveChannel } from "@/hooks/use-live-channel";
-import { api, ApiError } from "@/lib/browser/api";
+import { api, ApiError } from "@/lib/client/api";
 import type { MitigationDto } from "@/lib/domain/mitigations";
 import type { RiskDto } from "@/lib/domain/risks";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { RiskDto } from "@/lib/domain/risks";
-import { api, ApiError, type FieldError } from "@/lib/browser/api";
+import { api, ApiError, type FieldError } from "@/lib/client/api";
 import { FormError } from "@/components/shell/form-error";
 
 type Mode = { kind: "create" } | { kind: "edit"; risk: RiskDto };

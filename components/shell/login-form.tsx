@@ -16,9 +16,9 @@ async function signInWithPassword(
     body: new URLSearchParams({ csrfToken: csrf.csrfToken, email, password, callbackUrl, json: "true" }),
   });
   if (res.ok) return { ok: true };
-  const body = (await res.json().catch(() => ({}))) as { error?: string; retry_after_s?: number };
+  const body = (await res.json().catch(() => ({}))) as { error?: string; details?: { retry_after_s?: number } };
   if (res.status === 429) {
-    const s = Number(res.headers.get("retry-after") ?? body.retry_after_s ?? 60);
+    const s = Number(res.headers.get("retry-after") ?? body.details?.retry_after_s ?? 60);
     return { ok: false, message: `Too many failed attempts. Try again in ${s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} seconds`}.` };
   }
   if (res.status === 503) return { ok: false, message: "Sign-in is unavailable right now. Try again shortly." };

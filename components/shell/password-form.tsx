@@ -2,8 +2,8 @@
 // Changing one's own password: the current one proves it is you; every other session of yours
 // ends, this one stays signed in.
 import { useState } from "react";
-import { api } from "@/lib/browser/api";
-import { useApiAction } from "@/lib/browser/use-api-action";
+import { api } from "@/lib/client/api";
+import { useApiAction } from "@/lib/client/use-api-action";
 import { FieldErrorText } from "./field-error";
 import { FormError } from "@/components/shell/form-error";
 

@@ -3,7 +3,7 @@
 // used and when it expires, revoke. Admins see everyone's (with the owner), others their own.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { api, ApiError } from "@/lib/browser/api";
+import { api, ApiError } from "@/lib/client/api";
 import type { TokenDto } from "@/lib/auth/api-tokens";
 
 const EXPIRY_CHOICES = [

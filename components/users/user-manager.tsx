@@ -5,8 +5,8 @@
 // current password) come back from the server and are shown where they apply.
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
-import { api } from "@/lib/browser/api";
-import { useApiAction } from "@/lib/browser/use-api-action";
+import { api } from "@/lib/client/api";
+import { useApiAction } from "@/lib/client/use-api-action";
 import type { UserDto } from "@/lib/domain/users";
 import { FieldErrorText } from "@/components/shell/field-error";
 import { FormError } from "@/components/shell/form-error";

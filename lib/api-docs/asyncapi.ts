@@ -1,18 +1,11 @@
-// The AsyncAPI 3 document of the real-time protocol, built from lib/realtime/protocol.ts: the
-// channels and their paths per transport (CHANNELS), every message type of each channel with its
+// The AsyncAPI 3 document of the real-time protocol, built from the contract module (lib/contract):
+// the channels and their paths per transport (channels.ts), every message type of each channel with its
 // payload (the ChannelMessages type, as JSON Schema in generated/wire-schemas.json), the commands
 // with their acknowledgements, and how each transport resumes after an envelope id. Operations
 // are the server's: it `send`s the messages and `receive`s the commands.
-import {
-  CHANNELS,
-  LOGGED_TYPES,
-  SNAPSHOT_TYPE,
-  SOCKET_PATH,
-  type ChannelName,
-  type CommandName,
-  type MessageType,
-} from "../realtime/protocol";
-import { CODES } from "../realtime/codes";
+import { CHANNELS, SOCKET_PATH } from "../contract/channels";
+import { CODES } from "../contract/codes";
+import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type CommandName, type MessageType } from "../contract/protocol";
 import { buildComponents, definition, rootProperty, type JsonSchema } from "./json-schema";
 
 const SCHEMAS = "#/components/schemas/";

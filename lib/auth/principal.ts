@@ -6,7 +6,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { getToken } from "next-auth/jwt";
-import type { Code } from "../realtime/codes";
+import type { Code } from "../contract/codes";
 import type { AuthDirectory } from "./directory";
 import type { Role } from "./roles";
 

@@ -12,10 +12,12 @@ import crypto from "node:crypto";
 import { ErrorReply } from "redis";
 import type { DomainEvent } from "../domain/events";
 import type { Logger } from "../log";
-import type { Channel, Logged } from "../realtime/channel";
-import { compareIds, inEpoch, type Cursor, type Offset, ZERO_ID } from "../realtime/ids";
+import { logged, type Channel, type Logged } from "../realtime/channel";
+import { compareIds, inEpoch, type Cursor, type Offset, ZERO_ID } from "../contract/ids";
 import { FencedError, newEpoch, type AppendEntry, type LogBackend, type Restored } from "../realtime/log/backend";
-import type { ChannelName, Envelope } from "../realtime/protocol";
+import { CHANNEL_NAMES } from "../contract/channels";
+import { envelope, envelopeJson } from "../contract/frames";
+import type { ChannelName } from "../contract/protocol";
 import { pairs, type Keys, type RedisHandle } from "./redis";
 
 // KEYS: stream, state, leader, nonce, epoch. ARGV: maxlen, type, timestamp, data, state ('' =
@@ -41,8 +43,6 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(200
 type StreamEntry = [id: string, fields: string[]];
 type XReadReply = [key: string, entries: StreamEntry[]][] | null;
 
-const CHANNELS: ChannelName[] = ["dashboard", "quotas"];
-
 /**
  * A stream entry as the envelope every transport sends (the data's JSON is used as stored); the
  * id is the stream id in the entry's epoch (`fallback` for an entry written before epochs).
@@ -51,8 +51,7 @@ function toLogged(streamId: string, fields: string[], fallback: string): Logged 
   const f = pairs(fields) as { t: string; ts: string; d: string; e?: string };
   const epoch = f.e ?? fallback;
   const id = inEpoch(streamId, epoch);
-  const json = `{"type":${JSON.stringify(f.t)},"id":"${id}","timestamp":"${f.ts}","data":${f.d}}`;
-  return { envelope: { type: f.t, id, timestamp: f.ts, data: JSON.parse(f.d) as unknown }, json, epoch };
+  return { envelope: envelope(f.t, id, JSON.parse(f.d) as unknown, f.ts), json: envelopeJson(f.t, id, f.ts, f.d), epoch };
 }
 
 export class RedisLogBackend implements LogBackend {
@@ -86,7 +85,7 @@ export class RedisLogBackend implements LogBackend {
   async start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>> {
     this.channels = channels;
     const out = {} as Record<ChannelName, Restored>;
-    for (const name of CHANNELS) {
+    for (const name of CHANNEL_NAMES) {
       const key = this.deps.keys.stream(name);
       const epoch = ((await this.redis.get(this.deps.keys.epoch(name))) as string | null) ?? "";
       const newest = (await this.redis.sendCommand(["XREVRANGE", key, "+", "-", "COUNT", String(this.deps.capacity)])) as StreamEntry[];
@@ -176,8 +175,7 @@ export class RedisLogBackend implements LogBackend {
     }
     const [streamId, epoch] = answer.split(" ") as [string, string];
     if (entry.state !== undefined) this.localStates.set(streamId, entry.state);
-    const envelope: Envelope = { type: entry.type, id: inEpoch(streamId, epoch), timestamp, data: entry.data };
-    return { envelope, json: JSON.stringify(envelope) };
+    return logged(envelope(entry.type, inEpoch(streamId, epoch), entry.data, timestamp));
   }
 
   /**
@@ -209,7 +207,7 @@ export class RedisLogBackend implements LogBackend {
 
   private async readLoop(): Promise<void> {
     const k = this.deps.keys;
-    const streams = [...CHANNELS.map((c) => k.stream(c)), k.events];
+    const streams = [...CHANNEL_NAMES.map((c) => k.stream(c)), k.events];
     let failures = 0;
     while (this.running) {
       let reply: XReadReply;
@@ -243,7 +241,7 @@ export class RedisLogBackend implements LogBackend {
           }
           continue;
         }
-        const name = CHANNELS.find((c) => k.stream(c) === key)!;
+        const name = CHANNEL_NAMES.find((c) => k.stream(c) === key)!;
         // Entries trimmed before we read them (a long outage): the projection heals from the stored state.
         const info = await this.streamInfo(key).catch(() => null);
         if (info && compareIds(info.maxDeleted, from) > 0 && from !== ZERO_ID)

@@ -2,19 +2,32 @@
 // does not answer in time) is 503 with Retry-After — a client should retry, and no SQL, host
 // or port ever reaches the body.
 import type { ZodError } from "zod";
+import { restError } from "../contract/rest-error";
 import { isDomainError } from "../domain/errors";
 import type { Logger } from "../log";
 
+/** A JSON answer that no cache keeps. */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
   return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
+/**
+ * The one way a REST error is answered: `{error, code?, details?}` (contract/rest-error.ts) with
+ * its status and headers. Every error body of every route is made here.
+ */
+export function errorJson(status: number, error: string, opts: { code?: string; details?: unknown; headers?: HeadersInit } = {}): Response {
+  return json(restError(error, opts), status, opts.headers);
+}
+
+/** Thrown by route code for an answer other than 2xx; errorResponse() turns it into errorJson(). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
+    /** A stable machine-readable name for the refusal, sent as the body's `code`. */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -80,28 +93,28 @@ export function isDbUnavailable(err: unknown): boolean {
 
 export const RETRY_AFTER_S = 5;
 
+/** Any error thrown by route code, as the answer a client gets (never a stack, SQL or host). */
 export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
-  if (isZodError(err)) return json({ error: "validation failed", details: zodDetails(err) }, 400);
+  if (isZodError(err)) return errorJson(400, "validation failed", { details: zodDetails(err) });
   if (err instanceof HttpError || isDomainError(err)) {
-    return json(
-      {
-        error: err.message,
-        ...(isDomainError(err) && err.code !== undefined ? { code: err.code } : {}),
-        ...(err.details !== undefined ? { details: err.details } : {}),
-      },
-      err.status,
-      err instanceof HttpError ? err.headers : undefined,
-    );
+    return errorJson(err.status, err.message, {
+      code: err.code,
+      details: err.details,
+      headers: err instanceof HttpError ? err.headers : undefined,
+    });
   }
   if (isDbUnavailable(err)) {
     onDbError?.();
     log?.warn({ err: (err as Error)?.message }, "database unavailable");
-    return json({ error: "the database is unavailable; retry shortly" }, 503, { "retry-after": String(RETRY_AFTER_S) });
+    return errorJson(503, "the database is unavailable; retry shortly", {
+      code: "unavailable",
+      headers: { "retry-after": String(RETRY_AFTER_S) },
+    });
   }
   const code = (err as { code?: string })?.code;
-  if (code === "P2025") return json({ error: "not found" }, 404);
-  if (code === "P2002") return json({ error: "already exists" }, 409);
+  if (code === "P2025") return errorJson(404, "not found");
+  if (code === "P2002") return errorJson(409, "already exists");
   onDbError?.();
   log?.error({ err }, "unhandled error in route");
-  return json({ error: "internal error" }, 500);
+  return errorJson(500, "internal error", { code: "internal" });
 }

@@ -3,27 +3,20 @@
 // (lib/api-docs/generated/wire-schemas.json); route contracts (contracts/) name their bodies by
 // its keys. Types only: nothing here runs.
 import type { AppContext } from "../context";
-import type { PollAnswer } from "../realtime/protocol";
+import type { PollAnswer } from "../contract/protocol";
+import type { RestError } from "../contract/rest-error";
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 type App = AppContext;
 
-/** The one error body of every route: `details` names the fields a client got wrong. */
-export interface ErrorBody {
-  error: string;
-  /** A stable name for the error (README "REST API", lib/realtime/codes.ts), when it has one. */
-  code?: string;
-  details?: { field: string; message: string }[] | Record<string, unknown>;
-  /** Seconds to wait (throttled sign-in). */
-  retry_after_s?: number;
-}
 
 type WsHealthBase = Result<App["realtime"]["health"]>;
 type Ready = Result<App["health"]["ready"]>;
 type Cluster = Result<NonNullable<App["cluster"]>["view"]>;
 
 export interface ResponseBodies {
-  Error: ErrorBody;
+  /** The one error body of every route (lib/contract/rest-error.ts). */
+  Error: RestError;
   Health: { status: "ok"; uptime_seconds: number };
   Ready: Ready;
   Me: { id: number; name: string; email: string; role: "admin" | "analyst"; via: "session" | "token" };

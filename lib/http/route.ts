@@ -2,16 +2,16 @@
 // token, re-checked against the database on every request; `?token=` only where a route asks for
 // it — the SSE streams — and refused elsewhere), may they (role), did a state change
 // come from our own site (Origin / Sec-Fetch-Site, for cookie-authenticated requests), is the
-// input valid (zod, bodies capped at MAX_BODY_BYTES), and errors as {error, details?} with the
-// right status. Handlers return data (sent as JSON 200) or a Response.
+// input valid (zod, bodies capped at MAX_BODY_BYTES), and errors as {error, code?, details?} with
+// the right status. Handlers return data (sent as JSON 200) or a Response.
 import "server-only";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { actorOf, type Actor } from "../domain/audit";
 import { apiTokenFrom, resolvePrincipal, TOKEN_IN_QUERY, type AuthResult, type Principal, type Role } from "../auth/principal";
 import { getContext, type AppContext } from "../context";
-import { CODES } from "../realtime/codes";
-import { HttpError, errorResponse, json } from "./errors";
+import { CODES } from "../contract/codes";
+import { HttpError, errorJson, errorResponse, json } from "./errors";
 import { isSameOrigin } from "./request-facts";
 import { assertPageDepth } from "../domain/pagination";
 import { filledParams, isPaged } from "./search-params";
@@ -49,20 +49,26 @@ export function route<P extends Params = Params>(contract: RouteContract, fn: (c
       app = getContext();
       // Refused, not ignored: the client learns at once to move the token into a header.
       if (!opts.queryToken && req.nextUrl.searchParams.has("token"))
-        return json(TOKEN_IN_QUERY, 401, { "www-authenticate": 'Bearer realm="riskpulse"' });
+        return errorJson(401, TOKEN_IN_QUERY.error, {
+          code: TOKEN_IN_QUERY.code,
+          headers: { "www-authenticate": 'Bearer realm="riskpulse"' },
+        });
       const creds = credentialsOf(req, opts);
       // A browser sends our cookie with requests other sites make it send: state changes must come from our pages.
       if (MUTATING.has(req.method) && !creds.apiToken && !isSameOrigin(req.headers, app.config.publicOrigin, app.config.TRUST_PROXY)) {
-        return json({ error: "forbidden: cross-origin request" }, 403);
+        return errorJson(403, "forbidden: cross-origin request", { code: "cross_origin" });
       }
       const auth = await resolvePrincipal(creds, app.auth);
       if (!auth.ok) {
         const status = auth.code === "account_disabled" ? 403 : 401;
         const error = auth.code === "unauthorized" ? "authentication required" : CODES[auth.code].message;
-        return json({ error, code: auth.code }, status, status === 401 ? { "www-authenticate": 'Bearer realm="riskpulse"' } : undefined);
+        return errorJson(status, error, {
+          code: auth.code,
+          headers: status === 401 ? { "www-authenticate": 'Bearer realm="riskpulse"' } : undefined,
+        });
       }
       const principal = auth.principal;
-      if (opts.role && principal.role !== opts.role) return json({ error: `forbidden: ${opts.role} role required` }, 403);
+      if (opts.role && principal.role !== opts.role) return errorJson(403, `forbidden: ${opts.role} role required`, { code: "forbidden" });
       const a = app;
       const result = await fn({
         req,

@@ -2,8 +2,8 @@
 // credential for as long as it is open); HEAD answers the headers only. Next would answer HEAD
 // by running GET and never cancel the body, so each `curl -I` would keep a stream (and a slot
 // under MAX_CONNECTIONS) for good.
-import { CODES } from "../realtime/codes";
-import type { ChannelName } from "../realtime/protocol";
+import { CODES } from "../contract/codes";
+import type { ChannelName } from "../contract/protocol";
 import { SSE_HEADERS, SseRefusal, sseResponse } from "../realtime/transports/sse";
 import { CONN_HEADER } from "../server/raw-responses";
 import { HttpError } from "./errors";
@@ -25,7 +25,7 @@ export function sseRoute(name: ChannelName, contracts: { get: RouteContract; hea
           { cursor, signal: req.signal, destroySocket },
         );
       } catch (e) {
-        if (e instanceof SseRefusal) throw new HttpError(CODES[e.code].status, e.message, { code: e.code });
+        if (e instanceof SseRefusal) throw new HttpError(CODES[e.code].status, e.message, undefined, undefined, e.code);
         throw e;
       }
     }),

@@ -5,10 +5,10 @@
 // WebSocket, SSE, polling) attaches through attach(), which resumes after the client's cursor.
 import "server-only";
 import { performance } from "node:perf_hooks";
-import { compareIds, cursorOf, directId, epochOf, inEpoch, isId, offsetOf, type Cursor, ZERO_ID } from "./ids";
+import { compareIds, cursorOf, directId, epochOf, inEpoch, isId, offsetOf, type Cursor, ZERO_ID } from "../contract/ids";
 import type { LogBackend } from "./log/backend";
-import type { ErrorData } from "./codes";
-import type { ChannelName, Envelope, Message, MessageType, ResyncData, SnapshotMessage } from "./protocol";
+import type { ErrorData } from "../contract/codes";
+import type { ChannelName, Envelope, Message, MessageType, ResyncData, SnapshotMessage } from "../contract/protocol";
 
 /** An envelope with its JSON text, serialised once and shared by every client. */
 export interface Logged<E extends Envelope = Envelope> {

@@ -9,8 +9,9 @@ import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
 import type { DomainEvent } from "../domain/events";
 import type { Logger } from "../log";
-import { CODES, type Code } from "./codes";
-import { CHANNELS, type ChannelName } from "./protocol";
+import { CODES, type Code } from "../contract/codes";
+import { CHANNELS } from "../contract/channels";
+import type { ChannelName } from "../contract/protocol";
 
 /**
  * How long an evicted slow client gets to read its `slow_consumer` notice (queued after what it

@@ -15,7 +15,8 @@ import { DashboardFeed, type DashboardComputer } from "./dashboard/feed";
 import { DashboardProjection, type DashboardState } from "./dashboard/projection";
 import type { Leadership } from "./leadership";
 import type { LogBackend } from "./log/backend";
-import { CHANNELS, type ChannelName } from "./protocol";
+import { CHANNELS } from "../contract/channels";
+import type { ChannelName } from "../contract/protocol";
 import { QuotaFeed } from "./quotas/feed";
 import { StatsProjection } from "./quotas/projection";
 

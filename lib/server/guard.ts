@@ -8,7 +8,8 @@
 // ended within the limit. At the limit the request is answered 413 and its connection closed;
 // Next never sees it, so an anonymous client cannot make the server buffer more than the limit.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { plainWebSocketPath } from "../realtime/transports/websocket";
+import { plainWebSocketChannel } from "../contract/channels";
+import { restError } from "../contract/rest-error";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
@@ -16,7 +17,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 const LINGER_MS = 2_000;
 
 function reply(res: ServerResponse, status: number, error: string, code: string, headers: Record<string, string> = {}) {
-  const body = JSON.stringify({ error, code });
+  const body = JSON.stringify(restError(error, { code }));
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": String(Buffer.byteLength(body)),
@@ -105,7 +106,7 @@ export function createRequestGuard(opts: { maxBodyBytes: number; draining: () =>
       reply(res, 400, "malformed URL encoding in the path", "bad_path");
       return;
     }
-    if (plainWebSocketPath(req.url) && req.headers.upgrade?.toLowerCase() !== "websocket") {
+    if (plainWebSocketChannel(req.url) && req.headers.upgrade?.toLowerCase() !== "websocket") {
       reply(res, 426, "this endpoint speaks WebSocket only", "upgrade_required", { upgrade: "websocket" });
       return;
     }

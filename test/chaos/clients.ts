@@ -3,17 +3,17 @@
 // scenario can check it against the server's log: ids strictly increasing, nothing missing,
 // nothing twice, and the dashboard each client holds equal to the server's.
 import { io, type Socket } from "socket.io-client";
-import { applyDashboardMessage } from "../../lib/realtime/client/dashboard-state";
-import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
+import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { CHANNELS } from "../../lib/contract/channels";
+import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
 import {
-  CHANNELS,
   LOGGED_TYPES,
   SNAPSHOT_TYPE,
   type ChannelName,
   type DashboardUpdate,
   type Envelope,
   type Message,
-} from "../../lib/realtime/protocol";
+} from "../../lib/contract/protocol";
 
 const CURSOR = {
   dashboard: new Set<string>([...LOGGED_TYPES.dashboard, SNAPSHOT_TYPE.dashboard]),

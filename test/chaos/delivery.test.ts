@@ -6,13 +6,11 @@
 // acknowledged write is in a patch; every dashboard equals a fresh read of the database.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { cursorOf } from "../../lib/realtime/ids";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { startServer, type TestServer } from "../support/server";
-import { flavor } from "../support/flavor";
 import { until } from "../support/socket";
 import { startProxy, type TcpProxy } from "../support/tcp-proxy";
-import { dashboardProblems, fullLog, riskIds, sameEnvelopes, writer, writesMissingFrom, type WriteTargets } from "../support/oracle";
+import { dashboardProblems, riskIds, settledLog, sameEnvelopes, writer, writesMissingFrom, type WriteTargets } from "../support/oracle";
 import { check, pollClient, socketClient, sseClient, type StreamClient } from "./clients";
 
 async function population(base: string, cookie: string, token: string) {
@@ -22,21 +20,6 @@ async function population(base: string, cookie: string, token: string) {
     ...(await Promise.all(Array.from({ length: 15 }, (_, i) => sseClient(base, token, `sse ${i}`)))),
     ...(await Promise.all(Array.from({ length: 10 }, (_, i) => pollClient(base, token, `polling ${i}`)))),
   ];
-}
-
-/** Waits until every client holds the log's last message; then the log, as the server has it. */
-async function settle(srv: TestServer, token: string, clients: StreamClient[]) {
-  const last = async () =>
-    (await call(srv.url, { token }, "GET", "/api/ws/health")).body.broadcaster.message_log.dashboard.last_id as string;
-  await until(
-    async () => {
-      const id = await last();
-      return clients.every((c) => c.lastId && cursorOf(c.lastId) === id);
-    },
-    30_000,
-    "every client caught up with the log",
-  );
-  return fullLog(srv.url, token, "dashboard");
 }
 
 /**
@@ -54,7 +37,7 @@ async function verdict(
   extra: object = {},
   allowedFailures: (at: number) => boolean = () => false,
 ) {
-  const log = await settle(srv, token, clients);
+  const log = await settledLog(srv.url, token, clients);
   const results = clients.map((c) => check(c, log, null));
   const truth = await dashboardProblems(srv.databaseUrl, clients);
   report(scenario, clients, results, { ...extra, writes: load.made, failed_writes: load.failures.length });
@@ -127,11 +110,7 @@ describe("chaos: delivery through drops, a restart and a kill -9", () => {
     await verdict(srv, token, clients, load, "cut-twice", { connections_cut: cut1 + cut2 });
   });
 
-  // OPEN BUG, found by these tests: on PostgreSQL, in some runs, polling clients miss one logged
-  // message across a restart or a kill -9 (sockets and SSE get it). Until it is fixed both
-  // scenarios still run and report here, as todos, instead of failing the suite; SQLite enforces them.
-  const pollingLoss = flavor === "postgres" ? "open bug: polling clients can miss one message across a restart on PostgreSQL" : undefined;
-  it("restart the server during changes: every client resumes where it was, without a resync", { todo: pollingLoss }, async () => {
+  it("restart the server during changes: every client resumes where it was, without a resync", async () => {
     const clients = await population(base(), cookie, token);
     const before = (await call(srv.url, { token }, "GET", "/api/v1/dashboard")).body.version;
     const load = writer(srv.url, token, ids, "restart");
@@ -151,19 +130,15 @@ describe("chaos: delivery through drops, a restart and a kill -9", () => {
     assert.ok(after > before, "versions continue across the restart");
   });
 
-  it(
-    "kill -9 the server during changes: every client resumes, every acknowledged write reaches every client",
-    { todo: pollingLoss },
-    async () => {
-      const clients = await population(base(), cookie, token);
-      const load = writer(srv.url, token, ids, "crash");
-      await more(load, 10);
-      const down = Date.now();
-      await srv.crash();
-      const up = Date.now();
-      await more(load, 10);
-      await load.stop();
-      await verdict(srv, token, clients, load, "kill-9", { down_ms: up - down }, (at) => at >= down && at <= up + 1000);
-    },
-  );
+  it("kill -9 the server during changes: every client resumes, every acknowledged write reaches every client", async () => {
+    const clients = await population(base(), cookie, token);
+    const load = writer(srv.url, token, ids, "crash");
+    await more(load, 10);
+    const down = Date.now();
+    await srv.crash();
+    const up = Date.now();
+    await more(load, 10);
+    await load.stop();
+    await verdict(srv, token, clients, load, "kill-9", { down_ms: up - down }, (at) => at >= down && at <= up + 1000);
+  });
 });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import type { Envelope } from "../../lib/realtime/protocol";
+import type { Envelope } from "../../lib/contract/protocol";
 import { startCluster, type TestCluster } from "../support/cluster";
 import { ADMIN, ANALYST, call, login, signOut } from "../support/http";
 import { dashboardProblem } from "../support/oracle";

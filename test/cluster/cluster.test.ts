@@ -4,9 +4,18 @@
 // outage loses nothing that was published.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
+import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
 import { check, socketClient, type StreamClient } from "../chaos/clients";
-import { dashboardProblems, fullLog, riskIds, sameEnvelopes, violationIdsSince, writer, writesMissingFrom } from "../support/oracle";
+import {
+  dashboardProblems,
+  fullLog,
+  riskIds,
+  sameEnvelopes,
+  settledLog,
+  violationIdsSince,
+  writer,
+  writesMissingFrom,
+} from "../support/oracle";
 import { startCluster, type TestCluster } from "../support/cluster";
 import { ADMIN, ANALYST, call, login } from "../support/http";
 import { record, sleep, until } from "../support/socket";
@@ -155,23 +164,13 @@ describe("cluster: two instances", () => {
       quotaClients.every((c) => c.received.some((m) => m.type === "stats" && Date.parse(m.timestamp) > killedAt));
     await until(statsAfterKill, 30_000, "every quota client got stats computed after the kill");
 
-    const lastDash = async () =>
-      (await call(survivor.url, { token }, "GET", "/api/ws/health")).body.broadcaster.message_log.dashboard.last_id as string;
-    await until(
-      async () => {
-        const id = await lastDash();
-        return clients.every((c) => c.lastId && cursorOf(c.lastId) === id);
-      },
-      30_000,
-      "dashboard clients caught up",
-    );
     const byId = (c: StreamClient) => new Set(c.received.filter((m) => m.type === "violation").map((m) => (m.data as { id: number }).id));
     await until(
       () => quotaClients.every((c) => violations.every((v) => byId(c).has(v.id))),
       30_000,
       "every violation delivered to every quota client",
     );
-    const dashLog = await fullLog(survivor.url, token, "dashboard");
+    const dashLog = await settledLog(survivor.url, token, clients);
     const quotaLog = await fullLog(survivor.url, token, "quotas");
     const results = all.map((c) =>
       // A quota client is checked up to where it is (stats keep coming every second).

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createDb } from "../../lib/db/client";
-import { isTerminal } from "../../lib/realtime/codes";
+import { isTerminal } from "../../lib/contract/codes";
 import { dashboardProblem } from "../support/oracle";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";

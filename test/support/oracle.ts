@@ -7,8 +7,8 @@
 import { createDb } from "../../lib/db/client";
 import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
 import { systemClock } from "../../lib/domain/time";
-import { compareIds, cursorOf, parseId } from "../../lib/realtime/ids";
-import type { Envelope } from "../../lib/realtime/protocol";
+import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
+import type { Envelope } from "../../lib/contract/protocol";
 import type { StreamClient } from "../chaos/clients";
 import { flavor } from "./flavor";
 import { call } from "./http";
@@ -66,6 +66,33 @@ export async function fullLog(base: string, token: string, channel: "dashboard" 
     if (!body.messages?.length) return all;
     all.push(...body.messages);
     since = body.next;
+  }
+}
+
+/**
+ * The channel's log once it has stopped growing and every client holds its last message. A
+ * patch can still be published after the writer's last acknowledged write (coalescing), so
+ * "the last id now" is only an answer when a second read of the log still ends there; reading
+ * the last id once and the log later let a late message land in the log but not yet in the
+ * slowest clients (pollers), which the check then called lost.
+ */
+export async function settledLog(base: string, token: string, clients: StreamClient[], channel: "dashboard" | "quotas" = "dashboard") {
+  const holds = (c: StreamClient, id: string | undefined) => !id || (c.lastId !== null && compareIds(cursorOf(c.lastId), id) >= 0);
+  const deadline = Date.now() + 30_000;
+  let log = await fullLog(base, token, channel);
+  for (;;) {
+    const last = log.at(-1)?.id;
+    while (!clients.every((c) => holds(c, last))) {
+      if (Date.now() > deadline) {
+        const behind = clients.filter((c) => !holds(c, last)).map((c) => `${c.name} at ${c.lastId}`);
+        throw new Error(`clients did not catch up with the log's ${last} in 30 s: ${behind.slice(0, 5).join("; ")}`);
+      }
+      await sleep(50);
+    }
+    const again = await fullLog(base, token, channel);
+    if (again.at(-1)?.id === last && clients.every((c) => !last || cursorOf(c.lastId!) === last)) return again;
+    if (Date.now() > deadline) throw new Error(`the ${channel} log kept growing after the writes stopped`);
+    log = again;
   }
 }
 

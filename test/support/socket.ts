@@ -2,8 +2,8 @@
 // the browser — resumes after the last logged message or snapshot it holds (auth.lastId) on
 // every reconnect.
 import { io, type Socket } from "socket.io-client";
-import { compareIds, parseId } from "../../lib/realtime/ids";
-import { LOGGED_TYPES, SNAPSHOT_TYPE, type Envelope } from "../../lib/realtime/protocol";
+import { compareIds, parseId } from "../../lib/contract/ids";
+import { LOGGED_TYPES, SNAPSHOT_TYPE, type Envelope } from "../../lib/contract/protocol";
 
 export interface Recorder {
   socket: Socket;

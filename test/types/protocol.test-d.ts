@@ -2,7 +2,7 @@
 // `@ts-expect-error` below must be an error, or the build fails ("unused directive").
 import type { Socket as ServerSocket } from "socket.io";
 import type { Socket as ClientSocket } from "socket.io-client";
-import type { ClientToServerEvents, Message, ServerToClientEvents } from "../../lib/realtime/protocol";
+import type { ClientToServerEvents, Message, ServerToClientEvents } from "../../lib/contract/protocol";
 
 declare const env: Message<"quotas">;
 declare const dash: Message<"dashboard">;

@@ -8,7 +8,8 @@ import { Parser } from "@asyncapi/parser";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { asyncApiDocument, COMMAND_ACKS, messageTypes } from "../../lib/api-docs/asyncapi";
 import { openApiDocument } from "../../lib/api-docs/openapi";
-import { CHANNELS, MESSAGE_TYPES, type ChannelName } from "../../lib/realtime/protocol";
+import { CHANNELS } from "../../lib/contract/channels";
+import { MESSAGE_TYPES, type ChannelName } from "../../lib/contract/protocol";
 
 const CHANNEL_NAMES = Object.keys(CHANNELS) as ChannelName[];
 
@@ -22,7 +23,7 @@ test("the OpenAPI document is valid OpenAPI 3.1", async () => {
   assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ["bearerToken", "metricsToken", "queryToken", "sessionCookie"]);
   // (Two answers are documented exceptions: readiness says what failed; a refused command has the
   // allowed one's body plus the violation.)
-  const errorRef = JSON.stringify({ $ref: "#/components/schemas/ErrorBody" });
+  const errorRef = JSON.stringify({ $ref: "#/components/schemas/Error" });
   const exceptions = new Set(["get /api/ready 503", "post /api/v1/commands 429"]);
   let errors = 0;
   for (const [p, item] of Object.entries(doc.paths))

@@ -5,7 +5,7 @@ import { after, before, describe, it, mock } from "node:test";
 import { Channel, type Logged } from "../../lib/realtime/channel";
 import { DashboardFeed, type DashboardChange } from "../../lib/realtime/dashboard/feed";
 import { DashboardProjection } from "../../lib/realtime/dashboard/projection";
-import { compareIds, cursorOf, directId, OffsetGenerator, parseId } from "../../lib/realtime/ids";
+import { compareIds, cursorOf, directId, OffsetGenerator, parseId } from "../../lib/contract/ids";
 import { SqlLogBackend } from "../../lib/realtime/log/sql-backend";
 import { StatsProjection } from "../../lib/realtime/quotas/projection";
 import { silentLogger } from "../../lib/log";

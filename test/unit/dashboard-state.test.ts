@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyDashboardMessage } from "../../lib/realtime/client/dashboard-state";
-import type { DashboardUpdate, Message } from "../../lib/realtime/protocol";
+import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import type { DashboardUpdate, Message } from "../../lib/contract/protocol";
 
 const snap = (version: number, total: number) => ({ version, metrics: { total_risks: total } }) as unknown as DashboardUpdate;
 const env = (type: "dashboard_update" | "dashboard_patch", data: unknown) =>

@@ -1,4 +1,4 @@
-// The real-time protocol as AsyncAPI 3, built from lib/realtime/protocol.ts (lib/api-docs/asyncapi.ts).
+// The real-time protocol as AsyncAPI 3, built from lib/contract/ (lib/api-docs/asyncapi.ts).
 // Public, like the README that describes the same protocol.
 import { asyncApiDocument } from "@/lib/api-docs/asyncapi";
 import { getContext } from "@/lib/context";

@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import type { NextRequest } from "next/server";
 import { getContext } from "@/lib/context";
-import { json } from "@/lib/http/errors";
+import { errorJson } from "@/lib/http/errors";
 import { authenticate } from "@/lib/http/route";
 import { contracted } from "@/lib/http/contract";
 import { SYSTEM } from "@/lib/http/contracts";
@@ -19,10 +19,11 @@ export const GET = contracted(SYSTEM.metrics, async (req: NextRequest) => {
   if (!scraper) {
     const auth = await authenticate(req, app).catch(() => null);
     if (!auth?.ok)
-      return json({ error: "authentication required: METRICS_TOKEN as Bearer, or an admin" }, 401, {
-        "www-authenticate": 'Bearer realm="riskpulse-metrics"',
+      return errorJson(401, "authentication required: METRICS_TOKEN as Bearer, or an admin", {
+        code: "unauthorized",
+        headers: { "www-authenticate": 'Bearer realm="riskpulse-metrics"' },
       });
-    if (auth.principal.role !== "admin") return json({ error: "forbidden: admin role required" }, 403);
+    if (auth.principal.role !== "admin") return errorJson(403, "forbidden: admin role required", { code: "forbidden" });
   }
   return new Response(await app.metrics.registry.metrics(), {
     headers: { "content-type": app.metrics.registry.contentType, "cache-control": "no-store" },

@@ -2,7 +2,8 @@
 // the synthetic-broadcast test endpoints. The messages themselves are in the AsyncAPI document
 // (GET /api/asyncapi.json).
 import { z } from "zod";
-import { CHANNELS, type ChannelName } from "../../realtime/protocol";
+import { CHANNELS } from "../../contract/channels";
+import type { ChannelName } from "../../contract/protocol";
 import type { RouteContract } from "../contract";
 
 const ASYNCAPI = "The messages are described in the AsyncAPI document, `GET /api/asyncapi.json`.";

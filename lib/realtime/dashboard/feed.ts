@@ -12,8 +12,8 @@ import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
 import type { Origin } from "../bus";
 import type { Channel } from "../channel";
-import { cursorOf } from "../ids";
-import type { DashboardUpdate } from "../protocol";
+import { cursorOf } from "../../contract/ids";
+import type { DashboardUpdate } from "../../contract/protocol";
 import type { DashboardProjection, DashboardState } from "./projection";
 import { diffSnapshots } from "./snapshot-diff";
 

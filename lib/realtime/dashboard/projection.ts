@@ -5,7 +5,7 @@
 import jsonpatch from "fast-json-patch"; // CommonJS: use the default export
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { Projection } from "../channel";
-import type { DashboardUpdate, Message, SnapshotMessage } from "../protocol";
+import type { DashboardUpdate, Message, SnapshotMessage } from "../../contract/protocol";
 
 export interface DashboardState {
   version: number;

@@ -4,8 +4,8 @@
 // channel's deliver() in log order, exactly once; range() replays what memory no longer holds.
 import crypto from "node:crypto";
 import type { Channel, Logged } from "../channel";
-import type { Cursor, Offset } from "../ids";
-import type { ChannelName } from "../protocol";
+import type { Cursor, Offset } from "../../contract/ids";
+import type { ChannelName } from "../../contract/protocol";
 
 export interface AppendEntry {
   type: string;

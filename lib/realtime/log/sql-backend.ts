@@ -9,8 +9,9 @@ import "server-only";
 import type { Db } from "../../db/client";
 import type { Logger } from "../../log";
 import { type Channel, type Logged, logged } from "../channel";
-import { compareIds, cursorOf, epochOf, inEpoch, OffsetGenerator, parseId, type Cursor, ZERO_ID } from "../ids";
-import type { ChannelName, Envelope } from "../protocol";
+import { compareIds, cursorOf, epochOf, inEpoch, OffsetGenerator, parseId, type Cursor, ZERO_ID } from "../../contract/ids";
+import { envelope } from "../../contract/frames";
+import type { ChannelName, Envelope } from "../../contract/protocol";
 import { newEpoch, type AppendEntry, type LogBackend, type Restored } from "./backend";
 
 interface Pending {
@@ -79,10 +80,10 @@ export class SqlLogBackend implements LogBackend {
   append(channel: ChannelName, entry: AppendEntry): Promise<Logged> {
     const at = this.now();
     const id = inEpoch(this.ids.get(channel)!.next(at), this.epochs.get(channel)!);
-    const envelope = { type: entry.type, id, timestamp: new Date(at).toISOString(), data: entry.data };
+    const message = logged(envelope(entry.type, id, entry.data, new Date(at).toISOString()));
     return new Promise((resolve, reject) => {
       const queue = this.pending.get(channel) ?? [];
-      queue.push({ message: logged(envelope), state: entry.state, resolve, reject });
+      queue.push({ message, state: entry.state, resolve, reject });
       this.pending.set(channel, queue);
       if (!this.writing.has(channel)) this.writing.set(channel, this.flush(channel));
     });

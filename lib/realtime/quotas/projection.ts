@@ -1,7 +1,7 @@
 // The quota console's starting point: the newest `stats` delivered on the channel.
 import type { QuotaStats } from "../../domain/quota/stats";
 import type { Projection } from "../channel";
-import type { Message, SnapshotMessage } from "../protocol";
+import type { Message, SnapshotMessage } from "../../contract/protocol";
 
 export class StatsProjection implements Projection<"quotas"> {
   latest: QuotaStats | null = null;

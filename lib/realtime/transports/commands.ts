@@ -4,9 +4,9 @@
 import type { Principal } from "../../auth/principal";
 import type { Config } from "../../config";
 import type { Logged } from "../channel";
-import { errorData } from "../codes";
+import { errorData } from "../../contract/codes";
 import type { RealtimeHub } from "../hub";
-import type { ChannelName, DashboardUpdate } from "../protocol";
+import type { ChannelName, DashboardUpdate } from "../../contract/protocol";
 
 export type Refreshed =
   { ok: true; message: Logged; update: DashboardUpdate } | { ok: false; message: Logged; error: string; retryAfterMs: number };

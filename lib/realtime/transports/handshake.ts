@@ -7,7 +7,7 @@ import { parse as parseCookie } from "cookie";
 import { resolvePrincipal, type AuthDeps, type AuthResult, type Credentials, type Principal } from "../../auth/principal";
 import type { Config } from "../../config";
 import { header, isSameOrigin, type HeaderSource } from "../../http/request-facts";
-import type { Code } from "../codes";
+import type { Code } from "../../contract/codes";
 
 export type Handshake = { ok: true; principal: Principal; recheck: () => Promise<AuthResult> } | { ok: false; code: Code; error?: string };
 

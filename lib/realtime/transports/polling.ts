@@ -1,6 +1,6 @@
 // Polling, the last resort: the messages after `since` and the cursor for the next call; without
 // a usable cursor, a snapshot to start from. The same envelopes as every other transport.
-import type { Envelope, ResyncData } from "../protocol";
+import type { Envelope, ResyncData } from "../../contract/protocol";
 import type { AnyChannel } from "../channel";
 
 export type PollBody =

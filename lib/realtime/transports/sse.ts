@@ -10,10 +10,11 @@ import type { Principal, AuthResult } from "../../auth/principal";
 import type { Config } from "../../config";
 import type { Logger } from "../../log";
 import type { AnyChannel, Logged } from "../channel";
-import { CODES, errorData, type Code } from "../codes";
+import { CODES, errorData, type Code } from "../../contract/codes";
+import { sseComment, sseEvent, sseRetry } from "../../contract/frames";
 import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
 import type { RealtimeHub } from "../hub";
-import type { ChannelName } from "../protocol";
+import type { ChannelName } from "../../contract/protocol";
 
 const encoder = new TextEncoder();
 const frames = new WeakMap<Logged, Uint8Array>();
@@ -21,7 +22,7 @@ const frames = new WeakMap<Logged, Uint8Array>();
 function frame(m: Logged): Uint8Array {
   let f = frames.get(m);
   if (!f) {
-    f = encoder.encode(`event: ${m.envelope.type}\nid: ${m.envelope.id}\ndata: ${m.json}\n\n`);
+    f = encoder.encode(sseEvent(m.envelope, m.json));
     frames.set(m, f);
   }
   return f;
@@ -121,10 +122,13 @@ export function sseResponse(
           finish(frame(channel.errorMessage(errorData(code, message))));
           cleanup();
         };
-        heartbeat = setInterval(() => enqueue(encoder.encode(`: heartbeat ${new Date().toISOString()}\n\n`)), config.SSE_HEARTBEAT_MS);
+        heartbeat = setInterval(
+          () => enqueue(encoder.encode(sseComment(`heartbeat ${new Date().toISOString()}`))),
+          config.SSE_HEARTBEAT_MS,
+        );
         opts.signal.addEventListener("abort", cleanup, { once: true });
         if (opts.signal.aborted) return cleanup();
-        enqueue(encoder.encode(`retry: ${config.SSE_RETRY_MS}\n\n`));
+        enqueue(encoder.encode(sseRetry(config.SSE_RETRY_MS)));
         channel
           .attach(opts.cursor, {
             send: (m) => enqueue(frame(m)),

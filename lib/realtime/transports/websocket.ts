@@ -18,26 +18,13 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { AppContext } from "../../context";
 import type { AnyChannel, Logged } from "../channel";
-import { closeCodeOf, CODES, errorData, type Code } from "../codes";
+import { closeCodeOf, CODES, errorData, type Code } from "../../contract/codes";
+import { plainWebSocketMessage, plainWebSocketRefusal } from "../../contract/frames";
 import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
-import { CHANNELS, type ChannelName, type PlainCommand } from "../protocol";
+import { CHANNELS, plainWebSocketChannel } from "../../contract/channels";
+import type { ChannelName, PlainCommand } from "../../contract/protocol";
 import { pingCommand, refreshCommand, unknownCommandReporter } from "./commands";
 import { authenticateHandshake } from "./handshake";
-
-const PATHS: Record<string, ChannelName> = { [CHANNELS.dashboard.websocket]: "dashboard", [CHANNELS.quotas.websocket]: "quotas" };
-
-/** The original clients read `error` at the top level (README "Plain WebSocket"); keep the envelope's fields too. */
-function plainJson(m: Logged): string {
-  const e = m.envelope;
-  if (e.type !== "error") return m.json;
-  const d = e.data as { error: string; code: string };
-  return JSON.stringify({ type: "error", id: e.id, timestamp: e.timestamp, error: d.error, code: d.code, data: d });
-}
-
-export function plainWebSocketPath(url: string | undefined): ChannelName | null {
-  const path = (url ?? "").split("?")[0] ?? "";
-  return Object.hasOwn(PATHS, path) ? PATHS[path]! : null;
-}
 
 export function createPlainWebSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
@@ -66,7 +53,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   });
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    const name = plainWebSocketPath(req.url);
+    const name = plainWebSocketChannel(req.url);
     if (!name) return; // not ours: Socket.IO's, or Next's dev hot-reload socket
     const url = new URL(req.url ?? "/", "http://localhost");
     const h = await authenticateHandshake({ headers: req.headers, queryToken: url.searchParams.get("token") }, { auth: app.auth, config });
@@ -82,8 +69,9 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   }
 
   function refuse(ws: WebSocket, code: Code, message: string = CODES[code].message) {
-    ws.send(JSON.stringify({ type: "error", timestamp: new Date().toISOString(), error: message, code, data: errorData(code, message) }));
-    ws.close(closeCodeOf(code), code);
+    const r = plainWebSocketRefusal(code, message);
+    ws.send(r.text);
+    ws.close(r.closeCode, r.reason);
   }
 
   function serve(
@@ -97,11 +85,11 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     let pending = 0;
     let closed = false;
     let evicted = false;
+    // The quota console's messages name the connection (client_id), as the original did.
+    const id = name === "quotas" ? clientId : undefined;
     const write = (m: Logged) => {
-      const json = plainJson(m);
       pending++;
-      // The quota console's envelope names the connection (client_id), as the original did.
-      ws.send(name === "quotas" ? `${json.slice(0, -1)},"client_id":"${clientId}"}` : json, () => pending--);
+      ws.send(plainWebSocketMessage(m.envelope, m.json, id), () => pending--);
     };
     const send = (m: Logged) => {
       if (closed || evicted || ws.readyState !== WebSocket.OPEN) return;

@@ -9,7 +9,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { authOptionsFor, type SignInOutcome } from "@/lib/auth/next-auth";
 import { getContext } from "@/lib/context";
-import { json } from "@/lib/http/errors";
+import { errorJson } from "@/lib/http/errors";
 import { addressKey, clientAddress } from "@/lib/http/request-facts";
 import { contracted } from "@/lib/http/contract";
 import { AUTH } from "@/lib/http/contracts";
@@ -22,18 +22,17 @@ const MAX_SIGN_IN_BYTES = 8 * 1024;
 /** The sign-in body, rebuilt from one strict parse; or the answer refusing it. */
 async function canonicalSignIn(req: NextRequest): Promise<NextRequest | Response> {
   const length = req.headers.get("content-length");
-  if (!length) return json({ error: "Content-Length required" }, 411);
-  if (Number(length) > MAX_SIGN_IN_BYTES) return json({ error: `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes` }, 413);
+  if (!length) return errorJson(411, "Content-Length required");
+  if (Number(length) > MAX_SIGN_IN_BYTES) return errorJson(413, `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes`);
   if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    return json({ error: "content-type must be application/x-www-form-urlencoded" }, 415);
+    return errorJson(415, "content-type must be application/x-www-form-urlencoded");
   }
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_SIGN_IN_BYTES)
-    return json({ error: `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes` }, 413);
+  if (Buffer.byteLength(text) > MAX_SIGN_IN_BYTES) return errorJson(413, `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes`);
   const fields = new URLSearchParams(text);
   const seen = new Set<string>();
   for (const k of fields.keys()) {
-    if (seen.has(k)) return json({ error: `field ${k.slice(0, 40)} given more than once` }, 400);
+    if (seen.has(k)) return errorJson(400, `field ${k.slice(0, 40)} given more than once`);
     seen.add(k);
   }
   const headers = new Headers(req.headers);
@@ -46,7 +45,7 @@ const retry = (s: number | undefined) => ({ "retry-after": String(Math.max(1, s 
 async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
   const app = getContext();
   const { nextauth } = await ctx.params;
-  if (nextauth[0] === "_log") return json({ error: "not found" }, 404);
+  if (nextauth[0] === "_log") return errorJson(404, "not found");
   const address = addressKey(clientAddress(req.headers, req.headers.get("x-riskpulse-peer") ?? undefined, app.config.TRUST_PROXY));
   const signIn = req.method === "POST" && nextauth[0] === "callback" && nextauth[1] === "credentials";
   let request = req;
@@ -62,22 +61,29 @@ async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
     case "ok":
       return res; // `{url}` for json=true, else the redirect itself
     case "invalid":
-      return json({ error: "wrong e-mail or password" }, 401);
+      return errorJson(401, "wrong e-mail or password");
     case "throttled": {
       const s = outcome.retryAfterS ?? 60;
-      return json({ error: `too many failed sign-in attempts; try again in ${s} s`, retry_after_s: s }, 429, retry(s));
+      return errorJson(429, `too many failed sign-in attempts; try again in ${s} s`, {
+        code: "rate_limited",
+        details: { retry_after_s: s },
+        headers: retry(s),
+      });
     }
     case "busy":
-      return json(
-        { error: "sign-in is busy right now; try again shortly", retry_after_s: outcome.retryAfterS },
-        503,
-        retry(outcome.retryAfterS),
-      );
+      return errorJson(503, "sign-in is busy right now; try again shortly", {
+        code: "unavailable",
+        details: { retry_after_s: outcome.retryAfterS },
+        headers: retry(outcome.retryAfterS),
+      });
     case "unavailable":
-      return json({ error: "sign-in is unavailable right now; try again shortly" }, 503, retry(outcome.retryAfterS));
+      return errorJson(503, "sign-in is unavailable right now; try again shortly", {
+        code: "unavailable",
+        headers: retry(outcome.retryAfterS),
+      });
     default:
       // The credentials were never looked at: next-auth refused the form (its CSRF token).
-      return json({ error: "the sign-in form has expired; reload the page" }, 403);
+      return errorJson(403, "the sign-in form has expired; reload the page");
   }
 }
 

@@ -2,7 +2,7 @@
 // fallbacks hand components the same shape. Served from the feed's cache (recomputed once per
 // change, never per request); waits for a pending change made here (read-your-writes).
 // `?refresh=1` is the `refresh` command over REST: re-read now, same per-user rate limit.
-import { json } from "@/lib/http/errors";
+import { errorJson } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { refreshCommand } from "@/lib/realtime/transports/commands";
 import { LIVE } from "@/lib/http/contracts";
@@ -10,5 +10,7 @@ import { LIVE } from "@/lib/http/contracts";
 export const GET = route(LIVE.dashboard, async ({ req, app, principal }) => {
   if (req.nextUrl.searchParams.get("refresh") !== "1") return app.realtime.feed.current();
   const r = await refreshCommand(app.realtime, principal, app.config);
-  return r.ok ? r.update : json({ error: r.error }, 429, { "retry-after": String(Math.ceil(r.retryAfterMs / 1000)) });
+  return r.ok
+    ? r.update
+    : errorJson(429, r.error, { code: "rate_limited", headers: { "retry-after": String(Math.ceil(r.retryAfterMs / 1000)) } });
 });

@@ -3,7 +3,7 @@
 // every token. Creating one needs a signed-in session: a token cannot mint further tokens.
 // The secret is in the POST answer and nowhere else, ever.
 import { tokenCreateSchema } from "@/lib/auth/api-tokens";
-import { json } from "@/lib/http/errors";
+import { errorJson } from "@/lib/http/errors";
 import { body, created, route } from "@/lib/http/route";
 import { TOKENS } from "@/lib/http/contracts";
 
@@ -12,7 +12,7 @@ export const GET = route(TOKENS.list, async ({ app, principal }) => ({
 }));
 export const POST = route(TOKENS.create, async ({ req, app, principal, actor }) => {
   if (principal.via !== "session")
-    return json({ error: "API tokens are created from a signed-in session, not with another token", code: "session_required" }, 403);
+    return errorJson(403, "API tokens are created from a signed-in session, not with another token", { code: "session_required" });
   const input = await body(req, tokenCreateSchema);
   return created(await app.tokens.create(principal.userId, input, actor));
 });

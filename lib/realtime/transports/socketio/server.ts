@@ -8,17 +8,11 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
 import type { AppContext } from "../../../context";
 import type { AnyChannel, Logged } from "../../channel";
-import { CODES, errorData, type Code } from "../../codes";
+import { CHANNELS, SOCKET_PATH } from "../../../contract/channels";
+import { CODES, errorData, type Code } from "../../../contract/codes";
+import { socketIoRefusal } from "../../../contract/frames";
+import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents, SocketAuth } from "../../../contract/protocol";
 import { EVICTION_GRACE_MS, type LiveConnection } from "../../connections";
-import {
-  CHANNELS,
-  SOCKET_PATH,
-  type ChannelName,
-  type ClientToServerEvents,
-  type Envelope,
-  type ServerToClientEvents,
-  type SocketAuth,
-} from "../../protocol";
 import { pingCommand, refreshCommand, unknownCommandReporter } from "../commands";
 import { authenticateHandshake } from "../handshake";
 
@@ -37,9 +31,9 @@ function emit(target: object, env: Envelope) {
   (target as { emit(ev: string, env: Envelope): unknown }).emit(env.type, env);
 }
 
-type Refusal = Error & { data: { code: Code; status: number; error: string } };
-function refusal(code: Code, error: string = CODES[code].message): Refusal {
-  return Object.assign(new Error(error), { data: { code, status: CODES[code].status, error } });
+/** A handshake refusal: Socket.IO hands `data` to the client's connect_error. */
+function refusal(code: Code, error: string = CODES[code].message): Error {
+  return Object.assign(new Error(error), { data: socketIoRefusal(code, error) });
 }
 
 /**

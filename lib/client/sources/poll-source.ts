@@ -1,5 +1,5 @@
-import { isCode, isTerminal } from "../../codes";
-import type { ChannelName, Message, PollAnswer } from "../../protocol";
+import { isCode, isTerminal } from "../../contract/codes";
+import type { ChannelName, Message, PollAnswer } from "../../contract/protocol";
 import type { Source, SourceEvents } from "./source";
 
 /** Polls GET …/events/<channel>?since=<cursor>: every message, in order, at pollInterval. */

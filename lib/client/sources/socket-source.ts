@@ -1,6 +1,6 @@
 import { io, type Socket } from "socket.io-client";
-import { isCode, isTerminal, type Code, type ErrorData } from "../../codes";
-import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../protocol";
+import { isCode, isTerminal, type Code, type ErrorData } from "../../contract/codes";
+import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../contract/protocol";
 import type { Source, SourceEvents } from "./source";
 
 type Refusal = Error & { data?: { code?: unknown } };

@@ -5,9 +5,10 @@
 // including each WebSocket (re)connect — resumes after the last envelope id the page holds, so
 // nothing is missed or doubled across a drop or a switch. Codes the server calls terminal stop
 // the retries: the page says the session ended instead of reconnecting forever.
-import type { Code } from "../codes";
-import { compareIds, epochOf, parseId } from "../ids";
-import { CHANNELS, LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message } from "../protocol";
+import type { Code } from "../contract/codes";
+import { compareIds, epochOf, parseId } from "../contract/ids";
+import { CHANNELS } from "../contract/channels";
+import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message } from "../contract/protocol";
 import { backoffDelay } from "./backoff";
 import type { LiveOptions } from "./options";
 import { PollSource } from "./sources/poll-source";

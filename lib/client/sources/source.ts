@@ -1,5 +1,5 @@
-import type { Code } from "../../codes";
-import type { ChannelName, Message } from "../../protocol";
+import type { Code } from "../../contract/codes";
+import type { ChannelName, Message } from "../../contract/protocol";
 
 export type SourceName = "websocket" | "sse" | "polling";
 

@@ -1,7 +1,9 @@
-// The real-time contract, in one place: every channel's messages keyed by `type`, the Socket.IO
-// event maps of each namespace, the paths of every transport, and what polling answers. Server
-// and browser both compile against it, so a wrong payload or event name fails the build. Only
-// type imports and plain constants here: nothing server-side reaches the browser bundle.
+// The real-time messages, in one place: every channel's messages keyed by `type`, the commands a
+// client sends with their acknowledgements (the Socket.IO event maps of each namespace, the plain
+// WebSocket's actions), and what polling answers. Server and browser both compile against it, so
+// a wrong payload or event name fails the build. Where each channel is served is channels.ts;
+// frames are built by frames.ts. Only type imports and plain constants here: nothing
+// server-side reaches the browser bundle.
 import type { Operation } from "fast-json-patch";
 import type { DashboardSnapshot } from "../domain/dashboard/snapshot";
 import type { ThrottleChange } from "../domain/events";
@@ -63,52 +65,24 @@ export type MessageType<C extends ChannelName> = keyof ChannelMessages[C] & stri
 /** A channel's messages as a union discriminated by `type`: switch on it and `data` narrows. */
 export type Message<C extends ChannelName, T extends MessageType<C> = MessageType<C>> =
   T extends MessageType<C> ? Envelope<T, ChannelMessages[C][T]> : never;
-export type AnyMessage = Message<"dashboard"> | Message<"quotas">;
 
 /** What goes through each channel's log; a resume cursor moves only on these and on snapshots. */
 export const LOGGED_TYPES = {
   dashboard: ["dashboard_patch", "test"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "test"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
-export type LoggedType<C extends ChannelName> = (typeof LOGGED_TYPES)[C][number];
 
 /** The message a client starts from (on connect, after a resync) and gets for `refresh`. */
 export const SNAPSHOT_TYPE = { dashboard: "dashboard_update", quotas: "stats" } as const satisfies { [C in ChannelName]: MessageType<C> };
 export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
   ? Message<"dashboard", "dashboard_update">
   : Message<"quotas", "stats">;
-/** Messages every channel has: replies and notices sent to one client. */
-export type CommonType = "error" | "pong" | "resync";
 
 /** Every type a channel can carry (SSE delivers only the named events a client listens to). */
 export const MESSAGE_TYPES = {
   dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
-
-export const SOCKET_PATH = "/socket.io";
-
-/** Where each channel is served, by transport; `role` is who may subscribe (null: anyone signed in). */
-export const CHANNELS = {
-  dashboard: {
-    namespace: "/dashboard",
-    sse: "/api/v1/sse/dashboard",
-    poll: "/api/v1/events/dashboard",
-    websocket: "/api/v1/ws/dashboard",
-    snapshot: "/api/v1/dashboard",
-    role: null,
-  },
-  quotas: {
-    namespace: "/admin/quotas",
-    sse: "/api/v1/sse/admin/quotas",
-    poll: "/api/v1/events/quotas",
-    websocket: "/ws/admin/quotas",
-    snapshot: "/api/v1/quotas/stats",
-    role: "admin",
-  },
-} as const satisfies {
-  [C in ChannelName]: { namespace: string; sse: string; poll: string; websocket: string; snapshot: string; role: "admin" | null };
-};
 
 // ---- Socket.IO ---------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-import { isTerminal, type ErrorData } from "../../codes";
-import { MESSAGE_TYPES, type ChannelName, type Message } from "../../protocol";
+import { isTerminal, type ErrorData } from "../../contract/codes";
+import { MESSAGE_TYPES, type ChannelName, type Message } from "../../contract/protocol";
 import type { Source, SourceEvents } from "./source";
 
 /** EventSource; the browser resends Last-Event-ID on its own reconnects, we pass it on our first. */

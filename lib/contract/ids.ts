@@ -58,8 +58,6 @@ export function cursorOf(id: string): Cursor {
   return inEpoch(id, epochOf(id));
 }
 
-export const isLoggedId = (id: string) => parseId(id)?.[2] === -1;
-
 /** Offsets for an embedded log: Redis-stream style, never going back even if the clock does. */
 export class OffsetGenerator {
   private ms = 0;

@@ -1,6 +1,6 @@
 // The live connection's state, for the status light in the header: the page that owns a live
 // connection publishes here; the light subscribes (useSyncExternalStore).
-import type { Code } from "../codes";
+import type { Code } from "../contract/codes";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "sse" | "polling" | "offline";
 export type Source = "websocket" | "sse" | "polling" | null;
