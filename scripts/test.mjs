@@ -150,6 +150,8 @@ const makeTemplate = (flavor) =>
 const checks = Promise.all([
   wants("lint") ? step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]) : null,
   step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]),
+  // The OpenAPI / AsyncAPI schemas are generated from the types: stale ones fail here.
+  step("api schemas fresh (scripts/api-schemas.mjs --check)", process.execPath, ["scripts/api-schemas.mjs", "--check"]),
 ]);
 await Promise.all([build, ...flavors.map(makeTemplate)]);
 if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
@@ -182,14 +184,26 @@ async function lane(flavor) {
       "--check",
     ]);
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
-  if (wants("integration"))
+  if (wants("integration")) {
+    // Every JSON answer the suite gets is recorded (test/support/http.ts), then checked against
+    // the OpenAPI document: its status documented, its body valid (test/contract/).
+    const record = { RISKPULSE_HTTP_RECORD: path.join(root, "test-results", "http-record", `${flavor}.jsonl`) };
+    fs.rmSync(record.RISKPULSE_HTTP_RECORD, { force: true });
     await step(
       `integration (${flavor})`,
       process.execPath,
       [...nodeTest, ...files("test/integration", { once: flavor === onceFlavor })],
-      testEnv,
+      { ...testEnv, ...record },
       nodeTestCount,
     );
+    await step(
+      `contract: recorded answers vs the OpenAPI document (${flavor})`,
+      process.execPath,
+      [...nodeTest, ...files("test/contract")],
+      { ...testEnv, ...record },
+      nodeTestCount,
+    );
+  }
   if (wants("chaos")) await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos")], testEnv, nodeTestCount);
 }
 // Each lane goes on with the suite that needs its database when its own suites are done: the

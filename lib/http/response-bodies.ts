@@ -3,14 +3,25 @@
 // (lib/api-docs/generated/wire-schemas.json); route contracts (contracts/) name their bodies by
 // its keys. Types only: nothing here runs.
 import type { AppContext } from "../context";
-import type { PollAnswer } from "../contract/protocol";
+import type { ChannelName, PollAnswer } from "../contract/protocol";
 import type { RestError } from "../contract/rest-error";
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 type App = AppContext;
 
-
-type WsHealthBase = Result<App["realtime"]["health"]>;
+type RtHealth = Result<App["realtime"]["health"]>;
+type AdminHealth = Extract<RtHealth, { broadcaster: unknown }>;
+type Broadcaster = AdminHealth["broadcaster"];
+// TypeScript drops the index signature of a spread, so the type of `message_log`
+// ({...Object.fromEntries(channels → log figures), backend, ok, last_error} in realtime/hub.ts)
+// lacks the per-channel entries the server sends: they are added back here.
+type LogFigures = { size: number; capacity: number; last_id: string; epoch: string };
+type AdminHealthOnWire = Omit<AdminHealth, "status" | "broadcaster"> & {
+  broadcaster: Omit<Broadcaster, "message_log"> & { message_log: Broadcaster["message_log"] & Record<ChannelName, LogFigures> };
+  checks: Ready["checks"];
+  http: { sse_sockets: number };
+  cluster?: Cluster;
+};
 type Ready = Result<App["health"]["ready"]>;
 type Cluster = Result<NonNullable<App["cluster"]>["view"]>;
 
@@ -47,12 +58,7 @@ export interface ResponseBodies {
   AuditPage: Result<App["audit"]["list"]>;
   Poll: PollAnswer<"dashboard"> | PollAnswer<"quotas">;
   WsStats: Result<App["realtime"]["stats"]> & { instance?: string; cluster?: Cluster };
-  WsHealth: Omit<WsHealthBase, "status"> & {
-    status: "ok" | "draining" | "degraded";
-    checks?: Ready["checks"];
-    http?: { sse_sockets: number };
-    cluster?: Cluster;
-  };
+  WsHealth: (Omit<Exclude<RtHealth, AdminHealth>, "status"> | AdminHealthOnWire) & { status: "ok" | "draining" | "degraded" };
   TestBroadcast: { published: number; channel: "dashboard" | "quotas"; last_id: string | null };
   TestPublished: { published: Result<App["realtime"]["channels"]["quotas"]["publish"]>["envelope"] };
   AuthCsrf: { csrfToken: string };
