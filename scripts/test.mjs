@@ -187,8 +187,8 @@ async function lane(flavor) {
   if (wants("integration")) {
     // Every JSON answer the suite gets is recorded (test/support/http.ts), then checked against
     // the OpenAPI document: its status documented, its body valid (test/contract/).
-    const record = { RISKPULSE_HTTP_RECORD: path.join(root, "test-results", "http-record", `${flavor}.jsonl`) };
-    fs.rmSync(record.RISKPULSE_HTTP_RECORD, { force: true });
+    const record = { RISKPULSE_HTTP_RECORD: path.join(root, "test-results", "http-record", flavor) };
+    fs.rmSync(record.RISKPULSE_HTTP_RECORD, { recursive: true, force: true });
     await step(
       `integration (${flavor})`,
       process.execPath,

@@ -1,16 +1,17 @@
 // Every answer the integration suite got from a real server (recorded by test/support/http.ts into
-// RISKPULSE_HTTP_RECORD) is what the OpenAPI document says: its status is documented for that
+// the folder RISKPULSE_HTTP_RECORD) is what the OpenAPI document says: its status is documented for that
 // operation and its body validates against the documented schema (ajv, JSON Schema 2020-12 as
 // OpenAPI 3.1 uses it). npm test runs this after each lane's integration suite; it starts no server.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { openApiDocument } from "../../lib/api-docs/openapi";
 import type { RecordedResponse } from "../support/http";
 
-const FILE = process.env.RISKPULSE_HTTP_RECORD;
+const DIR = process.env.RISKPULSE_HTTP_RECORD;
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
 
@@ -27,12 +28,13 @@ function matchers(paths: Record<string, unknown>) {
 
 test(
   "every recorded answer is documented and matches its schema",
-  { skip: FILE ? false : "set RISKPULSE_HTTP_RECORD (npm test does)" },
+  { skip: DIR ? false : "set RISKPULSE_HTTP_RECORD (npm test does)" },
   (t) => {
-    assert.ok(fs.existsSync(FILE!), `${FILE} does not exist: the integration suite recorded nothing`);
+    assert.ok(fs.existsSync(DIR!), `${DIR} does not exist: the integration suite recorded nothing`);
     const recorded = fs
-      .readFileSync(FILE!, "utf8")
-      .split("\n")
+      .readdirSync(DIR!)
+      .filter((f) => f.endsWith(".jsonl"))
+      .flatMap((f) => fs.readFileSync(path.join(DIR!, f), "utf8").split("\n"))
       .filter(Boolean)
       .map((l) => JSON.parse(l) as RecordedResponse);
     assert.ok(recorded.length > 100, `only ${recorded.length} answers recorded`);

@@ -1,6 +1,7 @@
 // Signs in through next-auth exactly as the browser does, and calls the API as that user. With
-// RISKPULSE_HTTP_RECORD=<file> every JSON answer is also appended there (one line each), for the
-// contract check that validates them against the OpenAPI document (test/contract/).
+// RISKPULSE_HTTP_RECORD=<folder> every answer is also appended to <folder>/<pid>.jsonl (one line
+// each; one file per test process, as files run side by side), for the contract check that
+// validates them against the OpenAPI document (test/contract/).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -27,8 +28,8 @@ function record(method: string, url: string, res: Response, body: string) {
     contentType: res.headers.get("content-type"),
     body,
   };
-  fs.mkdirSync(path.dirname(RECORD), { recursive: true });
-  fs.appendFileSync(RECORD, `${JSON.stringify(entry)}\n`);
+  fs.mkdirSync(RECORD, { recursive: true });
+  fs.appendFileSync(path.join(RECORD, `${process.pid}.jsonl`), `${JSON.stringify(entry)}\n`);
 }
 
 function cookiesOf(res: Response): string[] {
