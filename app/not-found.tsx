@@ -1,7 +1,7 @@
 // The 404 page of a URL no route serves. A signed-in visitor still gets the console's header, so
 // the way on is the usual navigation; anyone else is offered the sign-in page.
 import type { Metadata } from "next";
-import { currentPrincipal } from "@/lib/auth/page";
+import { currentPrincipal } from "@/lib/http/page-auth";
 import { AppHeader } from "@/components/shell/app-header";
 import { ProblemPage } from "@/components/shell/problem-page";
 

@@ -2,10 +2,10 @@
 // One live channel for a page: opens the connection, hands every envelope to `onMessage`,
 // publishes the status to the header light, and closes on unmount.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { LiveConnection } from "@/lib/client/connection";
+import { ChannelConnection } from "@/lib/client/connection";
 import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from "@/lib/client/options";
 import { INITIAL_STATUS, statusStore, type LiveStatus } from "@/lib/client/status-store";
-import type { ChannelName, Message } from "@/lib/contract/protocol";
+import type { ChannelName, Message, SnapshotMessage } from "@/lib/contract/protocol";
 
 /** Per-browser overrides (operators and tests): localStorage["riskpulse.live"] = '{"upgradeInterval":5000}'. */
 function storedOptions(): Partial<LiveOptions> {
@@ -18,24 +18,28 @@ function storedOptions(): Partial<LiveOptions> {
 
 export function useLiveChannel<C extends ChannelName>(
   channel: C,
-  onMessage: (env: Message<C>, conn: LiveConnection<C>) => void,
+  onMessage: (env: Message<C>, conn: ChannelConnection<C>) => void,
   options: Partial<LiveOptions> = {},
   onResync: () => void = () => {},
+  /** A refresh answered over REST (SSE, polling): the snapshot's data. */
+  onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
 ) {
   const [status, setStatus] = useState<LiveStatus>(INITIAL_STATUS);
   const [aliveAt, setAliveAt] = useState<number | null>(null);
-  const conn = useRef<LiveConnection<C> | null>(null);
+  const conn = useRef<ChannelConnection<C> | null>(null);
   const handler = useRef(onMessage);
   const resync = useRef(onResync);
+  const refreshed = useRef(onRefreshed);
   useEffect(() => {
     handler.current = onMessage;
     resync.current = onResync;
+    refreshed.current = onRefreshed;
   });
   const optsKey = JSON.stringify(options);
 
   useEffect(() => {
     const opts = { ...DEFAULT_LIVE_OPTIONS, ...storedOptions(), ...(JSON.parse(optsKey) as Partial<LiveOptions>) };
-    const c = new LiveConnection<C>(
+    const c = new ChannelConnection<C>(
       channel,
       opts,
       (env) => {
@@ -48,6 +52,7 @@ export function useLiveChannel<C extends ChannelName>(
         statusStore.publish(s, () => c.reconnect());
       },
       () => resync.current(),
+      (data) => refreshed.current(data),
     );
     conn.current = c;
     c.start();

@@ -81,11 +81,10 @@ export function useQuotaConsole(initial: QuotaConsoleInitial, options: Partial<L
         }
         case "violation": {
           const v = env.data;
-          // A source switch may deliver a message twice: violations are unique by id (tests use 0).
-          void violations.mutate(
-            (cur) => ({ items: [v, ...(cur?.items ?? []).filter((x) => v.id === 0 || x.id !== v.id)].slice(0, FEED) }),
-            { revalidate: false },
-          );
+          // A source switch may deliver a message twice: violations are unique by id.
+          void violations.mutate((cur) => ({ items: [v, ...(cur?.items ?? []).filter((x) => x.id !== v.id)].slice(0, FEED) }), {
+            revalidate: false,
+          });
           refreshUsageSoon();
           break;
         }

@@ -5,7 +5,7 @@ import "server-only";
 import { createApiTokenService } from "./auth/api-tokens";
 import { createAuthDirectory } from "./auth/directory";
 import { createLoginThrottle } from "./auth/login-throttle";
-import { configureHashing } from "./auth/password";
+import { configureHashing } from "./hashing/password";
 import type { AuthDeps } from "./auth/principal";
 import { resolveSecret } from "./auth/secret";
 import { createSessionService } from "./auth/sessions";
@@ -30,7 +30,7 @@ import { createUserService } from "./domain/users";
 import { createHealth } from "./health";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics/registry";
-import { EventBus } from "./realtime/bus";
+import { EventBus } from "./domain/bus";
 import { createRealtimeHub } from "./realtime/hub";
 import { SoloLeadership } from "./realtime/leadership";
 import { SqlLogBackend } from "./realtime/log/sql-backend";
@@ -133,7 +133,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     "/dashboard": realtime.connections.count("dashboard"),
     "/admin/quotas": realtime.connections.count("quotas"),
   }));
-  const health = createHealth({ db, realtime, cluster, log });
+  const health = createHealth({ db, cluster });
   // Auth changes made outside the servers (`npm run user`), read from the database.
   const signals = watchSignals({ db, bus, log });
   const risks = createRiskService({ db, events: bus, clock, flavor });

@@ -4,7 +4,19 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { parseAlertRules } from "./domain/quota/alert-rules";
+
+/**
+ * ALERT_RULES: N violations by one user in one UTC day raise an alert of a severity, written
+ * "3:warning,5:critical" → rules (the shape of the domain's AlertRule); throws on anything else.
+ * Parsed here, inside the configuration schema, so a bad value is reported with every other one.
+ */
+export function parseAlertRules(spec: string): { count: number; severity: "warning" | "critical" }[] {
+  return spec.split(",").map((part) => {
+    const m = /^\s*(\d+)\s*:\s*(warning|critical)\s*$/.exec(part);
+    if (!m || Number(m[1]) < 1) throw new Error(`"${part}" is not <count>:<warning|critical>`);
+    return { count: Number(m[1]), severity: m[2] as "warning" | "critical" };
+  });
+}
 
 const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) => ["1", "true", "yes", "on"].includes(v));
 const ms = (def: number) => z.coerce.number().int().positive().default(def);

@@ -4,8 +4,6 @@
 // shutting down. Checks are bounded in time and cached for a second.
 import "server-only";
 import type { Db } from "./db/client";
-import type { Logger } from "./log";
-import type { RealtimeHub } from "./realtime/hub";
 
 export interface Check {
   ok: boolean;
@@ -28,7 +26,8 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
   }
 }
 
-export function createHealth(deps: { db: Db; realtime: RealtimeHub; cluster: { ping(): Promise<unknown> } | null; log: Logger }) {
+/** Readiness checks (database, Redis in cluster mode) and the draining flag shutdown sets. */
+export function createHealth(deps: { db: Db; cluster: { ping(): Promise<unknown> } | null }) {
   let draining = false;
   let cached: { at: number; value: Promise<{ database: Check; redis?: Check }> } | null = null;
   const checks = () => {

@@ -77,7 +77,7 @@ export function generate() {
     topRef: false,
     ignoreErrors: false,
   });
-  if (!generator) throw new Error("wire-types.ts does not compile");
+  if (!generator) throw new Error("response-bodies.ts or realtime-wire.ts does not compile (see above)");
   // The library reports initialisers it cannot evaluate (harmless: it documents no defaults).
   const { log, warn } = console;
   console.log = console.warn = () => undefined;

@@ -184,6 +184,8 @@ async function lane(flavor) {
       "--check",
     ]);
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
+  // Integration files mostly wait on their own server (sockets, deadlines): two at a time per lane
+  // keep the cores busy. Chaos suites stay one at a time: they restart servers under timed load.
   if (wants("integration")) {
     // Every JSON answer the suite gets is recorded (test/support/http.ts), then checked against
     // the OpenAPI document: its status documented, its body valid (test/contract/).
@@ -192,7 +194,11 @@ async function lane(flavor) {
     await step(
       `integration (${flavor})`,
       process.execPath,
-      [...nodeTest, ...files("test/integration", { once: flavor === onceFlavor })],
+      [
+        ...nodeTest,
+        `--test-concurrency=${process.env.TEST_FILES_AT_ONCE ?? 2}`,
+        ...files("test/integration", { once: flavor === onceFlavor }),
+      ],
       { ...testEnv, ...record },
       nodeTestCount,
     );

@@ -10,7 +10,7 @@
 import readline from "node:readline";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
-import { configureHashing } from "../lib/auth/password";
+import { configureHashing } from "../lib/hashing/password";
 import { createSessionService } from "../lib/auth/sessions";
 import { signalPublisher } from "../lib/auth/signals";
 import { loadConfig } from "../lib/config";

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { currentPrincipal } from "@/lib/auth/page";
+import { currentPrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { safeRedirectPath } from "@/lib/http/request-facts";
 import { CODES, isCode } from "@/lib/contract/codes";

@@ -10,6 +10,7 @@ import type { MitigationDto } from "@/lib/domain/mitigations";
 import { MITIGATION_STATUS_OPTIONS, statusLabel } from "./labels";
 import { FieldErrorText } from "@/components/shell/field-error";
 import { FormError } from "@/components/shell/form-error";
+import { OwnerSelect, ownerIdOf } from "@/components/owners/people";
 
 type Mode = { kind: "create"; riskId?: number } | { kind: "edit"; mitigation: MitigationDto };
 
@@ -42,6 +43,7 @@ export function MitigationDialogButton({
       status: String(f.get("status")),
       completion_percent: Number(f.get("completion_percent")),
       due_date: String(f.get("due_date")),
+      owner_id: ownerIdOf(f),
     };
     const r = await action.run(() =>
       m
@@ -100,6 +102,7 @@ export function MitigationDialogButton({
               <input name="due_date" type="date" defaultValue={dayValue(m?.due_date)} required />
               <FieldErrorText message={action.fieldError("due_date")} />
             </label>
+            <OwnerSelect current={m?.owner} error={action.fieldError("owner_id")} />
           </div>
           <FormError message={action.error} />
           <div className="row end">

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { MitigationDto } from "@/lib/domain/mitigations";
+import { OwnerName } from "@/components/owners/people";
 import { statusLabel } from "./labels";
 import { DeleteMitigationButton, MitigationDialogButton, ProgressBar, ProgressControls } from "./mitigation-form";
 
@@ -18,6 +19,7 @@ export function MitigationTable({ items, showRisk, onChanged }: { items: Mitigat
           <tr>
             <th>Mitigation</th>
             {showRisk && <th>Risk</th>}
+            <th>Owner</th>
             <th>Status</th>
             <th>Progress</th>
             <th>Due</th>
@@ -35,6 +37,9 @@ export function MitigationTable({ items, showRisk, onChanged }: { items: Mitigat
                   <Link href={`/risks/${m.risk_id}`}>risk #{m.risk_id}</Link>
                 </td>
               )}
+              <td>
+                <OwnerName owner={m.owner} />
+              </td>
               <td>
                 <span className={`pill status-${m.status}`}>{statusLabel(m.status)}</span>
               </td>

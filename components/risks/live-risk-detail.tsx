@@ -14,6 +14,7 @@ import { MitigationDialogButton } from "@/components/mitigations/mitigation-form
 import { MitigationTable } from "@/components/mitigations/mitigation-table";
 import { Freshness } from "@/components/live/freshness";
 import { SessionEnded } from "@/components/live/session-ended";
+import { OwnerName } from "@/components/owners/people";
 import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
 import { ScoreChart, type ScorePoint } from "./score-chart";
 
@@ -79,6 +80,7 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
     );
   const facts: [string, React.ReactNode][] = [
     ["Score", <b key="s">{risk.score.toFixed(2)}</b>],
+    ["Owner", <OwnerName key="o" owner={risk.owner} />],
     ["Likelihood", risk.likelihood],
     ["Impact", risk.impact],
     ["Status", risk.status],

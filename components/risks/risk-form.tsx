@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import type { RiskDto } from "@/lib/domain/risks";
 import { api, ApiError, type FieldError } from "@/lib/client/api";
 import { FormError } from "@/components/shell/form-error";
+import { OwnerSelect, ownerIdOf } from "@/components/owners/people";
 
 type Mode = { kind: "create" } | { kind: "edit"; risk: RiskDto };
 
@@ -36,6 +37,7 @@ export function RiskDialogButton({
       likelihood: Number(f.get("likelihood")),
       impact: Number(f.get("impact")),
       status: String(f.get("status")),
+      owner_id: ownerIdOf(f),
     };
     setBusy(true);
     setErrors([]);
@@ -108,6 +110,7 @@ export function RiskDialogButton({
                 <option>closed</option>
               </select>
             </label>
+            <OwnerSelect current={r?.owner} error={fieldError("owner_id")} />
           </div>
           <FormError message={message} />
           <div style={{ display: "flex", gap: 8, justifyContent: "flex-end" }}>

@@ -7,10 +7,10 @@
 import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { Db, Tx } from "../db/client";
+import type { Db } from "../db/client";
 import { audit, type Actor } from "../domain/audit";
 import { NotFoundError, ValidationError } from "../domain/errors";
-import type { DomainEvent, EventPublisher } from "../domain/events";
+import type { EventPublisher } from "../domain/events";
 import { boundedDate, text } from "../domain/schema-helpers";
 import type { Clock } from "../domain/time";
 import { sha256, TOKEN_PREFIX } from "./principal";
@@ -74,26 +74,6 @@ const dto = (t: TokenRow): TokenDto => ({
   revoked_at: t.revokedAt?.toISOString() ?? null,
   expires_at: t.expiresAt?.toISOString() ?? null,
 });
-
-/**
- * Inside a transaction: revokes every live token of a user (audited one by one) and returns the
- * token.revoked events to publish once it commits.
- */
-export async function revokeTokensOf(tx: Tx, userId: number, actor: Actor, now: Date, reason: string): Promise<DomainEvent[]> {
-  const live = await tx.apiToken.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
-  if (live.length === 0) return [];
-  await tx.apiToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: now } });
-  for (const t of live)
-    await audit(tx, {
-      actor,
-      action: "revoked",
-      entity: "token",
-      entityId: t.id,
-      changes: { revoked_at: [null, now.toISOString()], reason: [null, reason] },
-      at: now,
-    });
-  return live.map((t) => ({ type: "token.revoked", tokenId: t.id, userId }));
-}
 
 export function createApiTokenService(deps: { db: Db; events: EventPublisher; clock: Clock }) {
   const { db, events, clock } = deps;

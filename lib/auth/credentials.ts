@@ -3,8 +3,8 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
-import { ROLES, type Role } from "./roles";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "../hashing/password";
+import { ROLES, type Role } from "../domain/roles";
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),

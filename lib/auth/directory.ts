@@ -6,7 +6,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import type { DomainEvent } from "../domain/events";
 import { LoadingCache } from "../cache/loading-cache";
-import { ROLES, type Role } from "./roles";
+import { ROLES, type Role } from "../domain/roles";
 
 export interface UserRecord {
   id: number;

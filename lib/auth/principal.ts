@@ -8,9 +8,9 @@ import crypto from "node:crypto";
 import { getToken } from "next-auth/jwt";
 import type { Code } from "../contract/codes";
 import type { AuthDirectory } from "./directory";
-import type { Role } from "./roles";
+import type { Role } from "../domain/roles";
 
-export { ROLES, type Role } from "./roles";
+export { ROLES, type Role } from "../domain/roles";
 
 export interface Principal {
   userId: number;

@@ -9,7 +9,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { CLUSTER_EVENTS, type DomainEvent, type EventPublisher } from "../domain/events";
 import type { Logger } from "../log";
-import type { EventBus } from "../realtime/bus";
+import type { EventBus } from "../domain/bus";
 
 const KEEP_MS = 86_400_000;
 const BATCH = 100;

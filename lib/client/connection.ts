@@ -7,9 +7,11 @@
 // the retries: the page says the session ended instead of reconnecting forever.
 import type { Code } from "../contract/codes";
 import { compareIds, epochOf, parseId } from "../contract/ids";
+import { backoffDelay } from "../contract/backoff";
 import { CHANNELS } from "../contract/channels";
-import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message } from "../contract/protocol";
-import { backoffDelay } from "./backoff";
+import type { ErrorData } from "../contract/codes";
+import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message, type SnapshotMessage } from "../contract/protocol";
+import { isRestError } from "../contract/rest-error";
 import type { LiveOptions } from "./options";
 import { PollSource } from "./sources/poll-source";
 import { SocketSource } from "./sources/socket-source";
@@ -20,14 +22,47 @@ import { INITIAL_STATUS, type LiveStatus } from "./status-store";
 /** A WebSocket that has never connected on this page is probably blocked: fall back sooner. */
 const BLOCKED_AFTER = 2;
 
-export class LiveConnection<C extends ChannelName> {
-  private ws: SocketSource<C>;
-  private sse: SseSource<C>;
-  private poll: PollSource<C>;
+/** The Socket.IO source as the manager uses it (SocketSource; a fake in tests). */
+export type SocketLike<C extends ChannelName> = Source & Pick<SocketSource<C>, "command" | "advance" | "destroy" | "drop">;
+
+/** The three sources of one channel, each reporting to its own events. */
+export interface ChannelSources<C extends ChannelName> {
+  socket: SocketLike<C>;
+  sse: Source;
+  poll: Source;
+}
+export type SourceFactory<C extends ChannelName> = (
+  channel: C,
+  opts: LiveOptions,
+  events: { socket: SourceEvents<C>; sse: SourceEvents<C>; poll: SourceEvents<C> },
+) => ChannelSources<C>;
+
+/** The browser's sources: Socket.IO, EventSource, fetch. */
+export function browserSources<C extends ChannelName>(
+  channel: C,
+  opts: LiveOptions,
+  events: Parameters<SourceFactory<C>>[2],
+): ChannelSources<C> {
+  const paths = CHANNELS[channel];
+  return {
+    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket),
+    sse: new SseSource<C>(paths.sse, channel, events.sse),
+    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll),
+  };
+}
+
+/**
+ * The live connection of one page to one channel: Socket.IO, else SSE, else polling, with one
+ * retry policy, a heartbeat, a manual reconnect, upgrade probes and a status (see the file comment).
+ */
+export class ChannelConnection<C extends ChannelName> {
+  private socket: SocketLike<C>;
+  private sse: Source;
+  private poll: Source;
   private active: Source | null = null;
   private lastId: string | null = null;
   private attempt = 0;
-  private wsEverLive = false;
+  private socketEverLive = false;
   private probing = false;
   private closed = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -44,29 +79,25 @@ export class LiveConnection<C extends ChannelName> {
     private onStatus: (s: LiveStatus) => void,
     /** Called when a (re)connection could not replay what was missed: refetch it another way. */
     private onResync: () => void = () => {},
+    /** A refresh over REST (SSE and polling): the channel's snapshot data, as a snapshot message carries it. */
+    private onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
+    sources: SourceFactory<C> = browserSources,
   ) {
-    const paths = CHANNELS[channel];
-    this.ws = new SocketSource<C>(
-      paths.namespace,
-      opts.connectTimeout,
-      this.events(() => this.ws, { open: () => this.wsOpen(), fail: (e, t) => this.wsFail(e, t) }),
-    );
-    this.sse = new SseSource<C>(
-      paths.sse,
-      channel,
-      this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
-    );
-    this.poll = new PollSource<C>(
-      paths.poll,
-      opts.pollInterval,
-      this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
-    );
+    const made = sources(channel, opts, {
+      socket: this.events(() => this.socket, { open: () => this.socketOpen(), fail: (e, t) => this.socketFail(e, t) }),
+      sse: this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
+      poll: this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
+    });
+    this.socket = made.socket;
+    this.sse = made.sse;
+    this.poll = made.poll;
   }
 
+  /** Connects (Socket.IO first), resuming after the last envelope this connection holds. */
   start(): void {
     this.closed = false;
     this.set(INITIAL_STATUS);
-    this.ws.start(this.lastId);
+    this.socket.start(this.lastId);
   }
 
   /** Drop everything and start again from WebSocket now (the Reconnect button). */
@@ -76,32 +107,38 @@ export class LiveConnection<C extends ChannelName> {
     this.probing = false;
     this.sse.stop();
     this.poll.stop();
-    this.ws.stop();
+    this.socket.stop();
     this.active = null;
     this.set(INITIAL_STATUS);
-    this.ws.start(this.lastId);
+    this.socket.start(this.lastId);
   }
 
   /**
-   * `refresh` or `ping` on whichever source is live. Over SSE or polling, `refresh` goes through
-   * REST (GET the snapshot with ?refresh=1: the same re-read, rate limit and answer).
+   * `refresh` or `ping` on whichever source is live; rejects with the server's words when it
+   * refuses (a rate limit). Over Socket.IO the answer arrives as a message like any other. Over
+   * SSE or polling, `refresh` goes through REST (GET the snapshot with ?refresh=1: the same
+   * re-read, rate limit and answer) and its data goes to `onRefreshed`; `ping` has nothing to ask
+   * (the source's own requests prove it alive). The browser never makes an envelope of its own.
    */
-  async command(name: "refresh" | "ping"): Promise<Message<C>> {
-    if (this.active === this.ws && this.ws.live) return this.ws.command(name);
-    const stamp = { id: this.lastId ?? "0-0", timestamp: new Date().toISOString() };
-    if (name === "ping") return { type: "pong", ...stamp, data: {} } as Message<C>;
+  async command(name: "refresh" | "ping"): Promise<void> {
+    if (this.active === this.socket && this.socket.live) {
+      const reply = await this.socket.command(name);
+      if (reply.type === "error") throw new Error((reply.data as ErrorData).error);
+      return;
+    }
+    if (name === "ping") return;
     const res = await fetch(`${CHANNELS[this.channel].snapshot}?refresh=1`, { cache: "no-store" });
-    const body = (await res.json().catch(() => ({}))) as { error?: string };
-    if (!res.ok) throw new Error(body.error ?? `refresh failed: HTTP ${res.status}`);
-    const env = { type: SNAPSHOT_TYPE[this.channel], ...stamp, data: body } as unknown as Message<C>;
-    this.onMessage(env);
-    return env;
+    const body = (await res.json().catch(() => ({}))) as unknown;
+    if (!res.ok) throw new Error(isRestError(body) ? body.error : `refresh failed: HTTP ${res.status}`);
+    this.aliveAt = Date.now();
+    this.onRefreshed(body as SnapshotMessage<C>["data"]);
   }
 
+  /** Ends the connection for good (the page unmounts): every source stops, no timer is left. */
   close(): void {
     this.closed = true;
     this.clearTimers();
-    this.ws.destroy();
+    this.socket.destroy();
     this.sse.stop();
     this.poll.stop();
   }
@@ -124,36 +161,36 @@ export class LiveConnection<C extends ChannelName> {
         const later = () => !this.lastId || epochOf(env.id) !== epochOf(this.lastId) || compareIds(env.id, this.lastId) > 0;
         if (moves.has(env.type) && parseId(env.id) && later()) {
           this.lastId = env.id;
-          this.ws.advance(env.id);
+          this.socket.advance(env.id);
         }
         this.onMessage(env);
       },
     };
   }
 
-  private wsOpen(): void {
+  private socketOpen(): void {
     this.clearTimers();
     this.probing = false;
-    this.wsEverLive = true;
+    this.socketEverLive = true;
     this.attempt = 0;
-    if (this.active && this.active !== this.ws) {
+    if (this.active && this.active !== this.socket) {
       this.sse.stop();
       this.poll.stop();
     }
-    this.active = this.ws;
+    this.active = this.socket;
     this.aliveAt = Date.now();
     this.set({ ...INITIAL_STATUS, state: "live", source: "websocket" });
     this.heartbeat = setInterval(
       () =>
-        this.ws
+        this.socket
           .command("ping")
           .then(() => (this.aliveAt = Date.now()))
-          .catch(() => this.ws.drop()),
+          .catch(() => this.socket.drop()),
       this.opts.heartbeatInterval,
     );
   }
 
-  private wsFail(error: string, terminal?: Code): void {
+  private socketFail(error: string, terminal?: Code): void {
     this.stopHeartbeat();
     if (terminal) return this.offline(error, terminal);
     if (this.probing) {
@@ -166,18 +203,18 @@ export class LiveConnection<C extends ChannelName> {
     this.attempt++;
     // A connection that worked gets maxReconnectAttempts retries; one that never did falls back
     // after its BLOCKED_AFTER-th failure.
-    const exhausted = this.wsEverLive
+    const exhausted = this.socketEverLive
       ? this.attempt > this.opts.maxReconnectAttempts
       : this.attempt >= Math.min(BLOCKED_AFTER, this.opts.maxReconnectAttempts);
     if (exhausted) {
       if (this.opts.fallbackToPoll) return this.fallTo(this.sse, error);
       return this.offline(`${error}; gave up after ${this.attempt} attempts`);
     }
-    const delay = backoffDelay(this.attempt, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
+    const delay = backoffDelay(this.attempt - 1, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
     this.set({ ...INITIAL_STATUS, state: "reconnecting", error, attempt: this.attempt, nextRetryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.ws.start(this.lastId);
+      this.socket.start(this.lastId);
     }, delay);
   }
 
@@ -218,7 +255,7 @@ export class LiveConnection<C extends ChannelName> {
     this.upgradeTimer = setTimeout(() => {
       this.upgradeTimer = null;
       this.probing = true;
-      this.ws.start(this.lastId); // on success wsOpen() switches over and stops the fallback
+      this.socket.start(this.lastId); // on success socketOpen() switches over and stops the fallback
     }, this.opts.upgradeInterval);
   }
 
@@ -226,7 +263,7 @@ export class LiveConnection<C extends ChannelName> {
     this.clearTimers();
     this.sse.stop();
     this.poll.stop();
-    if (terminal) this.ws.stop();
+    if (terminal) this.socket.stop();
     this.active = null;
     this.set({ ...INITIAL_STATUS, state: "offline", error, terminal, attempt: this.attempt });
   }

@@ -1,13 +1,14 @@
 // The live connection's state, for the status light in the header: the page that owns a live
 // connection publishes here; the light subscribes (useSyncExternalStore).
 import type { Code } from "../contract/codes";
+import type { SourceName } from "./sources/source";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "sse" | "polling" | "offline";
-export type Source = "websocket" | "sse" | "polling" | null;
 
 export interface LiveStatus {
   state: LiveState;
-  source: Source;
+  /** The transport delivering now (null: none yet). */
+  source: SourceName | null;
   error: string | null;
   /** Set when retrying cannot help (the session ended, the token was revoked …). */
   terminal: Code | null;

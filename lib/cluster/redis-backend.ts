@@ -12,9 +12,10 @@ import crypto from "node:crypto";
 import { ErrorReply } from "redis";
 import type { DomainEvent } from "../domain/events";
 import type { Logger } from "../log";
-import { logged, type Channel, type Logged } from "../realtime/channel";
+import { logged, type Logged } from "../realtime/log/logged";
 import { compareIds, inEpoch, type Cursor, type Offset, ZERO_ID } from "../contract/ids";
-import { FencedError, newEpoch, type AppendEntry, type LogBackend, type Restored } from "../realtime/log/backend";
+import { FencedError, newEpoch, type AppendEntry, type ChannelLog, type LogBackend, type Restored } from "../realtime/log/backend";
+import { backoffDelay } from "../contract/backoff";
 import { CHANNEL_NAMES } from "../contract/channels";
 import { envelope, envelopeJson } from "../contract/frames";
 import type { ChannelName } from "../contract/protocol";
@@ -38,7 +39,7 @@ if ARGV[5] ~= '' then redis.call('SET', KEYS[2], id .. '\\n' .. ARGV[5]) end
 redis.call('SET', KEYS[4], id .. ' ' .. epoch, 'PX', 600000)
 return id .. ' ' .. epoch`;
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, backoffDelay(attempt, 100, 2000)));
 
 type StreamEntry = [id: string, fields: string[]];
 type XReadReply = [key: string, entries: StreamEntry[]][] | null;
@@ -56,7 +57,7 @@ function toLogged(streamId: string, fields: string[], fallback: string): Logged 
 
 export class RedisLogBackend implements LogBackend {
   readonly shared = true;
-  private channels!: { [C in ChannelName]: Channel<C> };
+  private channels!: Record<ChannelName, ChannelLog>;
   private lastRead = new Map<string, string>();
   private localStates = new Map<string, unknown>();
   private running = false;
@@ -82,7 +83,7 @@ export class RedisLogBackend implements LogBackend {
     return this.deps.cmd.client;
   }
 
-  async start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>> {
+  async start(channels: Record<ChannelName, ChannelLog>): Promise<Record<ChannelName, Restored>> {
     this.channels = channels;
     const out = {} as Record<ChannelName, Restored>;
     for (const name of CHANNEL_NAMES) {
@@ -246,7 +247,7 @@ export class RedisLogBackend implements LogBackend {
         const info = await this.streamInfo(key).catch(() => null);
         if (info && compareIds(info.maxDeleted, from) > 0 && from !== ZERO_ID)
           this.deps.log.warn({ channel: name, from }, "messages were trimmed before this instance read them");
-        const channel = this.channels[name] as Channel;
+        const channel = this.channels[name];
         const batch = entries.map(([id, f]) => toLogged(id, f, channel.epoch));
         // The stream was created again (a new epoch): read it from its start, whatever ids the
         // new stream got (a replica's clock may be behind the ids this instance already read).

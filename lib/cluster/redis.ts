@@ -5,6 +5,7 @@
 // (or test runs) can share one Redis without mixing.
 import "server-only";
 import { createClient } from "redis";
+import { backoffDelay } from "../contract/backoff";
 import type { Logger } from "../log";
 
 function makeClient(url: string, name: string) {
@@ -16,7 +17,7 @@ function makeClient(url: string, name: string) {
     pingInterval: 5000, // notice a dead connection that the OS has not
     socket: {
       connectTimeout: 3000,
-      reconnectStrategy: (retries: number) => Math.min(2000, 50 * 2 ** Math.min(retries, 6)),
+      reconnectStrategy: (retries: number) => backoffDelay(retries, 50, 2000),
     },
   });
 }

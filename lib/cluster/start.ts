@@ -6,7 +6,7 @@ import "server-only";
 import type { Config } from "../config";
 import { CLUSTER_EVENTS } from "../domain/events";
 import type { Logger } from "../log";
-import type { EventBus } from "../realtime/bus";
+import type { EventBus } from "../domain/bus";
 import { RedisLease } from "./lease";
 import { RedisLogBackend } from "./redis-backend";
 import { connectRedis, keys as keysFor } from "./redis";

@@ -33,7 +33,9 @@ export async function tuneSqlite(db: Db): Promise<void> {
 
 export function createDb(url: string, opts: DbOptions = {}): Db {
   const timeout = opts.statementTimeoutMs ?? 5000;
-  const transactionOptions = { maxWait: Math.min(timeout, 2000), timeout };
+  // A transaction may wait for a pooled connection as long as a statement may run: a burst of
+  // requests queues for the pool (2 s, Prisma's default, turned bursts on a busy machine into 503s).
+  const transactionOptions = { maxWait: timeout, timeout };
   if (flavorOf(url) === "postgres") {
     const adapter = new PrismaPg(
       {

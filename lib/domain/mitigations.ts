@@ -4,12 +4,13 @@ import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Mitigation, Prisma } from "../db/generated/sqlite/client";
-import { lock, LOCKS } from "../db/locks";
+import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
 import { NotFoundError, ValidationError } from "./errors";
 import type { EventPublisher, MitigationFact } from "./events";
+import { assertOwner, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { boundedDay, dbId, dbIdQuery, text } from "./schema-helpers";
 import { DAY_MS, type Clock } from "./time";
@@ -23,16 +24,19 @@ const mitigationFields = {
   status: z.enum(MITIGATION_STATUSES),
   completion_percent: z.number().int().min(0).max(100),
   due_date: boundedDay,
+  owner_id: ownerField,
 };
 export const mitigationCreateSchema = z.strictObject({
   risk_id: dbId(),
   ...mitigationFields,
   status: mitigationFields.status.default("not_started"),
   completion_percent: mitigationFields.completion_percent.default(0),
+  owner_id: mitigationFields.owner_id.default(null),
 });
 export const mitigationUpdateSchema = updateSchema(mitigationFields);
 export const mitigationListSchema = z.object({
   risk_id: dbIdQuery().optional(),
+  owner_id: ownerQuery.optional(),
   status: z.enum(MITIGATION_STATUSES).optional(),
   overdue: z
     .enum(["true", "false"])
@@ -40,7 +44,8 @@ export const mitigationListSchema = z.object({
     .optional(),
   ...pageQuery,
 });
-export type MitigationCreate = z.infer<typeof mitigationCreateSchema>;
+/** What the service takes: the parsed body; fields added later (owner, …) may be left out by in-process callers. */
+export type MitigationCreate = Omit<z.infer<typeof mitigationCreateSchema>, "owner_id"> & { owner_id?: number | null };
 export type MitigationUpdate = z.infer<typeof mitigationUpdateSchema>;
 export type MitigationList = z.infer<typeof mitigationListSchema>;
 
@@ -58,8 +63,11 @@ export interface MitigationDto {
   completed_at: string | null;
   overdue: boolean;
   days_remaining: number;
+  owner_id: number | null;
+  owner: OwnerDto | null;
 }
-export function mitigationDto(m: Mitigation, now: Date): MitigationDto {
+type MitigationRow = Mitigation & { owner?: OwnerDto | null };
+export function mitigationDto(m: MitigationRow, now: Date): MitigationDto {
   return {
     id: m.id,
     risk_id: m.riskId,
@@ -70,6 +78,8 @@ export function mitigationDto(m: Mitigation, now: Date): MitigationDto {
     completed_at: m.completedAt?.toISOString() ?? null,
     overdue: isOverdue(m, now),
     days_remaining: daysRemaining(m.dueDate, now),
+    owner_id: m.ownerId,
+    owner: ownerDto(m.owner),
   };
 }
 
@@ -87,6 +97,7 @@ const auditable = (m: Mitigation) => ({
   status: m.status,
   completion_percent: m.completionPercent,
   due_date: m.dueDate,
+  owner_id: m.ownerId,
 });
 
 /** Completed means 100 %, and 100 % means completed: the two fields never disagree. */
@@ -104,11 +115,7 @@ function normalise(
 
 export function createMitigationService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
   const { db, events, clock, flavor } = deps;
-  const write = <T>(fn: (tx: Tx) => Promise<T>) =>
-    db.$transaction(async (tx) => {
-      await lock(tx, flavor, LOCKS.riskWrites);
-      return fn(tx);
-    });
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => lockedTransaction(db, flavor, LOCKS.riskWrites, fn);
 
   return {
     async list(q: MitigationList) {
@@ -116,11 +123,12 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
       const and: Prisma.MitigationWhereInput[] = [];
       if (q.risk_id) and.push({ riskId: q.risk_id });
       if (q.status) and.push({ status: q.status });
+      if (q.owner_id !== undefined) and.push(ownerWhere(q.owner_id));
       if (q.overdue === true) and.push({ status: { not: "completed" }, dueDate: { lt: now } });
       if (q.overdue === false) and.push({ OR: [{ status: "completed" }, { dueDate: { gte: now } }] });
       const where = { AND: and };
       const [rows, total] = await Promise.all([
-        db.mitigation.findMany({ where, orderBy: [{ dueDate: "asc" }, { id: "asc" }], ...pageArgs(q) }),
+        db.mitigation.findMany({ where, include: withOwner, orderBy: [{ dueDate: "asc" }, { id: "asc" }], ...pageArgs(q) }),
         db.mitigation.count({ where }),
       ]);
       return toPage(
@@ -131,7 +139,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
     },
 
     async get(id: number) {
-      const m = await db.mitigation.findUnique({ where: { id } });
+      const m = await db.mitigation.findUnique({ where: { id }, include: withOwner });
       if (!m) throw new NotFoundError("mitigation", id);
       return mitigationDto(m, clock.now());
     },
@@ -141,9 +149,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
       const { m, seq } = await write(async (tx) => {
         const risk = await tx.risk.findUnique({ where: { id: input.risk_id }, select: { id: true } });
         if (!risk) throw new ValidationError("validation failed", [{ field: "risk_id", message: `risk ${input.risk_id} not found` }]);
+        await assertOwner(tx, input.owner_id);
         const n = normalise({ status: input.status, completionPercent: input.completion_percent }, null, true, now);
         const row = await tx.mitigation.create({
-          data: { riskId: input.risk_id, title: input.title, dueDate: input.due_date, createdAt: now, ...n },
+          data: { riskId: input.risk_id, title: input.title, dueDate: input.due_date, ownerId: input.owner_id, createdAt: now, ...n },
+          include: withOwner,
         });
         await audit(tx, {
           actor,
@@ -172,6 +182,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
       const { before, after, seq } = await write(async (tx) => {
         const cur = await tx.mitigation.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("mitigation", id);
+        await assertOwner(tx, patch.owner_id);
         const n = normalise(
           {
             status: patch.status ?? (cur.status as MitigationStatus),
@@ -181,7 +192,11 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
           patch.completion_percent !== undefined,
           now,
         );
-        const row = await tx.mitigation.update({ where: { id }, data: { title: patch.title, dueDate: patch.due_date, ...n } });
+        const row = await tx.mitigation.update({
+          where: { id },
+          data: { title: patch.title, dueDate: patch.due_date, ownerId: patch.owner_id, ...n },
+          include: withOwner,
+        });
         await audit(tx, {
           actor,
           action: "updated",

@@ -5,14 +5,15 @@
 import "server-only";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
-import type { Risk } from "../db/generated/sqlite/client";
-import { lock, LOCKS } from "../db/locks";
+import type { Prisma, Risk } from "../db/generated/sqlite/client";
+import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
 import { NotFoundError } from "./errors";
 import type { EventPublisher, MitigationFact, RiskFact } from "./events";
 import { mitigationFact } from "./mitigations";
+import { assertOwner, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { text } from "./schema-helpers";
 import { round, type Clock } from "./time";
@@ -31,22 +32,26 @@ const riskFields = {
   likelihood: unit,
   impact: unit,
   status: z.enum(RISK_STATUSES),
+  owner_id: ownerField,
 };
 export const riskCreateSchema = z.strictObject({
   ...riskFields,
   description: riskFields.description.default(""),
   status: riskFields.status.default("open"),
+  owner_id: riskFields.owner_id.default(null),
 });
 export const riskUpdateSchema = updateSchema(riskFields);
 export const riskListSchema = z.object({
   status: z.enum(RISK_STATUSES).optional(),
   severity: z.enum(SEVERITIES).optional(),
   q: text().trim().max(200).optional(),
-  sort: z.enum(["score", "opened_at", "updated_at", "title"]).default("score"),
+  owner_id: ownerQuery.optional(),
+  sort: z.enum(["score", "opened_at", "updated_at", "title", "owner"]).default("score"),
   order: z.enum(["asc", "desc"]).default("desc"),
   ...pageQuery,
 });
-export type RiskCreate = z.infer<typeof riskCreateSchema>;
+/** What the service takes: the parsed body; fields added later (owner, …) may be left out by in-process callers. */
+export type RiskCreate = Omit<z.infer<typeof riskCreateSchema>, "owner_id"> & { owner_id?: number | null };
 export type RiskUpdate = z.infer<typeof riskUpdateSchema>;
 export type RiskList = z.infer<typeof riskListSchema>;
 
@@ -64,8 +69,12 @@ export interface RiskDto {
   opened_at: string;
   closed_at: string | null;
   updated_at: string;
+  owner_id: number | null;
+  /** The owner's name and e-mail, so every list can show who it is without a second request. */
+  owner: OwnerDto | null;
 }
-export function riskDto(r: Risk): RiskDto {
+type RiskRow = Risk & { owner?: OwnerDto | null };
+export function riskDto(r: RiskRow): RiskDto {
   return {
     id: r.id,
     title: r.title,
@@ -78,6 +87,8 @@ export function riskDto(r: Risk): RiskDto {
     opened_at: r.openedAt.toISOString(),
     closed_at: r.closedAt?.toISOString() ?? null,
     updated_at: r.updatedAt.toISOString(),
+    owner_id: r.ownerId,
+    owner: ownerDto(r.owner),
   };
 }
 export const riskFact = (r: Risk): RiskFact => ({
@@ -98,17 +109,37 @@ const auditable = (r: Risk) => ({
   impact: r.impact,
   score: r.score,
   status: r.status,
+  owner_id: r.ownerId,
 });
 
 const SORT_COLUMN = { score: "score", opened_at: "openedAt", updated_at: "updatedAt", title: "title" } as const;
+const orderOf = (q: RiskList) =>
+  q.sort === "owner"
+    ? [{ owner: { name: q.order } }, { ownerId: q.order }, { id: "asc" as const }]
+    : [{ [SORT_COLUMN[q.sort]]: q.order }, { id: "asc" as const }];
 
 export function createRiskService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
   const { db, events, clock, flavor } = deps;
-  const write = <T>(fn: (tx: Tx) => Promise<T>) =>
-    db.$transaction(async (tx) => {
-      await lock(tx, flavor, LOCKS.riskWrites);
-      return fn(tx);
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => lockedTransaction(db, flavor, LOCKS.riskWrites, fn);
+
+  /** Sorted by owner name with the unowned always last: the databases disagree on where NULLs
+   *  sort (and Prisma cannot say for a relation's field), so the page is cut from the owned rows
+   *  and then the unowned ones. */
+  async function byOwner(where: Prisma.RiskWhereInput, q: RiskList) {
+    const { skip, take } = pageArgs(q);
+    const ownedWhere = { AND: [where, { ownerId: { not: null } }] };
+    const owned = await db.risk.findMany({ where: ownedWhere, include: withOwner, orderBy: orderOf(q), skip, take });
+    if (owned.length === take) return owned;
+    const ownedTotal = owned.length > 0 ? skip + owned.length : await db.risk.count({ where: ownedWhere });
+    const rest = await db.risk.findMany({
+      where: { AND: [where, { ownerId: null }] },
+      include: withOwner,
+      orderBy: { id: "asc" },
+      skip: Math.max(0, skip - ownedTotal),
+      take: take - owned.length,
     });
+    return [...owned, ...rest];
+  }
 
   return {
     async list(q: RiskList) {
@@ -117,9 +148,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         severity: q.severity,
         // PostgreSQL compares case-sensitively unless asked; SQLite's LIKE already ignores ASCII case.
         title: q.q ? { contains: q.q, ...(flavor === "postgres" ? { mode: "insensitive" as const } : {}) } : undefined,
+        ...ownerWhere(q.owner_id),
       };
+      if (q.sort === "owner") return toPage((await byOwner(where, q)).map(riskDto), await db.risk.count({ where }), q);
       const [rows, total] = await Promise.all([
-        db.risk.findMany({ where, orderBy: [{ [SORT_COLUMN[q.sort]]: q.order }, { id: "asc" }], ...pageArgs(q) }),
+        db.risk.findMany({ where, include: withOwner, orderBy: orderOf(q), ...pageArgs(q) }),
         db.risk.count({ where }),
       ]);
       return toPage(rows.map(riskDto), total, q);
@@ -128,7 +161,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
     async get(id: number) {
       const r = await db.risk.findUnique({
         where: { id },
-        include: { history: { orderBy: { recordedAt: "desc" }, take: 500 } },
+        include: { history: { orderBy: { recordedAt: "desc" }, take: 500 }, ...withOwner },
       });
       if (!r) throw new NotFoundError("risk", id);
       return {
@@ -141,8 +174,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
       const now = clock.now();
       const score = riskScore(input.likelihood, input.impact);
       const { r: risk, seq } = await write(async (tx) => {
+        await assertOwner(tx, input.owner_id);
+        const { owner_id, ...fields } = input;
         const r = await tx.risk.create({
-          data: { ...input, score, openedAt: now, closedAt: input.status === "closed" ? now : null },
+          data: { ...fields, ownerId: owner_id, score, openedAt: now, closedAt: input.status === "closed" ? now : null },
+          include: withOwner,
         });
         await tx.riskScoreHistory.create({ data: { riskId: r.id, score, recordedAt: now } });
         await refreshTodayTrend(tx, now);
@@ -158,9 +194,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
       const { before, after, seq } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id } });
         if (!cur) throw new NotFoundError("risk", id);
+        await assertOwner(tx, patch.owner_id);
         const score = riskScore(patch.likelihood ?? cur.likelihood, patch.impact ?? cur.impact);
         const closedAt = patch.status === undefined || patch.status === cur.status ? cur.closedAt : patch.status === "closed" ? now : null;
-        const r = await tx.risk.update({ where: { id }, data: { ...patch, score, closedAt } });
+        const { owner_id, ...fields } = patch;
+        const r = await tx.risk.update({ where: { id }, data: { ...fields, ownerId: owner_id, score, closedAt }, include: withOwner });
         if (score !== cur.score) await tx.riskScoreHistory.create({ data: { riskId: id, score, recordedAt: now } });
         if (score !== cur.score || r.status !== cur.status) await refreshTodayTrend(tx, now);
         await audit(tx, {

@@ -8,11 +8,9 @@
 // active admin can never be removed.
 import "server-only";
 import { z } from "zod";
-import { revokeTokensOf } from "../auth/api-tokens";
-import { passwordProblem } from "../auth/password-policy";
-import { hashPassword, verifyPassword } from "../auth/password";
-import { ROLES, type Role } from "../auth/roles";
-import type { SessionService } from "../auth/sessions";
+import { passwordProblem } from "./password-policy";
+import { hashPassword, verifyPassword } from "../hashing/password";
+import { ROLES, type Role } from "./roles";
 import type { Db, Tx } from "../db/client";
 import type { User } from "../db/generated/sqlite/client";
 import { lock, LOCKS } from "../db/locks";
@@ -22,6 +20,7 @@ import { ConflictError, NotFoundError, ReauthError, ValidationError } from "./er
 import type { DomainEvent, EventPublisher } from "./events";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { text } from "./schema-helpers";
+import { revokeTokensOf } from "./token-revocation";
 import type { Clock } from "./time";
 import { updateSchema } from "./update-schema";
 
@@ -100,7 +99,13 @@ function checkPassword(password: string, who: { email?: string; name?: string },
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === "P2002";
 
-export function createUserService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; sessions: SessionService }) {
+/** What the user service needs of the sessions (lib/auth/sessions.ts implements it): ending them. */
+export interface SessionEnder {
+  /** Ends every session of the user but `keep`. */
+  revokeAll(userId: number, keep?: string): Promise<unknown>;
+}
+
+export function createUserService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; sessions: SessionEnder }) {
   const { db, events, clock, flavor } = deps;
 
   /** Throws unless the requester proved, in this request, who they are. */
@@ -139,6 +144,15 @@ export function createUserService(deps: { db: Db; events: EventPublisher; clock:
         db.user.count({ where }),
       ]);
       return toPage(rows.map(userDto), total, q);
+    },
+
+    /** Everyone who can own a risk or a mitigation (active users), by name: the owner pickers' choices. */
+    async people() {
+      return db.user.findMany({
+        where: { disabled: false },
+        select: { id: true, name: true, email: true },
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      });
     },
 
     async get(id: number) {

@@ -5,7 +5,7 @@
 // (lib/api-docs/openapi.ts) is built from that list. The contract test checks that every route
 // file's handlers carry one, for their own method and path.
 import type { z } from "zod";
-import type { Role } from "../auth/principal";
+import type { Role } from "../domain/roles";
 import type { BodyName } from "./response-bodies";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";

@@ -49,6 +49,7 @@ export interface ResponseBodies {
   AlertPage: Result<App["quotas"]["alerts"]["list"]>;
   Alert: Result<App["quotas"]["alerts"]["acknowledge"]>;
   UserPage: Result<App["users"]["list"]>;
+  People: { items: Result<App["users"]["people"]> };
   User: Result<App["users"]["get"]>;
   UserCreated: Result<App["users"]["create"]>;
   UserUpdated: Result<App["users"]["update"]>;

@@ -2,8 +2,10 @@
 // cluster mode every instance serves its own figures. Names are prefixed riskpulse_.
 import "server-only";
 import client from "prom-client";
+import { CHANNEL_NAMES } from "../contract/channels";
+import type { EventBus } from "../domain/bus";
+import { TRANSPORTS } from "../realtime/connections";
 import type { RealtimeHub } from "../realtime/hub";
-import type { EventBus } from "../realtime/bus";
 import { appRoutePatterns, createRouteLabeler } from "./routes";
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -66,15 +68,13 @@ export function createMetrics() {
     bind(app: { realtime: RealtimeHub; bus: EventBus }) {
       const hub = app.realtime;
       for (const c of Object.values(hub.channels)) {
-        const prev = c.onDelivered;
-        c.onDelivered = (type, ms, sinks, sincePublish) => {
-          prev(type, ms, sinks, sincePublish);
+        c.events.on("delivered", (type, _ms, _sinks, sincePublish) => {
           m.broadcasts.inc({ channel: c.name, type });
           m.fanout.observe({ channel: c.name }, Math.max(0, sincePublish) / 1000);
-        };
+        });
       }
-      hub.feed.onRecompute = (ms, kind) => m.recompute.observe({ kind }, ms / 1000);
-      hub.quotaFeed.onStats = (ms) => m.stats.observe(ms / 1000);
+      hub.feed.events.on("recomputed", (ms, kind) => m.recompute.observe({ kind }, ms / 1000));
+      hub.quotaFeed.events.on("computed", (ms) => m.stats.observe(ms / 1000));
       app.bus.subscribe((e, origin) => {
         if (e.type === "command.executed" && origin === "local") m.commands.inc({ result: e.allowed ? "allowed" : "refused" });
       });
@@ -84,9 +84,8 @@ export function createMetrics() {
         labelNames: ["channel", "transport"],
         registers: [registry],
         collect() {
-          for (const channel of ["dashboard", "quotas"] as const)
-            for (const transport of ["socket.io", "websocket", "sse"] as const)
-              this.set({ channel, transport }, hub.connections.count(channel, transport));
+          for (const channel of CHANNEL_NAMES)
+            for (const transport of TRANSPORTS) this.set({ channel, transport }, hub.connections.count(channel, transport));
         },
       });
       new client.Gauge({
@@ -95,7 +94,7 @@ export function createMetrics() {
         labelNames: ["channel"],
         registers: [registry],
         collect() {
-          for (const channel of ["dashboard", "quotas"] as const) this.set({ channel }, hub.connections.count(channel, "sse"));
+          for (const channel of CHANNEL_NAMES) this.set({ channel }, hub.connections.count(channel, "sse"));
         },
       });
       const fromCounter = (name: string, help: string, read: () => number) =>

@@ -2,42 +2,27 @@
 // message is appended to the log backend first (durable: a database table, or a Redis stream in
 // cluster mode) and only then delivered, in id order, to this instance's subscribers: a client
 // can never see a message that a restart would forget. Every transport (Socket.IO, plain
-// WebSocket, SSE, polling) attaches through attach(), which resumes after the client's cursor.
+// WebSocket, SSE, polling) subscribes through attach() (resume.ts), which resumes after the
+// client's cursor. The recent log is held in a ring (log/ring.ts); figures in broadcast-stats.ts.
 import "server-only";
 import { performance } from "node:perf_hooks";
-import { compareIds, cursorOf, directId, epochOf, inEpoch, isId, offsetOf, type Cursor, ZERO_ID } from "../contract/ids";
-import type { LogBackend } from "./log/backend";
+import { compareIds, cursorOf, directId, epochOf, inEpoch, offsetOf, type Cursor, ZERO_ID } from "../contract/ids";
+import { envelope } from "../contract/frames";
 import type { ErrorData } from "../contract/codes";
-import type { ChannelName, Envelope, Message, MessageType, ResyncData, SnapshotMessage } from "../contract/protocol";
+import type { ChannelName, Message, MessageType, SnapshotMessage } from "../contract/protocol";
+import { BroadcastStats, type ChannelStats } from "./broadcast-stats";
+import { Listeners } from "./listeners";
+import type { ChannelLog, LogBackend } from "./log/backend";
+import { logged, type Logged } from "./log/logged";
+import { MessageRing } from "./log/ring";
+import { attach, catchUp, type AttachTarget, type CatchUp } from "./resume";
 
-/** An envelope with its JSON text, serialised once and shared by every client. */
-export interface Logged<E extends Envelope = Envelope> {
-  envelope: E;
-  json: string;
-}
-export const logged = <E extends Envelope>(envelope: E): Logged<E> => ({ envelope, json: JSON.stringify(envelope) });
+export type { Logged } from "./log/logged";
+export type { ChannelStats } from "./broadcast-stats";
+export type { AttachTarget, CatchUp } from "./resume";
 
+/** A subscriber of the live fan-out: called with every delivered message, in order. */
 export type Sink = (message: Logged) => void;
-
-/** What a transport gives attach(): how to send one message, and how to join the live fan-out. */
-export interface AttachTarget {
-  send(message: Logged): void;
-  /** Called once, synchronously after the catch-up: from now on deliver live messages. */
-  live(): void;
-  /** The client went away meanwhile: stop. */
-  isClosed?(): boolean;
-}
-export type CatchUp =
-  | { kind: "messages"; messages: Logged[]; covered: string }
-  | { kind: "snapshot"; snapshot: Logged; covered: string; reason: ResyncReason | "no_cursor" };
-type ResyncReason = ResyncData["reason"];
-
-export interface ChannelStats {
-  connected_clients: number;
-  total_broadcasts: number;
-  last_broadcast: string | null;
-  avg_broadcast_time_ms: number;
-}
 
 /** Turns delivered messages into the channel's current state (the dashboard snapshot, the latest stats). */
 export interface Projection<C extends ChannelName> {
@@ -48,9 +33,17 @@ export interface Projection<C extends ChannelName> {
   ready(): Promise<void>;
 }
 
-export class Channel<C extends ChannelName = ChannelName> {
-  private ring: Logged[] = [];
-  private ringStart = 0;
+/** What a channel tells its observers (metrics, the hub's gap healing, logging). */
+export type ChannelEvents = {
+  /** After each message: its type, the time spent writing it to every sink, the sinks, and the time since it was published. */
+  delivered: [type: string, ms: number, sinks: number, sincePublishMs: number];
+  /** A sink or the projection threw (one broken transport must not starve the others). */
+  failed: [err: unknown];
+};
+
+/** One channel's log as this instance follows it, and its live fan-out. */
+export class Channel<C extends ChannelName = ChannelName> implements ChannelLog {
+  private ring: MessageRing;
   private sinks = new Set<Sink>();
   /** The newest message delivered here (its position, with the log's epoch). */
   lastId: Cursor = ZERO_ID;
@@ -59,34 +52,33 @@ export class Channel<C extends ChannelName = ChannelName> {
   /** Epochs this instance saw replaced: a cursor from one of them gets a resync without waiting. */
   private pastEpochs = new Set<string>();
   private epochWaiters: { epoch: string; resolve: () => void }[] = [];
-  /** Cursors at or after this can be replayed from memory; older ones ask the backend. */
-  private ringFloor: Cursor = ZERO_ID;
   private positionWaiters: { id: Cursor; resolve: () => void }[] = [];
-  private broadcasts = 0;
-  private broadcastMs = 0;
-  private lastBroadcast: string | null = null;
-  onError: (err: unknown) => void = () => {};
-  /** After each message: its type, the time spent writing it to every sink, and the time since it was published. */
-  onDelivered: (type: string, ms: number, sinks: number, sincePublishMs: number) => void = () => {};
+  private figures = new BroadcastStats();
+  /** Subscribe to `delivered` and `failed`; any number of listeners, in any order. */
+  readonly events = new Listeners<ChannelEvents>();
 
   constructor(
     readonly name: C,
-    private capacity: number,
+    capacity: number,
     private backend: LogBackend,
     readonly projection: Projection<C>,
     /** Clients on this channel, every transport counted once (the connection registry). */
     private clients: () => number = () => 0,
-  ) {}
+  ) {
+    this.ring = new MessageRing(capacity);
+  }
+
+  /** Several instances share this channel's log (cluster mode). */
+  get shared(): boolean {
+    return this.backend.shared;
+  }
 
   /**
    * Restores the log's recent history (from the backend, at start). `ringFloor`: the position
    * right before `recent`, when the backend knows nothing is missing in between.
    */
-  restore(recent: Logged[], position: Cursor, ringFloor: Cursor, epoch: string) {
-    this.ring = recent.slice(-this.capacity);
-    this.ringStart = 0;
-    const first = this.ring[0];
-    this.ringFloor = recent.length > this.ring.length && first ? cursorOf(first.envelope.id) : ringFloor;
+  restore(recent: Logged[], position: Cursor, ringFloor: Cursor, epoch: string): void {
+    this.ring.restore(recent, ringFloor);
     this.epoch = epoch;
     this.lastId = inEpoch(position, epoch);
   }
@@ -98,13 +90,16 @@ export class Channel<C extends ChannelName = ChannelName> {
   private newEpoch(epoch: string) {
     if (this.epoch) this.pastEpochs.add(this.epoch);
     this.epoch = epoch;
-    this.ring = [];
-    this.ringStart = 0;
-    this.ringFloor = inEpoch(ZERO_ID, epoch);
+    this.ring.reset(inEpoch(ZERO_ID, epoch));
     this.lastId = inEpoch(ZERO_ID, epoch);
     const ready = this.epochWaiters.filter((w) => w.epoch === epoch);
     this.epochWaiters = this.epochWaiters.filter((w) => w.epoch !== epoch);
     ready.forEach((w) => w.resolve());
+  }
+
+  /** Did this instance see the log in `epoch` replaced by a newer one? */
+  replacedEpoch(epoch: string): boolean {
+    return this.pastEpochs.has(epoch);
   }
 
   /** Appends a message to the log; resolves once it is durable (it is delivered then, or — in cluster mode — when read back). */
@@ -116,71 +111,51 @@ export class Channel<C extends ChannelName = ChannelName> {
     return this.backend.append(this.name, { type, data, state: opts.state, fence: opts.fence });
   }
 
-  /** The backend hands over messages in log order, each exactly once. */
+  /** The backend hands over messages in log order, each exactly once: remember, project, fan out. */
   deliver(batch: Logged[], localState?: unknown): void {
     for (const m of batch) {
       const t0 = performance.now();
       const epoch = epochOf(m.envelope.id);
       if (epoch && epoch !== this.epoch) this.newEpoch(epoch);
-      this.remember(m);
+      this.ring.push(m);
       this.lastId = cursorOf(m.envelope.id);
       if (this.positionWaiters.length) this.releasePositionWaiters();
       try {
         this.projection.apply(m.envelope as Message<C>, batch.length === 1 ? localState : undefined);
       } catch (err) {
-        this.onError(err);
+        this.events.emit("failed", err);
       }
       for (const sink of this.sinks) {
         try {
           sink(m);
         } catch (err) {
-          this.onError(err); // one broken transport must not starve the others
+          this.events.emit("failed", err); // one broken transport must not starve the others
         }
       }
       const ms = performance.now() - t0;
-      this.broadcastMs += ms;
-      this.broadcasts++;
-      this.lastBroadcast = m.envelope.timestamp;
-      this.onDelivered(m.envelope.type, ms, this.sinks.size, Date.now() - Date.parse(m.envelope.timestamp));
+      this.figures.record(ms, m.envelope.timestamp);
+      this.events.emit("delivered", m.envelope.type, ms, this.sinks.size, Date.now() - Date.parse(m.envelope.timestamp));
     }
-  }
-
-  private remember(m: Logged) {
-    if (this.ring.length < this.capacity) {
-      this.ring.push(m);
-      return;
-    }
-    const dropped = this.ring[this.ringStart]!;
-    this.ringFloor = cursorOf(dropped.envelope.id);
-    this.ring[this.ringStart] = m;
-    this.ringStart = (this.ringStart + 1) % this.capacity;
   }
 
   /** The recent log, oldest first. */
   entries(): Logged[] {
-    return this.ringStart === 0 ? this.ring.slice() : [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];
+    return this.ring.entries();
   }
 
-  get size() {
-    return this.ring.length;
+  /** How many messages memory holds. */
+  get size(): number {
+    return this.ring.size;
   }
 
-  /** A message for one client, with a unique id that sorts at the current position. */
+  /** A message for one client (a reply, a notice), with a unique id that sorts at the current position. */
   direct<T extends MessageType<C>>(type: T, data: Message<C, T>["data"]): Logged<Message<C, T>> {
-    return logged({ type, id: directId(this.lastId), timestamp: new Date().toISOString(), data } as Message<C, T>);
+    return logged(envelope(type, directId(this.lastId), data) as Message<C, T>);
   }
 
   /** An error for one client (every channel has them). */
-  errorMessage(data: ErrorData): Logged {
-    return logged({ type: "error", id: directId(this.lastId), timestamp: new Date().toISOString(), data });
-  }
-
-  pongMessage(): Logged {
-    return logged({ type: "pong", id: directId(this.lastId), timestamp: new Date().toISOString(), data: {} });
-  }
-
-  private resyncMessage(data: ResyncData): Logged {
-    return logged({ type: "resync", id: directId(this.lastId), timestamp: new Date().toISOString(), data });
+  error(data: ErrorData): Logged {
+    return logged(envelope("error", directId(this.lastId), data));
   }
 
   /** The client's starting point, as of the current position; null before the first one exists. */
@@ -189,46 +164,24 @@ export class Channel<C extends ChannelName = ChannelName> {
     return env ? logged(env) : null;
   }
 
-  /**
-   * What a client resuming after `cursor` should get: the messages after it (up to what has been
-   * delivered here), or a snapshot when there is no usable cursor. `covered` is the position the
-   * answer brings the client to.
-   */
-  async catchUp(cursor: string | null): Promise<CatchUp> {
-    let reason: ResyncReason | "no_cursor" = "no_cursor";
-    if (cursor !== null) {
-      // "0-0" alone is the start of whatever log there is.
-      const zero = cursor === ZERO_ID;
-      const epoch = !isId(cursor) ? null : zero ? this.epoch : epochOf(cursor);
-      // A cursor from an epoch this instance has not seen yet may come from an instance that read
-      // the restarted shared log first: wait for it (one of an epoch seen replaced: no point).
-      if (epoch && epoch !== this.epoch && this.backend.shared && !this.pastEpochs.has(epoch)) await this.waitForEpoch(epoch, 3000);
-      // Likewise a cursor ahead of us comes from an instance further along the shared log.
-      const ahead = () => epoch === this.epoch && compareIds(cursorOf(cursor), this.lastId) > 0;
-      if (this.backend.shared && ahead()) await this.waitFor(cursorOf(cursor), 3000);
-      if (epoch === null || (!zero && !epoch)) reason = "invalid";
-      else if (epoch !== this.epoch) reason = "reset";
-      else if (ahead()) reason = "invalid";
-      else {
-        const r = await this.replay(inEpoch(cursor, epoch), this.lastId);
-        if (r) return { kind: "messages", messages: r, covered: r.at(-1)?.envelope.id ?? cursor };
-        reason = "too_old";
-      }
-    }
-    await this.projection.ready();
-    // Read position and snapshot in the same tick: the snapshot is exactly "as of lastId".
-    const snapshot = this.snapshot()!;
-    return { kind: "snapshot", snapshot, covered: snapshot.envelope.id, reason };
+  /** See resume.ts: what a client resuming after `cursor` gets. */
+  catchUp(cursor: string | null): Promise<CatchUp> {
+    return catchUp(this as unknown as Channel, cursor);
+  }
+
+  /** See resume.ts: subscribes a client, resuming after `cursor`, then live. */
+  attach(cursor: string | null, target: AttachTarget): Promise<CatchUp["kind"] | "closed"> {
+    return attach(this as unknown as Channel, cursor, target);
   }
 
   /** Messages in (after, upTo], from memory when it reaches back far enough, else from the backend (null: gone). */
-  private async replay(after: Cursor, upTo: Cursor): Promise<Logged[] | null> {
-    if (compareIds(after, this.ringFloor) >= 0) return sliceAfter(this.entries(), after, upTo);
+  replay(after: Cursor, upTo: Cursor): Promise<Logged[] | null> {
+    if (this.ring.covers(after)) return Promise.resolve(this.ring.slice(after, upTo));
     return this.backend.range(this.name, offsetOf(after), offsetOf(upTo), this.epoch);
   }
 
   /** Resolves once this channel is in `epoch` (or after the timeout). */
-  private waitForEpoch(epoch: string, timeoutMs: number): Promise<void> {
+  waitForEpoch(epoch: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const w = { epoch, resolve };
       this.epochWaiters.push(w);
@@ -259,36 +212,7 @@ export class Channel<C extends ChannelName = ChannelName> {
     ready.forEach((w) => w.resolve());
   }
 
-  /**
-   * Subscribes a client: listens first, then catches up, then sends what arrived meanwhile
-   * (minus what the catch-up covered), then goes live — all in order, nothing twice. Returns
-   * how the client was started.
-   */
-  async attach(cursor: string | null, target: AttachTarget): Promise<CatchUp["kind"] | "closed"> {
-    const buffered: Logged[] = [];
-    const unbuffer = this.addSink((m) => buffered.push(m));
-    try {
-      const c = await this.catchUp(cursor);
-      if (target.isClosed?.()) return "closed";
-      if (c.kind === "messages") c.messages.forEach((m) => target.send(m));
-      else {
-        if (c.reason !== "no_cursor") {
-          const message =
-            c.reason === "reset"
-              ? "the message log was reset since your last message; here is a fresh snapshot"
-              : "missed messages are no longer available; here is a fresh snapshot";
-          target.send(this.resyncMessage({ reason: c.reason, message }));
-        }
-        target.send(c.snapshot);
-      }
-      for (const m of buffered) if (compareIds(m.envelope.id, c.covered) > 0) target.send(m);
-      target.live();
-      return c.kind;
-    } finally {
-      unbuffer();
-    }
-  }
-
+  /** Joins the live fan-out; returns the function that leaves it. */
   addSink(sink: Sink): () => void {
     this.sinks.add(sink);
     return () => this.sinks.delete(sink);
@@ -298,31 +222,15 @@ export class Channel<C extends ChannelName = ChannelName> {
     return this.sinks.size;
   }
 
+  /** Clients on this channel on this instance, every transport. */
   clientCount(): number {
     return this.clients();
   }
 
+  /** This channel's delivery figures (GET /api/v1/ws/stats). */
   stats(): ChannelStats {
-    return {
-      connected_clients: this.clientCount(),
-      total_broadcasts: this.broadcasts,
-      last_broadcast: this.lastBroadcast,
-      avg_broadcast_time_ms: this.broadcasts ? Math.round((this.broadcastMs / this.broadcasts) * 1000) / 1000 : 0,
-    };
+    return this.figures.view(this.clientCount());
   }
-}
-
-function sliceAfter(all: Logged[], after: Cursor, upTo: Cursor): Logged[] {
-  let lo = 0,
-    hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareIds(all[mid]!.envelope.id, after) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: Logged[] = [];
-  for (let i = lo; i < all.length && compareIds(all[i]!.envelope.id, upTo) <= 0; i++) out.push(all[i]!);
-  return out;
 }
 
 /** Either channel, for code that only uses what both have. */

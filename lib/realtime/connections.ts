@@ -13,15 +13,12 @@ import { CODES, type Code } from "../contract/codes";
 import { CHANNELS } from "../contract/channels";
 import type { ChannelName } from "../contract/protocol";
 
-/**
- * How long an evicted slow client gets to read its `slow_consumer` notice (queued after what it
- * has not read yet, with nothing new added) before its socket is destroyed.
- */
-export const EVICTION_GRACE_MS = 3000;
+/** The transports a live connection can use (a poll is not a connection). */
+export const TRANSPORTS = ["socket.io", "websocket", "sse"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
-export type Transport = "socket.io" | "websocket" | "sse";
-
-export interface LiveConnection {
+/** A live connection as the registry keeps it (transport-core.ts makes one per admitted client). */
+export interface Connection {
   readonly channel: ChannelName;
   readonly transport: Transport;
   principal: Principal;
@@ -40,9 +37,10 @@ export interface RegistryOptions {
   recheckEveryMs?: number;
 }
 
+/** Every live connection of this instance: caps at admission, credentials kept checked. */
 export class ConnectionRegistry {
-  private all = new Set<LiveConnection>();
-  private byUser = new Map<number, Set<LiveConnection>>();
+  private all = new Set<Connection>();
+  private byUser = new Map<number, Set<Connection>>();
   private perChannel = new Map<ChannelName, number>();
   private timers: NodeJS.Timeout[] = [];
   /** Connections closed because their credential stopped being valid, by code. */
@@ -90,7 +88,7 @@ export class ConnectionRegistry {
   }
 
   /** Admits the connection, or says why not. Synchronous, so concurrent handshakes cannot both slip past a cap. */
-  admit(conn: LiveConnection): Code | null {
+  admit(conn: Connection): Code | null {
     const refusal = this.check(conn.channel, conn.principal);
     if (refusal) {
       this.refused[refusal] = (this.refused[refusal] ?? 0) + 1;
@@ -104,7 +102,7 @@ export class ConnectionRegistry {
     return null;
   }
 
-  remove(conn: LiveConnection): void {
+  remove(conn: Connection): void {
     if (!this.all.delete(conn)) return;
     this.perChannel.set(conn.channel, (this.perChannel.get(conn.channel) ?? 1) - 1);
     const mine = this.byUser.get(conn.principal.userId);
@@ -117,10 +115,6 @@ export class ConnectionRegistry {
     let n = 0;
     for (const c of this.all) if ((!channel || c.channel === channel) && (!transport || c.transport === transport)) n++;
     return n;
-  }
-
-  countFor(userId: number): number {
-    return this.byUser.get(userId)?.size ?? 0;
   }
 
   /** The bus subscriber (local and remote events alike). */
@@ -143,11 +137,11 @@ export class ConnectionRegistry {
     }
   };
 
-  private recheckWhere(pred: (c: LiveConnection) => boolean) {
+  private recheckWhere(pred: (c: Connection) => boolean) {
     for (const c of [...this.all]) if (pred(c)) void this.recheck(c);
   }
 
-  private async recheck(c: LiveConnection): Promise<void> {
+  private async recheck(c: Connection): Promise<void> {
     let r: AuthResult;
     try {
       r = await c.recheck();
@@ -164,7 +158,7 @@ export class ConnectionRegistry {
     c.principal = r.principal;
   }
 
-  private closeForAuth(c: LiveConnection, code: Code, message?: string) {
+  private closeForAuth(c: Connection, code: Code, message?: string) {
     this.closedByAuth[code] = (this.closedByAuth[code] ?? 0) + 1;
     this.remove(c);
     try {

@@ -3,7 +3,7 @@
 // instances that start together seed once. The demo accounts' passwords are published (README),
 // so a production start refuses to run while one of them still has its password.
 import "server-only";
-import { hashPassword, verifyPassword } from "../auth/password";
+import { hashPassword, verifyPassword } from "../hashing/password";
 import type { Db, Tx } from "../db/client";
 import { lock, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";

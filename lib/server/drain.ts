@@ -8,7 +8,7 @@ import net from "node:net";
 
 export function trackRequests(server: HttpServer) {
   let active = 0;
-  let idleWaiters: (() => void)[] = [];
+  const idleWaiters: (() => void)[] = [];
   server.on("request", (_req, res) => {
     active++;
     let done = false;
@@ -21,15 +21,9 @@ export function trackRequests(server: HttpServer) {
     res.once("close", finish);
   });
   return {
-    get active() {
-      return active;
-    },
     /** Resolves when no request is in flight. */
     idle(): Promise<void> {
       return active === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r));
-    },
-    reset() {
-      idleWaiters = [];
     },
   };
 }

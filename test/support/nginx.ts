@@ -2,6 +2,7 @@
 // only the upstream addresses, ports, name and a throwaway self-signed certificate substituted,
 // under a prefix of its own (pid, logs, temp files), as a child process the test owns.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -75,7 +76,15 @@ export async function startNginx(upstreamPorts: number[], httpsPort?: number): P
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
   const https = `https://localhost:${httpsPort}`;
-  await until(() => fs.existsSync(`${dir}/nginx.pid`), 10_000, "nginx started");
+  // Started means accepting on the port (a pid file alone was seen before the first connect worked).
+  const accepts = () =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect(httpsPort!, "127.0.0.1", () => (s.destroy(), resolve(true)));
+      s.once("error", () => resolve(false));
+    });
+  await until(async () => proc.exitCode === null && (await accepts()), 10_000, `nginx accepting on ${httpsPort}`).catch((e: Error) => {
+    throw new Error(`${e.message}\n${out}${fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : ""}`);
+  });
   return {
     https,
     http: `http://127.0.0.1:${httpPort}`,

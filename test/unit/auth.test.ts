@@ -13,15 +13,15 @@ import { createApiTokenService } from "../../lib/auth/api-tokens";
 import { checkCredentials } from "../../lib/auth/credentials";
 import { createAuthDirectory } from "../../lib/auth/directory";
 import { createLoginThrottle } from "../../lib/auth/login-throttle";
-import { hashPassword, SCRYPT, verifyPassword } from "../../lib/auth/password";
-import { passwordProblem } from "../../lib/auth/password-policy";
+import { hashPassword, SCRYPT, verifyPassword } from "../../lib/hashing/password";
+import { passwordProblem } from "../../lib/domain/password-policy";
 import { apiTokenFrom, resolvePrincipal, type AuthDeps } from "../../lib/auth/principal";
 import { MIN_SECRET_LENGTH, resolveSecret, SecretError } from "../../lib/auth/secret";
 import { createSessionService } from "../../lib/auth/sessions";
 import { SYSTEM } from "../../lib/domain/audit";
 import type { DomainEvent } from "../../lib/domain/events";
 import { isSameOrigin, safeRedirectPath } from "../../lib/http/request-facts";
-import { EventBus } from "../../lib/realtime/bus";
+import { EventBus } from "../../lib/domain/bus";
 import { fixedClock, testDb } from "../support/db";
 
 const SECRET = "unit-test-secret-unit-test-secret-0123";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createLoginThrottle } from "../../lib/auth/login-throttle";
-import { FairSemaphore, SemaphoreFull } from "../../lib/auth/semaphore";
+import { FairSemaphore, SemaphoreFull } from "../../lib/hashing/semaphore";
 import { loadConfig } from "../../lib/config";
 import { addressKey, clientAddress, isSecureRequest, normalizeAddress, safeRedirectPath } from "../../lib/http/request-facts";
 

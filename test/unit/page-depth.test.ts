@@ -6,7 +6,7 @@ import { SYSTEM } from "../../lib/domain/audit";
 import { assertPageDepth, MAX_PAGE_DEPTH, pageArgs } from "../../lib/domain/pagination";
 import { createRiskService, riskCreateSchema, riskListSchema } from "../../lib/domain/risks";
 import { errorResponse } from "../../lib/http/errors";
-import { EventBus } from "../../lib/realtime/bus";
+import { EventBus } from "../../lib/domain/bus";
 import { fixedClock, flavor, testDb } from "../support/db";
 
 describe("page depth", () => {

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { DomainEvent } from "../../lib/domain/events";
-import { DEFAULT_ALERT_RULES, parseAlertRules } from "../../lib/domain/quota/alert-rules";
+import { parseAlertRules } from "../../lib/config";
+import { DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
 import { createAlertService } from "../../lib/domain/quota/alerts";
 import { SYSTEM } from "../../lib/domain/audit";
 import { createCommandService } from "../../lib/domain/quota/commands";

@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { PasswordForm } from "@/components/shell/password-form";
 import { TokenManager } from "@/components/shell/token-manager";

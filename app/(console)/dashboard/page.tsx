@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { LiveDashboard } from "@/components/dashboard/live-dashboard";
 

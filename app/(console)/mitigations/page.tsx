@@ -1,11 +1,12 @@
 import { Pager } from "@/components/shell/pager";
 import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { MITIGATION_STATUSES, mitigationListSchema } from "@/lib/domain/mitigations";
 import { statusLabel } from "@/components/mitigations/labels";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
 import { MitigationTable } from "@/components/mitigations/mitigation-table";
+import { OwnerFilter } from "@/components/owners/owner-filter";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +28,7 @@ export default async function MitigationsPage({ searchParams }: { searchParams: 
           value={q.status}
           options={MITIGATION_STATUSES.map((s) => [s, statusLabel(s)] as const)}
         />
+        <OwnerFilter value={q.owner_id} />
         <FilterSelect
           name="overdue"
           label="Overdue"

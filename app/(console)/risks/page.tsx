@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { Pager } from "@/components/shell/pager";
 import { FilterForm, FilterSelect, IgnoredFilters, listQuery } from "@/components/shell/filters";
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
 import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";
+import { OwnerFilter } from "@/components/owners/owner-filter";
+import { OwnerName } from "@/components/owners/people";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +28,7 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
         </label>
         <FilterSelect name="status" label="Status" value={q.status} options={["open", "closed"]} />
         <FilterSelect name="severity" label="Severity" value={q.severity} options={SEVERITIES} />
+        <OwnerFilter value={q.owner_id} />
         <FilterSelect
           name="sort"
           label="Sort"
@@ -36,6 +39,7 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
             ["opened_at", "opened"],
             ["updated_at", "updated"],
             ["title", "title"],
+            ["owner", "owner"],
           ]}
         />
       </FilterForm>
@@ -49,6 +53,7 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
                 <th>#</th>
                 <th>Title</th>
                 <th>Severity</th>
+                <th>Owner</th>
                 <th className="num">Likelihood</th>
                 <th className="num">Impact</th>
                 <th className="num">Score</th>
@@ -67,6 +72,9 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
                   </td>
                   <td>
                     <span className={`sev sev-${r.severity}`}>{r.severity}</span>
+                  </td>
+                  <td>
+                    <OwnerName owner={r.owner} />
                   </td>
                   <td className="num">{r.likelihood.toFixed(2)}</td>
                   <td className="num">{r.impact.toFixed(2)}</td>

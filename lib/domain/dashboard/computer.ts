@@ -3,11 +3,17 @@
 // the oracle the incremental path is tested against), on refresh, and on a new UTC day.
 import type { Db } from "../../db/client";
 import type { DbFlavor } from "../../db/url";
-import type { DashboardComputer } from "../../realtime/dashboard/feed";
 import type { Clock } from "../time";
-import { IncrementalDashboard } from "./incremental";
-import { buildSnapshot, readDueSoonest, readFigures, readTopRisks } from "./snapshot";
+import { IncrementalDashboard, type DashboardChange } from "./incremental";
+import { buildSnapshot, readDueSoonest, readFigures, readTopRisks, type DashboardSnapshot } from "./snapshot";
 
+/** What the real-time dashboard feed computes with (declared here, beside its one implementation). */
+export interface DashboardComputer {
+  /** The snapshot after `changes` (null: re-read everything). */
+  compute(changes: DashboardChange[] | null): Promise<DashboardSnapshot>;
+}
+
+/** The dashboard computer over the database: incremental where it can be, a full read where it must. */
 export function createDashboardComputer(deps: { db: Db; clock: Clock; flavor: DbFlavor }): DashboardComputer {
   const { db, clock, flavor } = deps;
   const inc = new IncrementalDashboard({ topRisks: () => readTopRisks(db), dueSoonest: () => readDueSoonest(db) });

@@ -2,7 +2,7 @@
 // carry their contract (contract.ts); the contract test checks both lists agree.
 import type { RouteContract } from "../contract";
 import { LIVE, TESTING } from "./live";
-import { ACCOUNT, AUDIT, TOKENS, USERS } from "./people";
+import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
@@ -19,6 +19,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(MITIGATIONS),
   ...Object.values(QUOTAS),
   ...Object.values(USERS),
+  ...Object.values(PEOPLE),
   ...Object.values(ACCOUNT),
   ...Object.values(TOKENS),
   ...Object.values(AUDIT),
@@ -27,4 +28,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };
+export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };

@@ -64,6 +64,18 @@ export const USERS = {
   },
 } as const satisfies Record<string, RouteContract>;
 
+export const PEOPLE = {
+  list: {
+    method: "GET",
+    path: "/api/v1/people",
+    tag: "users",
+    access: "user",
+    summary: "The people a risk or mitigation can be owned by",
+    description: "For the owner pickers, for everyone signed in (the full user list stays admin-only).",
+    replies: { 200: { description: "the choices", body: "People" } },
+  },
+} as const satisfies Record<string, RouteContract>;
+
 export const ACCOUNT = {
   me: {
     method: "GET",

@@ -6,23 +6,21 @@
 // snapshot-diff.ts) with version and base_version, versions continuing across restarts (the
 // state is stored with the log). A periodic tick catches changes made behind the app's back and
 // day rollovers. Only the leader computes (always, in embedded mode).
+import type { DashboardComputer } from "../../domain/dashboard/computer";
 import type { DashboardChange } from "../../domain/dashboard/incremental";
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
 import type { DomainEvent } from "../../domain/events";
 import type { Logger } from "../../log";
-import type { Origin } from "../bus";
+import { backoffDelay } from "../../contract/backoff";
+import type { Origin } from "../../domain/bus";
 import type { Channel } from "../channel";
 import { cursorOf } from "../../contract/ids";
 import type { DashboardUpdate } from "../../contract/protocol";
+import { Listeners } from "../listeners";
 import type { DashboardProjection, DashboardState } from "./projection";
 import { diffSnapshots } from "./snapshot-diff";
 
 export type { DashboardChange };
-
-export interface DashboardComputer {
-  /** The snapshot after `changes` (null: re-read everything). */
-  compute(changes: DashboardChange[] | null): Promise<DashboardSnapshot>;
-}
 
 const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 const FOLLOWER_WAIT_MS = 1000;
@@ -42,10 +40,10 @@ export class DashboardFeed {
   /** A follower's own last change, not yet seen back in a patch (cluster read-your-writes). */
   private localChangeAt: number | null = null;
   recomputes = 0;
-  incremental = 0;
   lastRecomputeMs = 0;
   lastError: string | null = null;
-  onRecompute: (ms: number, kind: "full" | "incremental") => void = () => {};
+  /** `recomputed`: each recompute's time and kind (metrics). */
+  readonly events = new Listeners<{ recomputed: [ms: number, kind: "full" | "incremental"] }>();
 
   constructor(
     private deps: {
@@ -181,8 +179,7 @@ export class DashboardFeed {
       const ms = performance.now() - t0;
       this.lastRecomputeMs = Math.round(ms * 1000) / 1000;
       this.recomputes++;
-      if (changes) this.incremental++;
-      this.onRecompute(ms, changes ? "incremental" : "full");
+      this.events.emit("recomputed", ms, changes ? "incremental" : "full");
       await this.publish(next);
       this.lastError = null;
       this.failures = 0;
@@ -196,7 +193,7 @@ export class DashboardFeed {
     } finally {
       this.running = false;
     }
-    if (this.lastError) this.schedule(Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7)));
+    if (this.lastError) this.schedule(backoffDelay(this.failures, 250, 30_000));
     else if (this.dirtyGen > gen) this.schedule();
   }
 

@@ -3,9 +3,19 @@
 // instance. Either way: append() makes a message durable, the backend then hands it to the
 // channel's deliver() in log order, exactly once; range() replays what memory no longer holds.
 import crypto from "node:crypto";
-import type { Channel, Logged } from "../channel";
 import type { Cursor, Offset } from "../../contract/ids";
 import type { ChannelName } from "../../contract/protocol";
+import type { Logged } from "./logged";
+
+/** What a backend feeds: a channel's memory of its log (realtime/channel.ts implements it). */
+export interface ChannelLog {
+  /** The epoch of the log this channel follows. */
+  readonly epoch: string;
+  /** Restores the recent history at start (see Channel.restore). */
+  restore(recent: Logged[], position: Cursor, ringFloor: Cursor, epoch: string): void;
+  /** Hands over messages in log order, each exactly once; `localState`: the projection state published with a single message here. */
+  deliver(batch: Logged[], localState?: unknown): void;
+}
 
 export interface AppendEntry {
   type: string;
@@ -22,11 +32,12 @@ export interface Restored {
   stateCursor: Cursor;
 }
 
+/** A channel log's storage (embedded: sql-backend.ts; cluster: cluster/redis-backend.ts). */
 export interface LogBackend {
   /** Several instances read and write the same log. */
   readonly shared: boolean;
   /** Restores each channel's recent history, then starts delivering new messages to it. */
-  start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>>;
+  start(channels: Record<ChannelName, ChannelLog>): Promise<Record<ChannelName, Restored>>;
   append(channel: ChannelName, entry: AppendEntry): Promise<Logged>;
   /** Messages in (after, upTo] of the log in `epoch`, or null when some are gone (or the log is not in that epoch any more). */
   range(channel: ChannelName, after: Offset, upTo: Offset, epoch: string): Promise<Logged[] | null>;
@@ -39,6 +50,7 @@ export interface LogBackend {
 /** A new log's epoch: random, so a log created again never reuses one (see ids.ts). */
 export const newEpoch = () => crypto.randomBytes(6).toString("hex");
 
+/** A leader's append refused because it no longer holds the lease (cluster mode). */
 export class FencedError extends Error {
   constructor() {
     super("not the leader any more: message not published");

@@ -8,11 +8,11 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import type { Logger } from "../../log";
-import { type Channel, type Logged, logged } from "../channel";
+import { logged, type Logged } from "./logged";
 import { compareIds, cursorOf, epochOf, inEpoch, OffsetGenerator, parseId, type Cursor, ZERO_ID } from "../../contract/ids";
 import { envelope } from "../../contract/frames";
 import type { ChannelName, Envelope } from "../../contract/protocol";
-import { newEpoch, type AppendEntry, type LogBackend, type Restored } from "./backend";
+import { newEpoch, type AppendEntry, type ChannelLog, type LogBackend, type Restored } from "./backend";
 
 interface Pending {
   message: Logged;
@@ -28,7 +28,7 @@ const split = (id: string) => {
 
 export class SqlLogBackend implements LogBackend {
   readonly shared = false;
-  private channels!: { [C in ChannelName]: Channel<C> };
+  private channels!: Record<ChannelName, ChannelLog>;
   private ids = new Map<ChannelName, OffsetGenerator>();
   private epochs = new Map<ChannelName, string>();
   private pending = new Map<ChannelName, Pending[]>();
@@ -43,7 +43,7 @@ export class SqlLogBackend implements LogBackend {
     private now: () => number = Date.now,
   ) {}
 
-  async start(channels: { [C in ChannelName]: Channel<C> }): Promise<Record<ChannelName, Restored>> {
+  async start(channels: Record<ChannelName, ChannelLog>): Promise<Record<ChannelName, Restored>> {
     this.channels = channels;
     const out = {} as Record<ChannelName, Restored>;
     for (const name of Object.keys(channels) as ChannelName[]) {

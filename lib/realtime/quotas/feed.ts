@@ -5,8 +5,9 @@
 import type { DomainEvent } from "../../domain/events";
 import type { QuotaStats } from "../../domain/quota/stats";
 import type { Logger } from "../../log";
-import type { Origin } from "../bus";
+import type { Origin } from "../../domain/bus";
 import type { Channel } from "../channel";
+import { Listeners } from "../listeners";
 import type { StatsProjection } from "./projection";
 
 export class QuotaFeed {
@@ -14,7 +15,8 @@ export class QuotaFeed {
   private leader = false;
   lastError: string | null = null;
   lastStatsMs = 0;
-  onStats: (ms: number) => void = () => {};
+  /** `computed`: each stats computation's time (metrics). */
+  readonly events = new Listeners<{ computed: [ms: number] }>();
 
   constructor(
     private deps: {
@@ -74,7 +76,7 @@ export class QuotaFeed {
     try {
       const stats = await this.deps.stats();
       this.lastStatsMs = performance.now() - t0;
-      this.onStats(this.lastStatsMs);
+      this.events.emit("computed", this.lastStatsMs);
       if (!this.leader) return;
       await this.deps.channel.publish("stats", stats, { fence: true });
       this.lastError = null;

@@ -3,7 +3,7 @@
 // message to send back.
 import type { Principal } from "../../auth/principal";
 import type { Config } from "../../config";
-import type { Logged } from "../channel";
+import type { Channel, Logged } from "../channel";
 import { errorData } from "../../contract/codes";
 import type { RealtimeHub } from "../hub";
 import type { ChannelName, DashboardUpdate } from "../../contract/protocol";
@@ -22,7 +22,7 @@ export async function refreshCommand(
     const error = `refresh rate limit: at most ${config.REFRESH_RATE_LIMIT} per ${config.REFRESH_RATE_WINDOW_MS / 1000}s; retry in ${Math.ceil(wait / 1000)}s`;
     return {
       ok: false,
-      message: channel.errorMessage(errorData("rate_limited", error, { retry_after_ms: wait })),
+      message: channel.error(errorData("rate_limited", error, { retry_after_ms: wait })),
       error,
       retryAfterMs: wait,
     };
@@ -33,7 +33,7 @@ export async function refreshCommand(
 }
 
 export function pingCommand(hub: RealtimeHub, name: ChannelName): Logged {
-  return hub.channels[name].pongMessage();
+  return (hub.channels[name] as Channel).direct("pong", {});
 }
 
 /** Logs an unknown command at most once a minute per connection, and counts every one. */

@@ -1,20 +1,21 @@
 // Server-Sent Events for a channel: the same envelopes as every other transport, framed as
 //   event: <type> / id: <id> / data: <envelope JSON>
 // First what the client missed after Last-Event-ID (or a snapshot), then live messages; a
-// comment heartbeat; a retry hint. One cleanup path releases the stream — the client went away
-// (abort, cancel), the catch-up failed, it stopped reading past the bound (it is told
+// comment heartbeat; a retry hint. A thin adapter of the transport core (transport-core.ts),
+// which admits, resumes, fans out and evicts. One cleanup path releases the stream — the client
+// went away (abort, cancel), the catch-up failed, it stopped reading past the bound (it is told
 // `slow_consumer`; if it does not read that either, the response is aborted so the stalled
 // socket is freed), its credential ended, or the server is shutting down.
 import "server-only";
 import type { Principal, AuthResult } from "../../auth/principal";
 import type { Config } from "../../config";
-import type { Logger } from "../../log";
-import type { AnyChannel, Logged } from "../channel";
-import { CODES, errorData, type Code } from "../../contract/codes";
+import type { Code } from "../../contract/codes";
 import { sseComment, sseEvent, sseRetry } from "../../contract/frames";
-import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
-import type { RealtimeHub } from "../hub";
 import type { ChannelName } from "../../contract/protocol";
+import type { Logger } from "../../log";
+import type { Logged } from "../channel";
+import type { RealtimeHub } from "../hub";
+import type { LiveSession, TransportAdapter } from "../transport-core";
 
 const encoder = new TextEncoder();
 const frames = new WeakMap<Logged, Uint8Array>();
@@ -49,26 +50,18 @@ export class SseRefusal extends Error {
   }
 }
 
+/**
+ * The SSE adapter of one client: admits it through the transport core (or throws SseRefusal),
+ * and answers a stream that resumes after `cursor` and stays live until the client goes away,
+ * its credential ends, it is evicted, or the server shuts down.
+ */
 export function sseResponse(
   deps: SseDeps,
   name: ChannelName,
   auth: { principal: Principal; recheck: () => Promise<AuthResult> },
   opts: { cursor: string | null; signal: AbortSignal; destroySocket?: () => void },
 ): Response {
-  const { hub, config, log } = deps;
-  const channel: AnyChannel = hub.channels[name];
-  let cleanup = () => {};
-  let closeWith: LiveConnection["close"] = () => {};
-  const conn: LiveConnection = {
-    channel: name,
-    transport: "sse",
-    principal: auth.principal,
-    recheck: auth.recheck,
-    close: (code, message) => closeWith(code, message),
-  };
-  const refused = hub.connections.admit(conn);
-  if (refused) throw new SseRefusal(refused, hub.connections.refusalMessage(refused, name));
-
+  const { hub, config } = deps;
   // Frames wait in our own queue (the stream pulls one at a time), so an eviction can drop what
   // the client has not read and queue only the notice in its place.
   let queue: Uint8Array[] = [];
@@ -77,76 +70,51 @@ export function sseResponse(
   let done = false;
   let wake: (() => void) | null = null;
   let open = true;
-  let removeSink = () => {};
+  let heartbeat: NodeJS.Timeout | undefined;
+  let session: LiveSession | null = null;
   const push = (bytes: Uint8Array) => {
+    if (!open) return;
     queue.push(bytes);
     wake?.();
     wake = null;
   };
-  /** Queues a last frame, then ends the stream once it has been read. */
-  const finish = (last: Uint8Array) => {
-    ending = true;
-    push(last);
-  };
-  const enqueue = (bytes: Uint8Array) => {
-    if (!open) return;
-    if (queue.length < config.SLOW_CLIENT_MAX_QUEUE) return push(bytes);
-    // A client that stopped reading: drop it rather than queue without bound. It gets the
-    // grace period to read the notice; then the response is aborted, not politely closed, so
-    // the stalled socket is freed.
-    hub.counters.slowClientEvictions++;
-    log.warn({ channel: name, user: conn.principal.userId }, "slow SSE client disconnected");
-    queue = [];
-    finish(frame(channel.errorMessage(errorData("slow_consumer"))));
-    cleanup();
-    // Ending the stream politely is not enough: the end may wait behind bytes a stalled reader
-    // never takes, so the socket is destroyed after the grace period either way.
-    setTimeout(() => opts.destroySocket?.(), EVICTION_GRACE_MS).unref();
-  };
-  let heartbeat: NodeJS.Timeout | undefined;
-  cleanup = () => {
+  const cleanup = () => {
     if (!open) return;
     open = false;
     clearInterval(heartbeat);
-    removeSink();
-    hub.connections.remove(conn);
+    if (session) hub.core.release(session);
     opts.signal.removeEventListener("abort", cleanup);
     wake?.();
   };
+  const adapter: TransportAdapter = {
+    transport: "sse",
+    send: (m) => push(frame(m)),
+    queued: () => queue.length,
+    // A last frame, then the end of the stream once it has been read.
+    close(notice, _code, drop) {
+      if (!open) return;
+      if (drop) queue = [];
+      push(frame(notice));
+      ending = true;
+      cleanup();
+    },
+    // Ending the stream politely is not enough for an evicted client: the end may wait behind
+    // bytes a stalled reader never takes, so the socket is destroyed.
+    terminate: () => opts.destroySocket?.(),
+  };
+  const admitted = hub.core.admit(name, auth, adapter);
+  if (!admitted.ok) throw new SseRefusal(admitted.code, admitted.message);
+  session = admitted.session;
+  const live = session;
 
   const stream = new ReadableStream<Uint8Array>(
     {
-      start(controller) {
-        closeWith = (code, message = CODES[code].message) => {
-          if (!open) return;
-          finish(frame(channel.errorMessage(errorData(code, message))));
-          cleanup();
-        };
-        heartbeat = setInterval(
-          () => enqueue(encoder.encode(sseComment(`heartbeat ${new Date().toISOString()}`))),
-          config.SSE_HEARTBEAT_MS,
-        );
+      start() {
+        heartbeat = setInterval(() => push(encoder.encode(sseComment(`heartbeat ${new Date().toISOString()}`))), config.SSE_HEARTBEAT_MS);
         opts.signal.addEventListener("abort", cleanup, { once: true });
         if (opts.signal.aborted) return cleanup();
-        enqueue(encoder.encode(sseRetry(config.SSE_RETRY_MS)));
-        channel
-          .attach(opts.cursor, {
-            send: (m) => enqueue(frame(m)),
-            live: () => {
-              if (open) removeSink = channel.addSink((m) => enqueue(frame(m)));
-            },
-            isClosed: () => !open,
-          })
-          .catch((err: unknown) => {
-            log.error({ err, channel: name }, "SSE catch-up failed");
-            cleanup();
-            done = true;
-            try {
-              controller.error(err);
-            } catch {
-              /* already closed */
-            }
-          });
+        push(encoder.encode(sseRetry(config.SSE_RETRY_MS)));
+        void hub.core.subscribe(live, opts.cursor, () => !open);
       },
       async pull(controller) {
         while (queue.length === 0 && open && !ending) await new Promise<void>((r) => (wake = r));

@@ -1,5 +1,6 @@
 // Plain RFC 6455 WebSocket endpoints for the clients the original systems shipped, on the same
-// channels as Socket.IO (same log, auth, caps, slow-client bound, heartbeat settings and resume):
+// channels as Socket.IO — a thin adapter of the transport core (transport-core.ts: the same log,
+// auth, caps, slow-client bound, heartbeat settings and resume):
 //   GET /api/v1/ws/dashboard  → {"type":"dashboard_update","data":{…}} on connect and on
 //     {"action":"refresh"}, dashboard_patch on change, {"type":"pong"} for {"action":"ping"},
 //     {"type":"error","error":"…"} for bad input.
@@ -17,40 +18,32 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { AppContext } from "../../context";
-import type { AnyChannel, Logged } from "../channel";
-import { closeCodeOf, CODES, errorData, type Code } from "../../contract/codes";
+import { closeCodeOf, CODES, type Code } from "../../contract/codes";
 import { plainWebSocketMessage, plainWebSocketRefusal } from "../../contract/frames";
-import { EVICTION_GRACE_MS, type LiveConnection } from "../connections";
+import type { Logged } from "../channel";
+import type { TransportAdapter } from "../transport-core";
 import { CHANNELS, plainWebSocketChannel } from "../../contract/channels";
 import type { ChannelName, PlainCommand } from "../../contract/protocol";
 import { pingCommand, refreshCommand, unknownCommandReporter } from "./commands";
 import { authenticateHandshake } from "./handshake";
 
+/** The plain WebSocket endpoints on `httpServer`: adapters of the transport core, one per client. */
 export function createPlainWebSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
+  const { core } = hub;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
-  const groups: Record<ChannelName, Set<(m: Logged) => void>> = { dashboard: new Set(), quotas: new Set() };
   const sockets = new Set<WebSocket>();
   /** When each served socket was last heard from (a pong or a message). */
   const lastSeen = new Map<WebSocket, number>();
-  // One timer for every connection's heartbeat, and one for the quota console's `ping`.
+  // One timer for every connection's transport heartbeat (the app-level `ping` is the core's).
   const heartbeat = setInterval(() => {
     const now = Date.now();
     for (const [ws, seen] of lastSeen) {
-      if (now - seen > config.PING_INTERVAL_MS + config.PING_TIMEOUT_MS) ws.terminate();
+      if (now - seen > core.heartbeat.pingIntervalMs + core.heartbeat.pingTimeoutMs) ws.terminate();
       else if (ws.readyState === WebSocket.OPEN) ws.ping();
     }
-  }, config.PING_INTERVAL_MS);
+  }, core.heartbeat.pingIntervalMs);
   heartbeat.unref();
-  const quotaPing = setInterval(() => {
-    if (groups.quotas.size === 0) return;
-    const ping = hub.channels.quotas.direct("ping", {}) as Logged;
-    groups.quotas.forEach((send) => send(ping));
-  }, config.HEARTBEAT_INTERVAL_MS);
-  quotaPing.unref();
-  const removers = (Object.keys(groups) as ChannelName[]).map((name) => {
-    return hub.channels[name].addSink((m) => groups[name].forEach((send) => send(m)));
-  });
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const name = plainWebSocketChannel(req.url);
@@ -80,51 +73,42 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     h: Extract<Awaited<ReturnType<typeof authenticateHandshake>>, { ok: true }>,
     cursor: string | null,
   ) {
-    const channel: AnyChannel = hub.channels[name];
-    const clientId = crypto.randomUUID();
+    // The quota console's messages name the connection (client_id), as the original did.
+    const clientId = name === "quotas" ? crypto.randomUUID() : undefined;
+    /** Messages handed to ws and not yet written out: the client's queue. */
     let pending = 0;
     let closed = false;
-    let evicted = false;
-    // The quota console's messages name the connection (client_id), as the original did.
-    const id = name === "quotas" ? clientId : undefined;
+    let ending = false;
     const write = (m: Logged) => {
       pending++;
-      ws.send(plainWebSocketMessage(m.envelope, m.json, id), () => pending--);
+      ws.send(plainWebSocketMessage(m.envelope, m.json, clientId), () => pending--);
     };
-    const send = (m: Logged) => {
-      if (closed || evicted || ws.readyState !== WebSocket.OPEN) return;
-      if (pending < config.SLOW_CLIENT_MAX_QUEUE) return write(m);
-      // Too far behind: nothing more is queued but the notice and the close frame; the socket
-      // is destroyed if the client has not read them within the grace period.
-      evicted = true;
-      hub.counters.slowClientEvictions++;
-      log.warn({ channel: name, user: conn.principal.userId }, "slow WebSocket client disconnected");
-      groups[name].delete(send);
-      hub.connections.remove(conn);
-      write(channel.errorMessage(errorData("slow_consumer")));
-      ws.close(closeCodeOf("slow_consumer"), "slow_consumer");
-      setTimeout(() => ws.terminate(), EVICTION_GRACE_MS).unref();
-    };
-    const conn: LiveConnection = {
-      channel: name,
+    const adapter: TransportAdapter = {
       transport: "websocket",
-      principal: h.principal,
-      recheck: h.recheck,
-      close(code, message = CODES[code].message) {
-        send(channel.errorMessage(errorData(code, message)));
+      appPing: true,
+      send(m) {
+        if (!closed && !ending && ws.readyState === WebSocket.OPEN) write(m);
+      },
+      queued: () => pending,
+      // The notice, then the close frame (4000 + the code's status); nothing more is queued.
+      close(notice, code) {
+        if (!closed && !ending && ws.readyState === WebSocket.OPEN) write(notice);
+        ending = true;
         ws.close(closeCodeOf(code), code);
       },
+      terminate: () => ws.terminate(),
     };
-    const refused = hub.connections.admit(conn);
-    if (refused) return refuse(ws, refused, hub.connections.refusalMessage(refused, name));
-    const reportUnknown = unknownCommandReporter(hub, log, () => ({ path: CHANNELS[name].websocket, user: conn.principal.userId }));
+    const admitted = core.admit(name, h, adapter);
+    if (!admitted.ok) return refuse(ws, admitted.code, admitted.message);
+    const session = admitted.session;
+    const user = () => session.connection.principal.userId;
+    const reportUnknown = unknownCommandReporter(hub, log, () => ({ path: CHANNELS[name].websocket, user: user() }));
     lastSeen.set(ws, Date.now());
     ws.on("pong", () => lastSeen.set(ws, Date.now()));
     ws.once("close", () => {
       closed = true;
       lastSeen.delete(ws);
-      groups[name].delete(send);
-      hub.connections.remove(conn);
+      core.release(session);
     });
     ws.on("message", (raw, isBinary) => {
       lastSeen.set(ws, Date.now());
@@ -135,25 +119,22 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
         /* answered below */
       }
       const action = cmd && typeof cmd === "object" ? cmd.action : undefined;
-      if (action === "ping") return send(pingCommand(hub, name));
+      if (action === "ping") return adapter.send(pingCommand(hub, name));
       if (action === "refresh" && name === "dashboard") {
-        refreshCommand(hub, conn.principal, config)
-          .then((r) => send(r.message))
+        refreshCommand(hub, session.connection.principal, config)
+          .then((r) => adapter.send(r.message))
           .catch((err: unknown) => {
             log.error({ err }, "refresh failed");
-            send(channel.errorMessage(errorData("internal", "refresh failed, try again")));
+            adapter.send(core.errorFor(session, "internal", "refresh failed, try again"));
           });
         return;
       }
       reportUnknown(String(action ?? "(not a command)"));
       const what =
         action === undefined ? 'expected {"action":"refresh"} or {"action":"ping"}' : `unknown action: ${String(action).slice(0, 64)}`;
-      send(channel.errorMessage(errorData(action === undefined ? "bad_request" : "unknown_command", what)));
+      adapter.send(core.errorFor(session, action === undefined ? "bad_request" : "unknown_command", what));
     });
-    channel.attach(cursor, { send, live: () => void (closed || groups[name].add(send)), isClosed: () => closed }).catch((err: unknown) => {
-      log.error({ err, channel: name }, "could not start a WebSocket stream");
-      conn.close("unavailable");
-    });
+    void core.subscribe(session, cursor, () => closed);
   }
 
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -166,9 +147,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   return {
     close() {
       clearInterval(heartbeat);
-      clearInterval(quotaPing);
       httpServer.off("upgrade", listener);
-      removers.forEach((r) => r());
       for (const ws of sockets) ws.terminate();
     },
   };

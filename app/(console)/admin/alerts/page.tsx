@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { alertListSchema } from "@/lib/domain/quota/schemas";
 import { dayRange } from "@/lib/http/search-params";

@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { AUDIT_ENTITIES, auditListSchema } from "@/lib/domain/audit";
 import { dayRange } from "@/lib/http/search-params";

@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { userListSchema } from "@/lib/domain/users";
 import { NewUserForm, UserTable } from "@/components/users/user-manager";

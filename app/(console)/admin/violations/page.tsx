@@ -1,4 +1,4 @@
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { PERIODS } from "@/lib/domain/quota/periods";
 import { violationListSchema } from "@/lib/domain/quota/schemas";

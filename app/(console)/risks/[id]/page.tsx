@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { requirePrincipal } from "@/lib/auth/page";
+import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
 import { isDomainError } from "@/lib/domain/errors";
 import { LiveRiskDetail } from "@/components/risks/live-risk-detail";

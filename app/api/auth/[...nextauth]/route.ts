@@ -7,7 +7,7 @@
 // our logs with it.
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { authOptionsFor, type SignInOutcome } from "@/lib/auth/next-auth";
+import { authOptionsFor, type SignInOutcome } from "@/lib/http/next-auth";
 import { getContext } from "@/lib/context";
 import { errorJson } from "@/lib/http/errors";
 import { addressKey, clientAddress } from "@/lib/http/request-facts";

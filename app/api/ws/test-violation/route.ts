@@ -1,11 +1,15 @@
-// Broadcasts a synthetic violation (marked test: true; nothing is stored).
+// Broadcasts a synthetic violation (marked test: true; nothing is stored). Its id is negative and
+// unique in this process: never a stored violation's (those count from 1), never another test's,
+// so clients that keep violations unique by id need no special case for test data.
 import type { ViolationDto } from "@/lib/domain/quota/dto";
 import { testEndpoint } from "@/lib/http/test-endpoint";
 import { TESTING } from "@/lib/http/contracts";
 
+let synthetic = 0;
+
 export const POST = testEndpoint(TESTING.violation, async ({ app, principal }) => {
   const data: ViolationDto = {
-    id: 0,
+    id: --synthetic,
     test: true,
     user_id: principal.userId,
     username: principal.name,

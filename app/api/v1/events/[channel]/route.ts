@@ -12,5 +12,5 @@ export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, para
   if (name === "quotas" && principal.role !== "admin") throw new HttpError(403, "forbidden: admin role required");
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id");
-  return poll(app.realtime.channels[name], since);
+  return name === "dashboard" ? poll(app.realtime.channels.dashboard, since) : poll(app.realtime.channels.quotas, since);
 });

@@ -3,7 +3,7 @@
 // like sign-in: throttled per account and per client address on the same counts (429 with
 // Retry-After past them, a slot reserved before the hash runs), and answered 503 with
 // Retry-After when the hashing pool is busy.
-import { isHashingBusy, withHashClaim } from "@/lib/auth/password";
+import { isHashingBusy, withHashClaim } from "@/lib/hashing/password";
 import { passwordChangeSchema } from "@/lib/domain/users";
 import { HttpError } from "@/lib/http/errors";
 import { addressKey, clientAddress } from "@/lib/http/request-facts";

@@ -1,5 +1,5 @@
-import { sseRoute } from "@/lib/http/sse-route";
 import { LIVE } from "@/lib/http/contracts";
+import { sseRoute } from "@/lib/realtime/transports/sse-route";
 
 export const dynamic = "force-dynamic";
 export const { GET, HEAD } = sseRoute("dashboard", LIVE.sseDashboard);

@@ -6,10 +6,10 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { AppContext } from "../context";
-import { isSecureRequest, safeRedirectPath, type HeaderSource } from "../http/request-facts";
-import { checkCredentials, loginSchema } from "./credentials";
-import { isDbUnavailable, RETRY_AFTER_S } from "../http/errors";
-import { isHashingBusy, withHashClaim } from "./password";
+import { isSecureRequest, safeRedirectPath, type HeaderSource } from "./request-facts";
+import { checkCredentials, loginSchema } from "../auth/credentials";
+import { isDbUnavailable, RETRY_AFTER_S } from "./errors";
+import { isHashingBusy, withHashClaim } from "../hashing/password";
 
 /** Errors authorize() reports, as the `error` query parameter of the sign-in answer. */
 export const SIGN_IN_ERRORS = { invalid: "CredentialsSignin", unavailable: "Unavailable", throttled: "Throttled" } as const;

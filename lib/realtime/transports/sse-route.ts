@@ -2,13 +2,13 @@
 // credential for as long as it is open); HEAD answers the headers only. Next would answer HEAD
 // by running GET and never cancel the body, so each `curl -I` would keep a stream (and a slot
 // under MAX_CONNECTIONS) for good.
-import { CODES } from "../contract/codes";
-import type { ChannelName } from "../contract/protocol";
-import { SSE_HEADERS, SseRefusal, sseResponse } from "../realtime/transports/sse";
-import { CONN_HEADER } from "../server/raw-responses";
-import { HttpError } from "./errors";
-import type { RouteContract } from "./contract";
-import { route } from "./route";
+import { CODES } from "../../contract/codes";
+import type { ChannelName } from "../../contract/protocol";
+import { SSE_HEADERS, SseRefusal, sseResponse } from "./sse";
+import { CONN_HEADER } from "../../server/raw-responses";
+import type { RouteContract } from "../../http/contract";
+import { HttpError } from "../../http/errors";
+import { route } from "../../http/route";
 
 export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {

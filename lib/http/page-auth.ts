@@ -4,7 +4,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getContext } from "../context";
-import { resolvePrincipal, type AuthResult, type Principal, type Role } from "./principal";
+import { resolvePrincipal, type AuthResult, type Principal, type Role } from "../auth/principal";
 
 export async function currentAuth(): Promise<AuthResult> {
   const jar = await cookies();

@@ -2,7 +2,7 @@
 // Delivery is synchronous and isolated: a failing subscriber is logged and never breaks the
 // publisher or the other subscribers. In cluster mode a relay forwards CLUSTER_EVENTS to the
 // other instances and hands theirs to publishRemote(); subscribers see where an event came from.
-import type { DomainEvent, EventPublisher } from "../domain/events";
+import type { DomainEvent, EventPublisher } from "./events";
 import type { Logger } from "../log";
 
 export type Origin = "local" | "remote";

@@ -1,0 +1,231 @@
+// The one transport core. Every live transport (Socket.IO, plain WebSocket, SSE) goes through it
+// for what they share: admission under the caps (the connection registry), subscription and
+// resume (resume.ts), the live fan-out, client commands, the app-level `ping`, the heartbeat
+// settings, and the eviction of slow clients — one mechanism with one code: a client whose
+// queue stays above SLOW_CLIENT_MAX_QUEUE for two sweeps in a row (≥ 1 s: a burst fills healthy
+// buffers for a moment too) is sent `slow_consumer` as its last message, with what it has not
+// read dropped where the transport allows, and its socket is destroyed if it has not read that
+// within EVICTION_GRACE_MS. It resumes from its cursor when it reconnects.
+//
+// A transport is a thin adapter (TransportAdapter): how to send a message, how full its buffer
+// is, how to close with a last notice, how to cut the socket.
+import "server-only";
+import type { AuthResult, Principal } from "../auth/principal";
+import { CODES, errorData, type Code } from "../contract/codes";
+import type { ChannelName } from "../contract/protocol";
+import type { Config } from "../config";
+import type { Logger } from "../log";
+import type { AnyChannel, Channel } from "./channel";
+import type { Connection, ConnectionRegistry, Transport } from "./connections";
+import type { Logged } from "./log/logged";
+
+/**
+ * How long an evicted slow client gets to read its `slow_consumer` notice (queued after what it
+ * has not read yet, with nothing new added) before its socket is destroyed.
+ */
+export const EVICTION_GRACE_MS = 3000;
+
+/** How often queues are looked at, and how many looks in a row above the bound evict. */
+const SWEEP_MS = 1000;
+const STRIKES = 2;
+
+/** What a transport tells the core about one client's connection. */
+export interface TransportAdapter {
+  readonly transport: Transport;
+  /** Writes one message to the client (the adapter drops it if the connection has ended). */
+  send(message: Logged): void;
+  /** Messages written to the client but not yet taken by it: its queue. */
+  queued(): number;
+  /**
+   * Sends `notice` as the last message and closes with `code`; `drop`: first discard what the
+   * client has not read yet, where the transport can (a client evicted for being slow).
+   */
+  close(notice: Logged, code: Code, drop: boolean): void;
+  /** Cuts the socket outright (an evicted client that did not read its notice in time). */
+  terminate(): void;
+  /**
+   * Joins the live fan-out itself (Socket.IO: a room, each message encoded once for all of it);
+   * without it the core sends every live message through send().
+   */
+  joinLive?(): void;
+  /** Gets the channel's app-level `ping` every HEARTBEAT_INTERVAL_MS (quotas; not SSE, which has comment heartbeats). */
+  readonly appPing?: boolean;
+}
+
+/** One admitted client: its registry entry, its adapter, and the core's bookkeeping. */
+export interface LiveSession {
+  readonly channel: ChannelName;
+  readonly connection: Connection;
+  readonly adapter: TransportAdapter;
+}
+
+interface SessionState extends LiveSession {
+  strikes: number;
+  live: boolean;
+  ended: boolean;
+}
+
+/** The heartbeat settings every transport follows (README "Plain WebSocket", PING_* settings). */
+export interface HeartbeatSettings {
+  /** A transport ping every this often (Socket.IO: engine.io's; plain WebSocket: a ping frame). */
+  pingIntervalMs: number;
+  /** How long a pong may take; a client silent for interval + timeout is dropped. */
+  pingTimeoutMs: number;
+  /** The app-level `ping` on channels that have one. */
+  appPingMs: number;
+}
+
+export type Admission = { ok: true; session: LiveSession } | { ok: false; code: Code; message: string };
+
+/** A client command's answer: the message to send back. */
+export type CommandRunner = (session: LiveSession, command: string) => Promise<Logged> | Logged;
+
+export class TransportCore {
+  private sessions = new Set<SessionState>();
+  private liveByChannel = new Map<ChannelName, Set<SessionState>>();
+  private timers: NodeJS.Timeout[] = [];
+  private removers: (() => void)[] = [];
+  readonly heartbeat: HeartbeatSettings;
+
+  constructor(
+    private deps: {
+      channels: { [C in ChannelName]: Channel<C> };
+      connections: ConnectionRegistry;
+      counters: { slowClientEvictions: number };
+      config: Pick<Config, "SLOW_CLIENT_MAX_QUEUE" | "PING_INTERVAL_MS" | "PING_TIMEOUT_MS" | "HEARTBEAT_INTERVAL_MS">;
+      log: Logger;
+    },
+  ) {
+    const { config } = deps;
+    this.heartbeat = {
+      pingIntervalMs: config.PING_INTERVAL_MS,
+      pingTimeoutMs: config.PING_TIMEOUT_MS,
+      appPingMs: config.HEARTBEAT_INTERVAL_MS,
+    };
+  }
+
+  /** Starts the fan-out into admitted sessions, the slow-client sweep and the app-level ping. */
+  start(): void {
+    for (const name of Object.keys(this.deps.channels) as ChannelName[]) {
+      const live = new Set<SessionState>();
+      this.liveByChannel.set(name, live);
+      this.removers.push(this.deps.channels[name].addSink((m) => live.forEach((s) => s.adapter.send(m))));
+    }
+    const sweep = setInterval(() => this.sweep(), SWEEP_MS);
+    const ping = setInterval(() => this.appPing(), this.heartbeat.appPingMs);
+    sweep.unref();
+    ping.unref();
+    this.timers.push(sweep, ping);
+  }
+
+  /** Sessions the core writes each live message of `channel` to, one by one (the rest join the fan-out themselves). */
+  fanOutCount(channel: ChannelName): number {
+    return this.liveByChannel.get(channel)?.size ?? 0;
+  }
+
+  /** Stops the timers and the fan-out (sessions are closed by the registry or their transport). */
+  stop(): void {
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+    this.removers.forEach((r) => r());
+    this.removers = [];
+  }
+
+  /**
+   * Admits a client under the caps, or says why not (a code and its words). Synchronous, so
+   * concurrent handshakes cannot both slip past a cap. An admitted session counts until release().
+   */
+  admit(channel: ChannelName, auth: { principal: Principal; recheck: () => Promise<AuthResult> }, adapter: TransportAdapter): Admission {
+    const { connections } = this.deps;
+    let state: SessionState | null = null;
+    const connection: Connection = {
+      channel,
+      transport: adapter.transport,
+      principal: auth.principal,
+      recheck: auth.recheck,
+      close: (code, message) => state && this.end(state, code, message, false),
+    };
+    const refused = connections.admit(connection);
+    if (refused) return { ok: false, code: refused, message: connections.refusalMessage(refused, channel) };
+    state = { channel, connection, adapter, strikes: 0, live: false, ended: false };
+    this.sessions.add(state);
+    return { ok: true, session: state };
+  }
+
+  /**
+   * Resumes the client after `cursor` (the logged messages after it, or a resync and a snapshot),
+   * then makes it live. `isClosed`: the client went away meanwhile. A failure is logged and the
+   * client is told `unavailable` and closed.
+   */
+  async subscribe(session: LiveSession, cursor: string | null, isClosed: () => boolean): Promise<void> {
+    const s = session as SessionState;
+    const channel: AnyChannel = this.deps.channels[s.channel];
+    try {
+      await channel.attach(cursor, {
+        send: (m) => s.adapter.send(m),
+        live: () => {
+          if (s.ended) return;
+          s.live = true;
+          if (s.adapter.joinLive) s.adapter.joinLive();
+          else this.liveByChannel.get(s.channel)?.add(s);
+        },
+        isClosed: () => s.ended || isClosed(),
+      });
+    } catch (err) {
+      this.deps.log.error({ err, channel: s.channel, transport: s.adapter.transport }, "could not start a live stream");
+      this.end(s, "unavailable", CODES.unavailable.message, false);
+    }
+  }
+
+  /** The client went away (or its transport ended the connection): it no longer counts. */
+  release(session: LiveSession): void {
+    const s = session as SessionState;
+    s.ended = true;
+    this.forget(s);
+  }
+
+  /** An error for one client on its channel (bad input, a failed command). */
+  errorFor(session: LiveSession, code: Code, message: string = CODES[code].message): Logged {
+    return this.deps.channels[session.channel].error(errorData(code, message));
+  }
+
+  private forget(s: SessionState) {
+    this.sessions.delete(s);
+    this.liveByChannel.get(s.channel)?.delete(s);
+    this.deps.connections.remove(s.connection);
+  }
+
+  /** Tells the client why and closes it (credential ended, shutdown, attach failure, eviction). */
+  private end(s: SessionState, code: Code, message: string = CODES[code].message, drop: boolean) {
+    if (s.ended) return;
+    s.ended = true;
+    this.forget(s);
+    s.adapter.close(this.errorFor(s, code, message), code, drop);
+  }
+
+  /** The one slow-client check, for every transport (see the file comment). */
+  private sweep() {
+    const max = this.deps.config.SLOW_CLIENT_MAX_QUEUE;
+    for (const s of [...this.sessions]) {
+      const queued = s.adapter.queued();
+      s.strikes = queued > max ? s.strikes + 1 : 0;
+      if (s.strikes < STRIKES) continue;
+      this.deps.counters.slowClientEvictions++;
+      this.deps.log.warn(
+        { channel: s.channel, transport: s.adapter.transport, user: s.connection.principal.userId, queued },
+        "slow client disconnected",
+      );
+      this.end(s, "slow_consumer", CODES.slow_consumer.message, true);
+      const timer = setTimeout(() => s.adapter.terminate(), EVICTION_GRACE_MS);
+      timer.unref();
+    }
+  }
+
+  /** The quota console's app-level `ping` (the one channel that has it) to every live session that wants it, one message for all. */
+  private appPing() {
+    const live = [...this.sessions].filter((s) => s.channel === "quotas" && s.live && s.adapter.appPing);
+    if (live.length === 0) return;
+    const ping = this.deps.channels.quotas.direct("ping", {});
+    live.forEach((s) => s.adapter.send(ping));
+  }
+}
