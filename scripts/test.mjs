@@ -150,6 +150,8 @@ const makeTemplate = (flavor) =>
 const checks = Promise.all([
   wants("lint") ? step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]) : null,
   step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]),
+  // The OpenAPI / AsyncAPI schemas are generated from the types: stale ones fail here.
+  step("api schemas fresh (scripts/api-schemas.mjs --check)", process.execPath, ["scripts/api-schemas.mjs", "--check"]),
 ]);
 await Promise.all([build, ...flavors.map(makeTemplate)]);
 if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
@@ -184,7 +186,11 @@ async function lane(flavor) {
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
   // Integration files mostly wait on their own server (sockets, deadlines): two at a time per lane
   // keep the cores busy. Chaos suites stay one at a time: they restart servers under timed load.
-  if (wants("integration"))
+  if (wants("integration")) {
+    // Every JSON answer the suite gets is recorded (test/support/http.ts), then checked against
+    // the OpenAPI document: its status documented, its body valid (test/contract/).
+    const record = { RISKPULSE_HTTP_RECORD: path.join(root, "test-results", "http-record", flavor) };
+    fs.rmSync(record.RISKPULSE_HTTP_RECORD, { recursive: true, force: true });
     await step(
       `integration (${flavor})`,
       process.execPath,
@@ -193,9 +199,17 @@ async function lane(flavor) {
         `--test-concurrency=${process.env.TEST_FILES_AT_ONCE ?? 2}`,
         ...files("test/integration", { once: flavor === onceFlavor }),
       ],
-      testEnv,
+      { ...testEnv, ...record },
       nodeTestCount,
     );
+    await step(
+      `contract: recorded answers vs the OpenAPI document (${flavor})`,
+      process.execPath,
+      [...nodeTest, ...files("test/contract")],
+      { ...testEnv, ...record },
+      nodeTestCount,
+    );
+  }
   if (wants("chaos")) await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos")], testEnv, nodeTestCount);
 }
 // Each lane goes on with the suite that needs its database when its own suites are done: the

@@ -15,6 +15,7 @@ import { HttpError, errorJson, errorResponse, json } from "./errors";
 import { isSameOrigin } from "./request-facts";
 import { assertPageDepth } from "../domain/pagination";
 import { filledParams, isPaged } from "./search-params";
+import { contracted, roleOf, type RouteContract } from "./contract";
 
 export interface RouteCtx<P> {
   req: NextRequest;
@@ -39,11 +40,10 @@ export async function authenticate(req: NextRequest, app: AppContext): Promise<A
   return resolvePrincipal(credentialsOf(req), app.auth);
 }
 
-export function route<P extends Params = Params>(
-  opts: { role?: Role; /** Accept `?token=` (SSE streams only). */ queryToken?: boolean },
-  fn: (ctx: RouteCtx<P>) => Promise<unknown>,
-) {
-  return async (req: NextRequest, { params }: { params: Promise<P> }): Promise<Response> => {
+/** A handler for `contract`: its access is enforced here, and the contract travels with it (contract.ts). */
+export function route<P extends Params = Params>(contract: RouteContract, fn: (ctx: RouteCtx<P>) => Promise<unknown>) {
+  const opts: { role?: Role; queryToken?: boolean } = { role: roleOf(contract), queryToken: contract.queryToken };
+  return contracted(contract, async (req: NextRequest, { params }: { params: Promise<P> }): Promise<Response> => {
     let app: AppContext | undefined;
     try {
       app = getContext();
@@ -83,7 +83,7 @@ export function route<P extends Params = Params>(
     } catch (err) {
       return errorResponse(err, app?.log, () => app?.metrics.dbErrors.inc());
     }
-  };
+  });
 }
 
 /** Reads at most `limit` bytes of a body, whatever the Content-Length says (chunked bodies too). */

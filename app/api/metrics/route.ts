@@ -5,12 +5,14 @@ import type { NextRequest } from "next/server";
 import { getContext } from "@/lib/context";
 import { errorJson } from "@/lib/http/errors";
 import { authenticate } from "@/lib/http/route";
+import { contracted } from "@/lib/http/contract";
+import { SYSTEM } from "@/lib/http/contracts";
 
 export const dynamic = "force-dynamic";
 
 const same = (a: string, b: string) => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export async function GET(req: NextRequest) {
+export const GET = contracted(SYSTEM.metrics, async (req: NextRequest) => {
   const app = getContext();
   const bearer = req.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const scraper = !!app.config.METRICS_TOKEN && !!bearer && same(bearer, app.config.METRICS_TOKEN);
@@ -26,4 +28,4 @@ export async function GET(req: NextRequest) {
   return new Response(await app.metrics.registry.metrics(), {
     headers: { "content-type": app.metrics.registry.contentType, "cache-control": "no-store" },
   });
-}
+});

@@ -3,17 +3,16 @@
 // by running GET and never cancel the body, so each `curl -I` would keep a stream (and a slot
 // under MAX_CONNECTIONS) for good.
 import { CODES } from "../../contract/codes";
-import { CHANNELS } from "../../contract/channels";
 import type { ChannelName } from "../../contract/protocol";
 import { SSE_HEADERS, SseRefusal, sseResponse } from "./sse";
 import { CONN_HEADER } from "../../server/raw-responses";
+import type { RouteContract } from "../../http/contract";
 import { HttpError } from "../../http/errors";
 import { route } from "../../http/route";
 
-export function sseRoute(name: ChannelName) {
-  const role = CHANNELS[name].role ?? undefined;
+export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {
-    GET: route({ role, queryToken: true }, async ({ req, app, principal, recheck }) => {
+    GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
       try {
@@ -30,6 +29,6 @@ export function sseRoute(name: ChannelName) {
         throw e;
       }
     }),
-    HEAD: route({ role, queryToken: true }, async () => new Response(null, { headers: SSE_HEADERS })),
+    HEAD: route(contracts.head, async () => new Response(null, { headers: SSE_HEADERS })),
   };
 }

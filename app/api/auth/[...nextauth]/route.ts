@@ -11,6 +11,8 @@ import { authOptionsFor, type SignInOutcome } from "@/lib/http/next-auth";
 import { getContext } from "@/lib/context";
 import { errorJson } from "@/lib/http/errors";
 import { addressKey, clientAddress } from "@/lib/http/request-facts";
+import { contracted } from "@/lib/http/contract";
+import { AUTH } from "@/lib/http/contracts";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
@@ -85,4 +87,11 @@ async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
   }
 }
 
-export { handler as GET, handler as POST };
+export const GET = contracted(
+  AUTH.filter((c) => c.method === "GET"),
+  (req: NextRequest, ctx: Ctx) => handler(req, ctx),
+);
+export const POST = contracted(
+  AUTH.filter((c) => c.method === "POST"),
+  (req: NextRequest, ctx: Ctx) => handler(req, ctx),
+);

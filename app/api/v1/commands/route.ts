@@ -4,8 +4,9 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { commandSchema } from "@/lib/domain/quota/schemas";
 import { HttpError, json } from "@/lib/http/errors";
 import { body, route } from "@/lib/http/route";
+import { QUOTAS } from "@/lib/http/contracts";
 
-export const POST = route({}, async ({ req, app, principal }) => {
+export const POST = route(QUOTAS.command, async ({ req, app, principal }) => {
   const input = await body(req, commandSchema);
   let user = { id: principal.userId, name: principal.name };
   if (input.user_id !== undefined && input.user_id !== principal.userId) {

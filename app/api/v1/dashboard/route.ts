@@ -5,8 +5,9 @@
 import { errorJson } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { refreshCommand } from "@/lib/realtime/transports/commands";
+import { LIVE } from "@/lib/http/contracts";
 
-export const GET = route({}, async ({ req, app, principal }) => {
+export const GET = route(LIVE.dashboard, async ({ req, app, principal }) => {
   if (req.nextUrl.searchParams.get("refresh") !== "1") return app.realtime.feed.current();
   const r = await refreshCommand(app.realtime, principal, app.config);
   return r.ok

@@ -1,6 +1,7 @@
 import { route } from "@/lib/http/route";
+import { ACCOUNT } from "@/lib/http/contracts";
 
-export const GET = route({}, async ({ principal }) => ({
+export const GET = route(ACCOUNT.me, async ({ principal }) => ({
   id: principal.userId,
   name: principal.name,
   email: principal.email,

@@ -5,11 +5,12 @@
 import { tokenCreateSchema } from "@/lib/auth/api-tokens";
 import { errorJson } from "@/lib/http/errors";
 import { body, created, route } from "@/lib/http/route";
+import { TOKENS } from "@/lib/http/contracts";
 
-export const GET = route({}, async ({ app, principal }) => ({
+export const GET = route(TOKENS.list, async ({ app, principal }) => ({
   items: await app.tokens.list(principal.role === "admin" ? {} : { userId: principal.userId }),
 }));
-export const POST = route({}, async ({ req, app, principal, actor }) => {
+export const POST = route(TOKENS.create, async ({ req, app, principal, actor }) => {
   if (principal.via !== "session")
     return errorJson(403, "API tokens are created from a signed-in session, not with another token", { code: "session_required" });
   const input = await body(req, tokenCreateSchema);

@@ -1,8 +1,9 @@
 // Broadcasts a synthetic alert (marked test: true; nothing is stored).
 import type { AlertDto } from "@/lib/domain/quota/dto";
 import { testEndpoint } from "@/lib/http/test-endpoint";
+import { TESTING } from "@/lib/http/contracts";
 
-export const POST = testEndpoint(async ({ app, principal }) => {
+export const POST = testEndpoint(TESTING.alert, async ({ app, principal }) => {
   const data: AlertDto = {
     alert_id: 0,
     test: true,

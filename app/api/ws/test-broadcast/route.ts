@@ -1,17 +1,11 @@
 // Publishes a `test` message on a channel (default quotas), `count` times (for load and
 // slow-client checks). Admins only; off in production unless ENABLE_TEST_ENDPOINTS=1.
-import { z } from "zod";
+import { TESTING, testBroadcastSchema } from "@/lib/http/contracts/live";
 import { body } from "@/lib/http/route";
 import { testEndpoint } from "@/lib/http/test-endpoint";
 
-const schema = z.strictObject({
-  channel: z.enum(["dashboard", "quotas"]).default("quotas"),
-  data: z.record(z.string(), z.unknown()).default({ message: "test broadcast" }),
-  count: z.number().int().min(1).max(5000).default(1),
-});
-
-export const POST = testEndpoint(async ({ req, app }) => {
-  const input = await body(req, schema);
+export const POST = testEndpoint(TESTING.broadcast, async ({ req, app }) => {
+  const input = await body(req, testBroadcastSchema);
   const { dashboard, quotas } = app.realtime.channels;
   const publish = () => (input.channel === "dashboard" ? dashboard.publish("test", input.data) : quotas.publish("test", input.data));
   const sent = await Promise.all(Array.from({ length: input.count }, publish));

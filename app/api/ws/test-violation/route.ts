@@ -3,10 +3,11 @@
 // so clients that keep violations unique by id need no special case for test data.
 import type { ViolationDto } from "@/lib/domain/quota/dto";
 import { testEndpoint } from "@/lib/http/test-endpoint";
+import { TESTING } from "@/lib/http/contracts";
 
 let synthetic = 0;
 
-export const POST = testEndpoint(async ({ app, principal }) => {
+export const POST = testEndpoint(TESTING.violation, async ({ app, principal }) => {
   const data: ViolationDto = {
     id: --synthetic,
     test: true,

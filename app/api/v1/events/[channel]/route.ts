@@ -4,8 +4,9 @@
 import { HttpError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { poll } from "@/lib/realtime/transports/polling";
+import { LIVE } from "@/lib/http/contracts";
 
-export const GET = route<{ channel: string }>({}, async ({ req, app, params, principal }) => {
+export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, params, principal }) => {
   const name = params.channel;
   if (name !== "dashboard" && name !== "quotas") throw new HttpError(404, `no channel ${name.slice(0, 40)}`);
   if (name === "quotas" && principal.role !== "admin") throw new HttpError(403, "forbidden: admin role required");

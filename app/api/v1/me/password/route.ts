@@ -8,6 +8,7 @@ import { passwordChangeSchema } from "@/lib/domain/users";
 import { HttpError } from "@/lib/http/errors";
 import { addressKey, clientAddress } from "@/lib/http/request-facts";
 import { body, route } from "@/lib/http/route";
+import { ACCOUNT } from "@/lib/http/contracts";
 
 /** The domain's answer to a wrong current password (a validation error on that field). */
 function wrongCurrent(err: unknown): boolean {
@@ -19,7 +20,7 @@ function wrongCurrent(err: unknown): boolean {
   );
 }
 
-export const POST = route({}, async ({ req, app, principal }) => {
+export const POST = route(ACCOUNT.password, async ({ req, app, principal }) => {
   const input = await body(req, passwordChangeSchema);
   const address = addressKey(clientAddress(req.headers, req.headers.get("x-riskpulse-peer") ?? undefined, app.config.TRUST_PROXY));
   const slot = app.loginThrottle.reserve(principal.email, address);

@@ -1,5 +1,6 @@
 import { idParam, route } from "@/lib/http/route";
+import { QUOTAS } from "@/lib/http/contracts";
 
-export const DELETE = route<{ id: string }>({ role: "admin" }, async ({ app, params, actor }) =>
+export const DELETE = route<{ id: string }>(QUOTAS.remove, async ({ app, params, actor }) =>
   app.quotas.admin.remove(idParam(params.id, "quota"), actor),
 );

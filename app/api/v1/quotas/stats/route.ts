@@ -1,3 +1,4 @@
 import { route } from "@/lib/http/route";
+import { QUOTAS } from "@/lib/http/contracts";
 
-export const GET = route({ role: "admin" }, async ({ app }) => app.realtime.quotaFeed.currentStats());
+export const GET = route(QUOTAS.stats, async ({ app }) => app.realtime.quotaFeed.currentStats());

@@ -1,0 +1,31 @@
+// Every route contract, in the order the OpenAPI document lists them. A route file's handlers
+// carry their contract (contract.ts); the contract test checks both lists agree.
+import type { RouteContract } from "../contract";
+import { LIVE, TESTING } from "./live";
+import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
+import { QUOTAS } from "./quotas";
+import { MITIGATIONS, RISKS } from "./risks";
+import { AUTH, SYSTEM } from "./system";
+
+const { sseDashboard, sseQuotas, ...live } = LIVE;
+
+export const ROUTE_CONTRACTS: readonly RouteContract[] = [
+  ...Object.values(live),
+  sseDashboard.get,
+  sseDashboard.head,
+  sseQuotas.get,
+  sseQuotas.head,
+  ...Object.values(RISKS),
+  ...Object.values(MITIGATIONS),
+  ...Object.values(QUOTAS),
+  ...Object.values(USERS),
+  ...Object.values(PEOPLE),
+  ...Object.values(ACCOUNT),
+  ...Object.values(TOKENS),
+  ...Object.values(AUDIT),
+  ...AUTH,
+  ...Object.values(SYSTEM),
+  ...Object.values(TESTING),
+];
+
+export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };

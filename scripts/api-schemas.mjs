@@ -1,0 +1,138 @@
+// Generates lib/api-docs/generated/wire-schemas.json: JSON Schema (draft-07) for every type named
+// in lib/http/response-bodies.ts and lib/api-docs/realtime-wire.ts — the REST response bodies and
+// the real-time messages — read by
+// the TypeScript checker from the types the code itself uses, so inferred return types are
+// covered too (typescript-json-schema; ts-json-schema-generator reads declarations only and
+// cannot follow a service's inferred return type). The OpenAPI and AsyncAPI documents are built
+// from this file; test/unit/api-docs.test.ts fails when it is stale.
+//   node scripts/api-schemas.mjs           write the file
+//   node scripts/api-schemas.mjs --check   exit 1 when the file differs from what the types say
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import * as TJS from "typescript-json-schema";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+export const OUT = path.join(root, "lib/api-docs/generated/wire-schemas.json");
+const SOURCES = ["lib/http/response-bodies.ts", "lib/api-docs/realtime-wire.ts"].map((f) => path.join(root, f));
+const ROOTS = ["ResponseBodies", "RealtimeWire"];
+
+// typescript-json-schema reads index signatures from declarations only, so a mapped type such
+// as Record<string, V> (or Object.fromEntries' instantiated result) would come out as an object
+// that allows no property at all. The checker knows the real index signature: use it.
+let patched = false;
+function patchIndexSignatures() {
+  if (patched) return;
+  patched = true;
+  const original = TJS.JsonSchemaGenerator.prototype.getClassDefinition;
+  TJS.JsonSchemaGenerator.prototype.getClassDefinition = function (type, definition) {
+    const result = original.call(this, type, definition);
+    const info = this.tc.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
+    if (info && definition.type === "object") {
+      definition.additionalProperties =
+        info.type.flags & ts.TypeFlags.Never ? false : this.getTypeDefinition(info.type, undefined, "anyOf");
+    }
+    return result;
+  };
+}
+
+/** A definition name usable as an OpenAPI / AsyncAPI component key (`[A-Za-z0-9._-]+`). */
+const safeName = (name) =>
+  name
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 80);
+
+function rewriteRefs(node, rename) {
+  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, rename));
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "$ref" && typeof v === "string") out[k] = `#/definitions/${rename.get(decodeURIComponent(v.replace("#/definitions/", "")))}`;
+    else out[k] = rewriteRefs(v, rename);
+  }
+  return out;
+}
+
+function sortKeys(node) {
+  if (Array.isArray(node)) return node.map(sortKeys);
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.keys(node)
+      .sort()
+      .map((k) => [k, sortKeys(node[k])]),
+  );
+}
+
+/** The schemas as the types say today. */
+export function generate() {
+  patchIndexSignatures();
+  const program = TJS.programFromConfig(path.join(root, "tsconfig.json"), SOURCES);
+  const generator = TJS.buildGenerator(program, {
+    required: true,
+    noExtraProps: true,
+    strictNullChecks: true,
+    ref: true,
+    aliasRef: false,
+    topRef: false,
+    ignoreErrors: false,
+  });
+  if (!generator) throw new Error("response-bodies.ts or realtime-wire.ts does not compile (see above)");
+  // The library reports initialisers it cannot evaluate (harmless: it documents no defaults).
+  const { log, warn } = console;
+  console.log = console.warn = () => undefined;
+  let raw;
+  try {
+    raw = generator.getSchemaForSymbols(ROOTS);
+  } finally {
+    Object.assign(console, { log, warn });
+  }
+  const rename = new Map();
+  const used = new Set();
+  for (const name of Object.keys(raw.definitions)) {
+    let safe = safeName(name);
+    for (let n = 2; used.has(safe); n++) safe = `${safeName(name)}_${n}`;
+    used.add(safe);
+    rename.set(name, safe);
+  }
+  const definitions = {};
+  for (const [name, schema] of Object.entries(raw.definitions)) definitions[rename.get(name)] = rewriteRefs(schema, rename);
+  // Keep only what the roots reach (the library also emits a few unreferenced helpers).
+  const reached = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== "object") return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof v === "string") {
+        const name = v.replace("#/definitions/", "");
+        if (!reached.has(name)) {
+          reached.add(name);
+          visit(definitions[name]);
+        }
+      } else visit(v);
+    }
+  };
+  ROOTS.forEach((r) => visit({ $ref: `#/definitions/${r}` }));
+  return sortKeys({
+    $comment: "Generated by scripts/api-schemas.mjs from lib/http/response-bodies.ts and lib/api-docs/realtime-wire.ts: do not edit.",
+    $schema: "http://json-schema.org/draft-07/schema#",
+    definitions: Object.fromEntries([...reached].sort().map((n) => [n, definitions[n]])),
+  });
+}
+
+export const serialise = (schemas) => `${JSON.stringify(schemas, null, 2)}\n`;
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const text = serialise(generate());
+  if (process.argv.includes("--check")) {
+    const current = fs.existsSync(OUT) ? fs.readFileSync(OUT, "utf8") : "";
+    if (current !== text) {
+      console.error(`${path.relative(root, OUT)} is stale: run node scripts/api-schemas.mjs`);
+      process.exit(1);
+    }
+  } else {
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, text);
+    console.log(`wrote ${path.relative(root, OUT)}`);
+  }
+}
