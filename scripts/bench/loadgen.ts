@@ -13,7 +13,8 @@ const send = (m: unknown) => process.send!(m);
 
 async function connectMany(
   bases: string[],
-  kind: "websocket" | "sse",
+  /** websocket: Socket.IO (RiskPulse or the bare baseline); ws: the bare `ws` baseline's /ws. */
+  kind: "websocket" | "sse" | "ws",
   nsp: string,
   token: string,
   n: number,
@@ -25,6 +26,7 @@ async function connectMany(
       ...(await Promise.all(
         Array.from({ length: Math.min(batch, n - i) }, (_, k) => {
           const base = bases[(i + k) % bases.length]!;
+          if (kind === "ws") return LightWs.connect(`${base.replace(/^http/, "ws")}/ws`);
           return kind === "sse"
             ? LightSse.connect(base, nsp === "/dashboard" ? "/api/v1/sse/dashboard" : "/api/v1/sse/admin/quotas", token)
             : LightClient.connect(base, nsp, token);
@@ -171,14 +173,7 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
    * bare Socket.IO server's /dashboard namespace, or to a bare `ws` server's /ws.
    */
   async hold({ target, base, token, n }) {
-    for (let i = 0; i < n; i += 200)
-      held.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(200, n - i) }, () =>
-            target === "ws" ? LightWs.connect(`${base.replace(/^http/, "ws")}/ws`) : LightClient.connect(base, "/dashboard", token),
-          ),
-        )),
-      );
+    held.push(...(await connectMany([base], target === "ws" ? "ws" : "websocket", "/dashboard", token, n)));
     return { held: held.length };
   },
 

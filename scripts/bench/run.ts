@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { compareFanout, compareMemory } from "./baselines/compare";
+import { dist, pct } from "./stats";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -68,12 +69,6 @@ const plans = {
 };
 const clusterRamp = { tiny: [50], quick: [5000], full: [5000, 10_000, 15_000, 19_000] };
 const plan = plans[mode];
-
-const pct = (xs: number[], p: number) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100 : NaN;
-};
-const dist = (xs: number[]) => ({ n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), max: pct(xs, 100) });
 
 function procStats(pid: number) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");

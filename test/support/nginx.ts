@@ -76,6 +76,7 @@ export async function startNginx(upstreamPorts: number[], httpsPort?: number): P
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
   const https = `https://localhost:${httpsPort}`;
+  const logs = () => out + (fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : "");
   // Started means accepting on the port (a pid file alone was seen before the first connect worked).
   const accepts = () =>
     new Promise<boolean>((resolve) => {
@@ -83,13 +84,13 @@ export async function startNginx(upstreamPorts: number[], httpsPort?: number): P
       s.once("error", () => resolve(false));
     });
   await until(async () => proc.exitCode === null && (await accepts()), 10_000, `nginx accepting on ${httpsPort}`).catch((e: Error) => {
-    throw new Error(`${e.message}\n${out}${fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : ""}`);
+    throw new Error(`${e.message}\n${logs()}`);
   });
   return {
     https,
     http: `http://127.0.0.1:${httpPort}`,
     proc,
-    logs: () => out + (fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : ""),
+    logs,
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once("exit", r));

@@ -3,9 +3,9 @@
 // latency from the trigger request being sent, the server's own broadcast part per socket, and
 // memory per idle connection after a forced GC. Every figure is kept absolute and as a ratio.
 import { fork, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { collectAndMeasure } from "../inspector";
+import { pct } from "../stats";
 
 export type Target = "riskpulse" | "socketio" | "ws";
 export interface Gen {
@@ -19,21 +19,10 @@ export interface RiskPulseUnderTest {
 }
 
 const now = () => performance.timeOrigin + performance.now();
-const pct = (xs: number[], p: number) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100 : NaN;
-};
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : NaN);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once("error", reject);
-  });
-}
+// Loaded when used: test/support/server reads TEST_DB as it loads, which run.ts sets first.
+const freePort = async () => (await import("../../../test/support/server")).freePort();
 
 /** A bare baseline server in its own process (optionally with the inspector open for GC). */
 export async function startBaseline(kind: "socketio" | "ws", inspectPort?: number) {
