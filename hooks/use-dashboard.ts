@@ -7,7 +7,11 @@ import { applyDashboardMessage } from "@/lib/client/dashboard-state";
 import type { LiveOptions } from "@/lib/client/options";
 import { isTerminal } from "@/lib/contract/codes";
 import type { DashboardUpdate } from "@/lib/contract/protocol";
+import { SECTION_NAMES } from "@/lib/contract/sections";
 import { useLiveChannel } from "./use-live-channel";
+
+/** The dashboard page draws every section. */
+const DRAWN = { sections: SECTION_NAMES };
 
 export function useDashboard(initial: DashboardUpdate, options: Partial<LiveOptions> = {}) {
   const [data, setData] = useState(initial);
@@ -30,10 +34,10 @@ export function useDashboard(initial: DashboardUpdate, options: Partial<LiveOpti
       if (r.kind === "updated") show(r.data);
       else if (r.kind === "gap") void conn.command("refresh").catch(() => undefined); // the full snapshot follows
     },
-    options,
+    { ...DRAWN, ...options },
     undefined,
     // A refresh over REST (SSE, polling) answers with the snapshot itself: authoritative, like a dashboard_update.
-    (update) => show(update),
+    (update) => show(update as DashboardUpdate),
   );
 
   const refresh = useCallback(async () => {

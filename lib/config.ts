@@ -56,6 +56,8 @@ const schema = z.object({
   DASHBOARD_COALESCE_MS: z.coerce.number().int().min(0).default(50),
   REFRESH_RATE_LIMIT: count(5),
   REFRESH_RATE_WINDOW_MS: ms(10_000),
+  SOCKET_COMMAND_RATE_LIMIT: count(20),
+  SOCKET_COMMAND_RATE_WINDOW_MS: ms(1000),
   MESSAGE_LOG_SIZE: count(1000),
   // Transport heartbeat: a client silent for PING_INTERVAL_MS + PING_TIMEOUT_MS (30 s) is dropped.
   PING_INTERVAL_MS: ms(10_000),

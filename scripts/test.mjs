@@ -85,6 +85,7 @@ const ONCE = new Set([
   "metrics-labels.test.ts",
   "metrics.test.ts",
   "plain-websocket.test.ts",
+  "sections.test.ts",
   "sockets.test.ts",
 ]);
 const onceFlavor = flavors.includes("postgres") ? "postgres" : "sqlite";

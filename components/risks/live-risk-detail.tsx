@@ -16,6 +16,13 @@ import { Freshness } from "@/components/live/freshness";
 import { SessionEnded } from "@/components/live/session-ended";
 import { OwnerName } from "@/components/owners/people";
 import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
+
+/**
+ * The dashboard sections whose changes may mean this risk or its mitigations changed (any change
+ * to a risk's severity or score shows in `metrics`; the trend and distribution follow it, so the
+ * page does not pay for them).
+ */
+const RISK_PAGE_LIVE = { sections: ["metrics", "mitigation_status", "top_risks", "mitigation_progress"] } as const;
 import { ScoreChart, type ScorePoint } from "./score-chart";
 
 const REFETCH_MS = 5000;
@@ -68,7 +75,7 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
     (env) => {
       if (env.type === "dashboard_patch" || env.type === "dashboard_update") refetchSoon();
     },
-    {},
+    RISK_PAGE_LIVE,
     refetchSoon,
   );
 

@@ -6,13 +6,22 @@
 import { CHANNELS, SOCKET_PATH } from "../contract/channels";
 import { CODES } from "../contract/codes";
 import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type CommandName, type MessageType } from "../contract/protocol";
+import { SECTION_NAMES } from "../contract/sections";
 import { buildComponents, definition, rootProperty, type JsonSchema } from "./json-schema";
 
 const SCHEMAS = "#/components/schemas/";
 
 /** Each channel's commands and the message type that acknowledges them (or an `error`). */
 export const COMMAND_ACKS = {
-  dashboard: { refresh: "dashboard_update", ping: "pong" },
+  dashboard: {
+    refresh: "dashboard_update",
+    ping: "pong",
+    subscribe: "dashboard_update",
+    create_risk: "command_result",
+    update_risk: "command_result",
+    create_mitigation: "command_result",
+    update_mitigation: "command_result",
+  },
   quotas: { ping: "pong" },
 } as const satisfies { [C in ChannelName]: { [K in CommandName<C>]: MessageType<C> } };
 
@@ -38,6 +47,38 @@ const TRANSPORT_TEXT: Record<Transport, string> = {
   polling:
     "HTTP polling, the last resort: `GET` with `?since=<the last id>` answers the messages after it and the cursor for the next call (`next`); without a usable cursor, a snapshot to start from. Authenticate with the session cookie or `Authorization: Bearer`.",
 };
+
+/** Selective subscriptions, per transport (dashboard only). */
+const SECTIONS_TEXT: Record<Transport, string> = {
+  socketio: "`auth.sections` on connect, the `subscribe` command to change them",
+  websocket: '`?sections=a,b` on connect, `{"action":"subscribe","sections":[…]}` to change them',
+  sse: "`?sections=a,b`",
+  polling: "`?sections=a,b` on every poll",
+};
+const sectionsNote = (t: Transport) =>
+  ` Sections (${SECTIONS_TEXT[t]}): any of ${SECTION_NAMES.map((s) => `\`${s}\``).join(", ")}; the snapshot and every patch then carry only those (plus \`version\`; a patch's \`base_version\` is the version those sections last changed at: apply when \`base_version ≤ held < version\`), a change touching none of them sends nothing, and resume is exact as ever. None: everything.`;
+const sectionsQuery = {
+  sections: { type: "string", description: `dashboard only: comma-separated sections (${SECTION_NAMES.join(", ")}); none: everything` },
+};
+
+/** How a command is sent and answered, per transport. */
+function commandSummary(cmd: string, socketio: boolean): string {
+  if (cmd === "subscribe")
+    return socketio
+      ? "Emit `subscribe` with `{sections: [...]}` (`[]`: everything) and an acknowledgement callback: it is called with a `dashboard_update` of those sections (also sent as an event), after which patches carry only them."
+      : 'Send `{"action":"subscribe","sections":[...]}`: answered with a `dashboard_update` of those sections; patches after it carry only them.';
+  if (cmd.includes("_")) {
+    const what = cmd.startsWith("create_") ? "the fields, as the REST POST body" : "`{id, patch}` (`patch`: the REST PATCH body)";
+    const same =
+      "Runs what the REST route runs (the credential re-checked, its validation, the service, its audit entry and events: the change's patch reaches you like everyone else) and answers with a `command_result`: `{ok: true, risk|mitigation}` (the REST body) or `{ok: false, status, error: {code, message, details?}}` (the REST status, code, message and details). At most `SOCKET_COMMAND_RATE_LIMIT` per `SOCKET_COMMAND_RATE_WINDOW_MS` per connection (`rate_limited`).";
+    return socketio
+      ? `Emit \`${cmd}\` with ${what} and an acknowledgement callback: it is called with the \`command_result\` envelope. ${same}`
+      : `Send \`{"action":"${cmd}","request_id":"…","args":…}\` with ${what} as \`args\`: the \`command_result\` carries your \`request_id\`. ${same}`;
+  }
+  return socketio
+    ? `Emit \`${cmd}\` with no arguments and an acknowledgement callback: it is called with the reply envelope.`
+    : `Send \`{"action":"${cmd}"}\`: the reply arrives as the next matching frame.`;
+}
 
 const channelId = (c: ChannelName, t: Transport) => `${c}_${t}`;
 const address = (c: ChannelName, t: Transport) =>
@@ -85,6 +126,8 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
   }
   named.SocketAuth = rootProperty("RealtimeWire", "socketAuth");
   named.PlainCommand = rootProperty("RealtimeWire", "plainCommand");
+  named.SubscribeArgs = rootProperty("RealtimeWire", "subscribeArgs");
+  named.UpdateArgs = rootProperty("RealtimeWire", "updateArgs");
   const { schemas, refOf } = buildComponents(named, SCHEMAS, "draft-07");
   const ref = (name: string) => ({ $ref: refOf[name]! });
 
@@ -115,11 +158,14 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
         messages[`command_${cmd}`] = {
           name: cmd,
           title: `${cmd} (command)`,
-          summary:
-            t === "socketio"
-              ? `Emit \`${cmd}\` with no arguments and an acknowledgement callback: it is called with the reply envelope.`
-              : `Send \`{"action":"${cmd}"}\`: the reply arrives as the next matching frame.`,
-          ...(t === "websocket" ? { payload: ref("PlainCommand") } : {}),
+          summary: commandSummary(cmd, t === "socketio"),
+          ...(t === "websocket"
+            ? { payload: ref("PlainCommand") }
+            : cmd === "subscribe"
+              ? { payload: ref("SubscribeArgs") }
+              : cmd.startsWith("update_")
+                ? { payload: ref("UpdateArgs") }
+                : {}),
         };
       }
       if (t === "polling") {
@@ -134,7 +180,7 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
       channels[id] = {
         address: address(c, t),
         title: `${c} over ${t}`,
-        description: `The ${c} channel (${who}). ${TRANSPORT_TEXT[t]}`,
+        description: `The ${c} channel (${who}). ${TRANSPORT_TEXT[t]}${c === "dashboard" ? sectionsNote(t) : ""}`,
         servers: [{ $ref: `#/servers/${t === "sse" || t === "polling" ? "http" : t}` }],
         messages,
         "x-resume": RESUME[t],
@@ -149,6 +195,7 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
                     properties: {
                       last_event_id: { type: "string", description: "resume after this envelope id" },
                       token: { type: "string", description: "an API token (or send Authorization: Bearer)" },
+                      ...(c === "dashboard" ? sectionsQuery : {}),
                     },
                   },
                   bindingVersion: "0.1.0",
@@ -171,7 +218,10 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
               method: "GET",
               query: {
                 type: "object",
-                properties: { since: { type: "string", description: "the last envelope id you hold (`next` of the previous answer)" } },
+                properties: {
+                  since: { type: "string", description: "the last envelope id you hold (`next` of the previous answer)" },
+                  ...(c === "dashboard" ? sectionsQuery : {}),
+                },
               },
               bindingVersion: "0.3.0",
             },
@@ -194,6 +244,7 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
                     properties: {
                       lastEventId: { type: "string", description: "resume after this envelope id (as the Last-Event-ID header)" },
                       token: { type: "string", description: "an API token (EventSource cannot set a header)" },
+                      ...(c === "dashboard" ? sectionsQuery : {}),
                     },
                   },
                   bindingVersion: "0.3.0",

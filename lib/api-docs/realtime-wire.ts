@@ -1,6 +1,6 @@
 // The real-time protocol's wire shapes by name, straight from lib/contract/protocol.ts, for
 // scripts/api-schemas.mjs (JSON Schema) and so for the AsyncAPI document. Types only.
-import type { ChannelMessages, Envelope, PlainCommand, PollAnswer, SocketAuth } from "../contract/protocol";
+import type { ChannelMessages, Envelope, PlainCommand, PollAnswer, SocketAuth, SubscribeArgs, UpdateArgs } from "../contract/protocol";
 
 /** The real-time protocol (lib/contract/protocol.ts), for the AsyncAPI document. */
 export interface RealtimeWire {
@@ -8,5 +8,7 @@ export interface RealtimeWire {
   messages: ChannelMessages;
   socketAuth: SocketAuth;
   plainCommand: PlainCommand;
+  subscribeArgs: SubscribeArgs;
+  updateArgs: UpdateArgs;
   poll: { dashboard: PollAnswer<"dashboard">; quotas: PollAnswer<"quotas"> };
 }

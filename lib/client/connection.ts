@@ -44,10 +44,12 @@ export function browserSources<C extends ChannelName>(
   events: Parameters<SourceFactory<C>>[2],
 ): ChannelSources<C> {
   const paths = CHANNELS[channel];
+  const sections = opts.sections?.length ? [...opts.sections] : undefined;
+  const query = sections ? `sections=${sections.join(",")}` : "";
   return {
-    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket),
-    sse: new SseSource<C>(paths.sse, channel, events.sse),
-    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll),
+    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket, sections),
+    sse: new SseSource<C>(paths.sse, channel, events.sse, query),
+    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll, query),
   };
 }
 

@@ -10,6 +10,9 @@ import type { ThrottleChange } from "../domain/events";
 import type { AlertDto, QuotaDto, ViolationDto } from "../domain/quota/dto";
 import type { QuotaStats } from "../domain/quota/stats";
 import type { ErrorData } from "./codes";
+import type { MitigationDto } from "../domain/mitigations";
+import type { RiskDto } from "../domain/risks";
+import type { Section } from "./sections";
 
 /** The one message shape on every channel and transport. */
 export interface Envelope<T extends string = string, D = unknown> {
@@ -23,7 +26,17 @@ export interface Envelope<T extends string = string, D = unknown> {
 export interface DashboardUpdate extends DashboardSnapshot {
   version: number;
 }
-/** RFC 6902 operations turning the snapshot of `base_version` into that of `version`. */
+/**
+ * A `dashboard_update` as it is sent: every section (a DashboardUpdate), or only the sections the
+ * client subscribed to (sections.ts), always with `version`.
+ */
+export type DashboardView = Partial<DashboardSnapshot> & { version: number };
+/**
+ * RFC 6902 operations turning the snapshot of `base_version` into that of `version`. On a
+ * subscription to some sections, only their operations, and `base_version` is the newest earlier
+ * version that touched one of them: apply when `base_version ≤ held < version` (for the whole
+ * dashboard that is `held = base_version = version - 1`); otherwise ask for a snapshot.
+ */
 export interface DashboardPatch {
   version: number;
   base_version: number;
@@ -34,18 +47,37 @@ export interface ResyncData {
   reason: "too_old" | "invalid" | "reset";
   message: string;
 }
+/** The changes a dashboard connection can make (write-commands: the REST routes' services). */
+export type WriteCommandName = "create_risk" | "update_risk" | "create_mitigation" | "update_mitigation";
+/**
+ * A write command's answer: the REST route's body (`risk` or `mitigation`), or its error with the
+ * REST status, code (REST's `code`, else the status's name: `bad_request`, `not_found`, …),
+ * message and details (`[{field, message}]` for bad input).
+ */
+export type CommandResult =
+  | { ok: true; risk: RiskDto }
+  | { ok: true; mitigation: MitigationDto }
+  | { ok: false; status: number; error: { code: string; message: string; details?: unknown } };
+/** `command_result`: a write command's answer, naming the command and (plain WebSocket) the request. */
+export type CommandResultData = CommandResult & { command: WriteCommandName; request_id?: string };
+/** `update_risk` / `update_mitigation`: which one, and the fields to change (as the REST PATCH body). */
+export interface UpdateArgs {
+  id: number;
+  patch: Record<string, unknown>;
+}
 export type Empty = Record<string, never>;
 export type TestData = Record<string, unknown>;
 export type QuotaChange = QuotaDto & { change: "created" | "updated" | "deleted"; username?: string | null };
 
 export interface ChannelMessages {
   dashboard: {
-    dashboard_update: DashboardUpdate;
+    dashboard_update: DashboardView;
     dashboard_patch: DashboardPatch;
     pong: Empty;
     error: ErrorData;
     resync: ResyncData;
     test: TestData;
+    command_result: CommandResultData;
   };
   quotas: {
     stats: QuotaStats;
@@ -80,7 +112,7 @@ export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
 
 /** Every type a channel can carry (SSE delivers only the named events a client listens to). */
 export const MESSAGE_TYPES = {
-  dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test"],
+  dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test", "command_result"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
 
@@ -95,6 +127,13 @@ export interface ClientToServerEvents {
   dashboard: {
     refresh: (ack?: Reply<"dashboard", "dashboard_update">) => void;
     ping: (ack?: Reply<"dashboard", "pong">) => void;
+    /** Changes the sections live (`[]`: everything): answered with a snapshot of them; patches after it carry only them. */
+    subscribe: (args: SubscribeArgs, ack?: Reply<"dashboard", "dashboard_update">) => void;
+    /** Changes over the socket, as the REST routes make them; acknowledged with a `command_result`. */
+    create_risk: (risk: Record<string, unknown>, ack?: Reply<"dashboard", "command_result">) => void;
+    update_risk: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
+    create_mitigation: (mitigation: Record<string, unknown>, ack?: Reply<"dashboard", "command_result">) => void;
+    update_mitigation: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
   };
   quotas: {
     ping: (ack?: Reply<"quotas", "pong">) => void;
@@ -107,6 +146,13 @@ export interface SocketAuth {
   token?: string;
   /** The last envelope id the client holds: the server replays what came after it. */
   lastId?: string;
+  /** Dashboard: only these sections (none: everything). */
+  sections?: Section[];
+}
+
+/** The `subscribe` command's argument. */
+export interface SubscribeArgs {
+  sections: Section[];
 }
 
 // ---- Polling and the plain WebSocket endpoints ---------------------------------------------------
@@ -117,5 +163,11 @@ export type PollAnswer<C extends ChannelName> =
 
 /** What the original dashboard's clients send over the plain WebSocket endpoint. */
 export interface PlainCommand {
-  action: "refresh" | "ping";
+  action: "refresh" | "ping" | "subscribe" | WriteCommandName;
+  /** `subscribe` (dashboard): the sections wanted from now on (`[]`: everything). */
+  sections?: Section[];
+  /** A write command's argument: the fields (`create_*`), or `{id, patch}` (`update_*`). */
+  args?: Record<string, unknown>;
+  /** A write command's request id (≤ 64 characters), sent back in its `command_result`. */
+  request_id?: string;
 }

@@ -2,7 +2,7 @@
 // does not answer in time) is 503 with Retry-After — a client should retry, and no SQL, host
 // or port ever reaches the body.
 import type { ZodError } from "zod";
-import { restError } from "../contract/rest-error";
+import { restError, type RestError } from "../contract/rest-error";
 import { isDomainError } from "../domain/errors";
 import type { Logger } from "../log";
 
@@ -93,28 +93,45 @@ export function isDbUnavailable(err: unknown): boolean {
 
 export const RETRY_AFTER_S = 5;
 
-/** Any error thrown by route code, as the answer a client gets (never a stack, SQL or host). */
-export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
-  if (isZodError(err)) return errorJson(400, "validation failed", { details: zodDetails(err) });
+/** What a client is told of an error: status, REST error body and headers (never a stack, SQL or host). */
+export interface ErrorAnswer {
+  status: number;
+  body: RestError;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Any error thrown by route code — or by a command over a socket, which answers with the same
+ * codes and body — as the answer a client gets.
+ */
+export function errorAnswer(err: unknown, log?: Logger, onDbError?: () => void): ErrorAnswer {
+  if (isZodError(err)) return { status: 400, body: restError("validation failed", { details: zodDetails(err) }) };
   if (err instanceof HttpError || isDomainError(err)) {
-    return errorJson(err.status, err.message, {
-      code: err.code,
-      details: err.details,
+    return {
+      status: err.status,
+      body: restError(err.message, { code: err.code, details: err.details }),
       headers: err instanceof HttpError ? err.headers : undefined,
-    });
+    };
   }
   if (isDbUnavailable(err)) {
     onDbError?.();
     log?.warn({ err: (err as Error)?.message }, "database unavailable");
-    return errorJson(503, "the database is unavailable; retry shortly", {
-      code: "unavailable",
+    return {
+      status: 503,
+      body: restError("the database is unavailable; retry shortly", { code: "unavailable" }),
       headers: { "retry-after": String(RETRY_AFTER_S) },
-    });
+    };
   }
   const code = (err as { code?: string })?.code;
-  if (code === "P2025") return errorJson(404, "not found");
-  if (code === "P2002") return errorJson(409, "already exists");
+  if (code === "P2025") return { status: 404, body: restError("not found") };
+  if (code === "P2002") return { status: 409, body: restError("already exists") };
   onDbError?.();
   log?.error({ err }, "unhandled error in route");
-  return errorJson(500, "internal error", { code: "internal" });
+  return { status: 500, body: restError("internal error", { code: "internal" }) };
+}
+
+/** Any error thrown by route code, as the answer a client gets (never a stack, SQL or host). */
+export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
+  const a = errorAnswer(err, log, onDbError);
+  return json(a.body, a.status, a.headers);
 }

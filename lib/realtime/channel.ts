@@ -31,6 +31,8 @@ export interface Projection<C extends ChannelName> {
   snapshot(id: string): SnapshotMessage<C> | null;
   /** Waits until there is a snapshot (startup). */
   ready(): Promise<void>;
+  /** The log's recent history as restored at start (before any delivery), oldest first. */
+  restored?(recent: readonly Logged[]): void;
 }
 
 /** What a channel tells its observers (metrics, the hub's gap healing, logging). */
@@ -79,6 +81,7 @@ export class Channel<C extends ChannelName = ChannelName> implements ChannelLog 
    */
   restore(recent: Logged[], position: Cursor, ringFloor: Cursor, epoch: string): void {
     this.ring.restore(recent, ringFloor);
+    this.projection.restored?.(recent);
     this.epoch = epoch;
     this.lastId = inEpoch(position, epoch);
   }

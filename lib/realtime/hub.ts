@@ -14,6 +14,7 @@ import { Channel } from "./channel";
 import { ConnectionRegistry } from "./connections";
 import { DashboardFeed } from "./dashboard/feed";
 import { DashboardProjection, type DashboardState } from "./dashboard/projection";
+import { DashboardSections } from "./dashboard/sections";
 import type { Leadership } from "./leadership";
 import type { LogBackend } from "./log/backend";
 import { QuotaFeed } from "./quotas/feed";
@@ -36,7 +37,9 @@ export function createRealtimeHub(deps: {
   leadership: Leadership;
 }) {
   const { config, bus, log, backend } = deps;
-  const dashboardProjection = new DashboardProjection();
+  /** The dashboard's section views (subscriptions to some sections), fed by the projection in log order. */
+  const sections = new DashboardSections(config.MESSAGE_LOG_SIZE);
+  const dashboardProjection = new DashboardProjection((m) => sections.record(m));
   const statsProjection = new StatsProjection();
   const connections = new ConnectionRegistry({
     maxPerChannel: { dashboard: config.MAX_CONNECTIONS, quotas: config.MAX_CONNECTIONS },
@@ -104,6 +107,8 @@ export function createRealtimeHub(deps: {
     connections,
     /** What every transport goes through: admission, resume, fan-out, slow clients, heartbeat. */
     core,
+    /** The dashboard's section views: `sections.view(["metrics"])` for a session's setView(). */
+    sections,
     refreshLimit,
     counters,
     /** Told when this instance starts or stops leading (cluster-wide jobs follow it). */

@@ -9,6 +9,10 @@
 //
 // A transport is a thin adapter (TransportAdapter): how to send a message, how full its buffer
 // is, how to close with a last notice, how to cut the socket.
+//
+// A session may see the channel through a view (SessionView: the dashboard sections it
+// subscribed to): every message to it — catch-up, live, replies — goes through the view, which
+// is shared by every session with the same one (computed once per message, not per session).
 import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
 import { CODES, errorData, type Code } from "../contract/codes";
@@ -44,12 +48,23 @@ export interface TransportAdapter {
   /** Cuts the socket outright (an evicted client that did not read its notice in time). */
   terminate(): void;
   /**
-   * Joins the live fan-out itself (Socket.IO: a room, each message encoded once for all of it);
+   * Joins the live fan-out itself (Socket.IO: a room per view, each message encoded once for all
+   * of it; `view`: the session's view key, "" for none — a later call moves it to that room);
    * without it the core sends every live message through send().
    */
-  joinLive?(): void;
+  joinLive?(view: string): void;
   /** Gets the channel's app-level `ping` every HEARTBEAT_INTERVAL_MS (quotas; not SSE, which has comment heartbeats). */
   readonly appPing?: boolean;
+}
+
+/**
+ * What a session sees of its channel (the dashboard sections it subscribed to). One object per
+ * distinct view, shared by its sessions; `key` names it (a Socket.IO room).
+ */
+export interface SessionView {
+  readonly key: string;
+  /** The message as this view has it, or null when there is nothing in it for this view. */
+  apply(message: Logged): Logged | null;
 }
 
 /** One admitted client: its registry entry, its adapter, and the core's bookkeeping. */
@@ -57,12 +72,17 @@ export interface LiveSession {
   readonly channel: ChannelName;
   readonly connection: Connection;
   readonly adapter: TransportAdapter;
+  /** What it sees of the channel (null: everything). */
+  readonly view: SessionView | null;
 }
 
 interface SessionState extends LiveSession {
+  view: SessionView | null;
   strikes: number;
   live: boolean;
   ended: boolean;
+  /** Called once it is live (a view change waits for the catch-up to end). */
+  onLive: (() => void)[];
 }
 
 /** The heartbeat settings every transport follows (README "Plain WebSocket", PING_* settings). */
@@ -109,7 +129,7 @@ export class TransportCore {
     for (const name of Object.keys(this.deps.channels) as ChannelName[]) {
       const live = new Set<SessionState>();
       this.liveByChannel.set(name, live);
-      this.removers.push(this.deps.channels[name].addSink((m) => live.forEach((s) => s.adapter.send(m))));
+      this.removers.push(this.deps.channels[name].addSink((m) => live.forEach((s) => this.sendTo(s, m))));
     }
     const sweep = setInterval(() => this.sweep(), SWEEP_MS);
     const ping = setInterval(() => this.appPing(), this.heartbeat.appPingMs);
@@ -147,7 +167,7 @@ export class TransportCore {
     };
     const refused = connections.admit(connection);
     if (refused) return { ok: false, code: refused, message: connections.refusalMessage(refused, channel) };
-    state = { channel, connection, adapter, strikes: 0, live: false, ended: false };
+    state = { channel, connection, adapter, view: null, strikes: 0, live: false, ended: false, onLive: [] };
     this.sessions.add(state);
     return { ok: true, session: state };
   }
@@ -162,12 +182,13 @@ export class TransportCore {
     const channel: AnyChannel = this.deps.channels[s.channel];
     try {
       await channel.attach(cursor, {
-        send: (m) => s.adapter.send(m),
+        send: (m) => this.sendTo(s, m),
         live: () => {
           if (s.ended) return;
           s.live = true;
-          if (s.adapter.joinLive) s.adapter.joinLive();
+          if (s.adapter.joinLive) s.adapter.joinLive(s.view?.key ?? "");
           else this.liveByChannel.get(s.channel)?.add(s);
+          s.onLive.splice(0).forEach((f) => f());
         },
         isClosed: () => s.ended || isClosed(),
       });
@@ -175,6 +196,40 @@ export class TransportCore {
       this.deps.log.error({ err, channel: s.channel, transport: s.adapter.transport }, "could not start a live stream");
       this.end(s, "unavailable", CODES.unavailable.message, false);
     }
+  }
+
+  /** Sets what a session sees, before subscribe() (the handshake's sections). */
+  setView(session: LiveSession, view: SessionView | null): void {
+    (session as SessionState).view = view;
+  }
+
+  /**
+   * Changes what a live session sees (the `subscribe` command) and returns the snapshot it starts
+   * from, as the new view has it: messages after that snapshot come through the new view. Waits
+   * for the session's catch-up to end first, so nothing older follows the snapshot. Null when the
+   * session ended meanwhile.
+   */
+  async changeView(session: LiveSession, view: SessionView | null): Promise<Logged | null> {
+    const s = session as SessionState;
+    if (!s.live && !s.ended) await new Promise<void>((resolve) => s.onLive.push(resolve));
+    const channel: AnyChannel = this.deps.channels[s.channel];
+    await channel.projection.ready();
+    if (s.ended) return null;
+    // From here on synchronous: the snapshot is "as of" the position the new view starts after.
+    s.view = view;
+    if (s.adapter.joinLive) s.adapter.joinLive(view?.key ?? "");
+    const snapshot = channel.snapshot();
+    return snapshot && this.present(s, snapshot);
+  }
+
+  /** A message as the session's view has it (null: nothing for it). Replies go through this too. */
+  present(session: LiveSession, m: Logged): Logged | null {
+    return session.view ? session.view.apply(m) : m;
+  }
+
+  private sendTo(s: SessionState, m: Logged) {
+    const v = s.view ? s.view.apply(m) : m;
+    if (v) s.adapter.send(v);
   }
 
   /** The client went away (or its transport ended the connection): it no longer counts. */
@@ -190,6 +245,7 @@ export class TransportCore {
   }
 
   private forget(s: SessionState) {
+    s.onLive.splice(0).forEach((f) => f());
     this.sessions.delete(s);
     this.liveByChannel.get(s.channel)?.delete(s);
     this.deps.connections.remove(s.connection);

@@ -23,13 +23,18 @@ const CURSOR_TYPES = new Set<string>([...LOGGED_TYPES.dashboard, ...LOGGED_TYPES
 export function record(
   url: string,
   token: string,
-  opts: { reconnection?: boolean; cookie?: string; lastId?: string } = {},
+  opts: { reconnection?: boolean; cookie?: string; lastId?: string; sections?: string[] } = {},
 ): Promise<Recorder> {
   const messages: Envelope[] = [];
   const waiters: { type: string; from: number; resolve: (e: Envelope) => void }[] = [];
   const rec = { lastId: opts.lastId ?? null } as Recorder;
   const socket = io(url, {
-    auth: (cb: (a: object) => void) => cb({ ...(token ? { token } : {}), ...(rec.lastId ? { lastId: rec.lastId } : {}) }),
+    auth: (cb: (a: object) => void) =>
+      cb({
+        ...(token ? { token } : {}),
+        ...(rec.lastId ? { lastId: rec.lastId } : {}),
+        ...(opts.sections ? { sections: opts.sections } : {}),
+      }),
     extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
     transports: ["websocket"],
     forceNew: true,

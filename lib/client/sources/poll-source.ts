@@ -15,6 +15,8 @@ export class PollSource<C extends ChannelName> implements Source {
     private url: string,
     private intervalMs: number,
     private on: SourceEvents<C>,
+    /** Extra query (`sections=a,b`), or "". */
+    private query = "",
   ) {}
 
   get live() {
@@ -37,7 +39,8 @@ export class PollSource<C extends ChannelName> implements Source {
   private async poll(gen: number): Promise<void> {
     this.timer = null;
     try {
-      const res = await fetch(this.cursor ? `${this.url}?since=${encodeURIComponent(this.cursor)}` : this.url, { cache: "no-store" });
+      const params = [this.query, this.cursor ? `since=${encodeURIComponent(this.cursor)}` : ""].filter(Boolean).join("&");
+      const res = await fetch(params ? `${this.url}?${params}` : this.url, { cache: "no-store" });
       if (gen !== this.generation) return;
       if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { code?: unknown; error?: string };

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { isCode, isTerminal, type Code, type ErrorData } from "../../contract/codes";
 import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../contract/protocol";
+import type { Section } from "../../contract/sections";
 import type { Source, SourceEvents } from "./source";
 
 type Refusal = Error & { data?: { code?: unknown } };
@@ -20,6 +21,8 @@ export class SocketSource<C extends ChannelName> implements Source {
     private namespace: string,
     private connectTimeout: number,
     private on: SourceEvents<C>,
+    /** Dashboard: only these sections (auth.sections); none: everything. */
+    private sections?: Section[],
   ) {}
 
   get live() {
@@ -36,7 +39,8 @@ export class SocketSource<C extends ChannelName> implements Source {
         transports: ["websocket"],
         timeout: this.connectTimeout,
         // Read on every connect attempt: always the newest cursor.
-        auth: (cb: (auth: SocketAuth) => void) => cb(this.lastId ? { lastId: this.lastId } : {}),
+        auth: (cb: (auth: SocketAuth) => void) =>
+          cb({ ...(this.lastId ? { lastId: this.lastId } : {}), ...(this.sections ? { sections: this.sections } : {}) }),
       });
       s.on("connect", () => this.on.open());
       s.on("disconnect", (reason) => {

@@ -12,6 +12,8 @@ export class SseSource<C extends ChannelName> implements Source {
     private url: string,
     private channel: C,
     private on: SourceEvents<C>,
+    /** Extra query (`sections=a,b`), or "". */
+    private query = "",
   ) {}
 
   get live() {
@@ -20,7 +22,8 @@ export class SseSource<C extends ChannelName> implements Source {
 
   start(lastId: string | null): void {
     this.stop();
-    const es = new EventSource(lastId ? `${this.url}?lastEventId=${encodeURIComponent(lastId)}` : this.url);
+    const params = [this.query, lastId ? `lastEventId=${encodeURIComponent(lastId)}` : ""].filter(Boolean).join("&");
+    const es = new EventSource(params ? `${this.url}?${params}` : this.url);
     this.opened = false;
     es.onopen = () => {
       this.opened = true;

@@ -4,13 +4,20 @@
 import { z } from "zod";
 import { CHANNELS } from "../../contract/channels";
 import type { ChannelName } from "../../contract/protocol";
+import { SECTION_NAMES, sectionsQuerySchema } from "../../contract/sections";
 import type { RouteContract } from "../contract";
 
 const ASYNCAPI = "The messages are described in the AsyncAPI document, `GET /api/asyncapi.json`.";
 
 // Read by the handlers by hand (not parsed): here so the document names them.
 const refreshQuery = z.object({ refresh: z.literal("1").optional().describe("`1`: re-read now (the `refresh` command; rate-limited)") });
+const sections = sectionsQuerySchema
+  .optional()
+  .describe(
+    `dashboard only: the sections wanted, comma-separated (${SECTION_NAMES.join(", ")}); the snapshot and every patch carry only those (plus \`version\`), a change touching none sends nothing. None: everything`,
+  );
 const pollQuery = z.object({
+  sections,
   since: z
     .string()
     .max(64)
@@ -18,6 +25,7 @@ const pollQuery = z.object({
     .describe("the last envelope id you hold (`next` of the previous answer); none: start from a snapshot"),
 });
 const sseQuery = z.object({
+  sections,
   lastEventId: z.string().max(64).optional().describe("resume after this envelope id (as the `Last-Event-ID` header)"),
   token: z.string().optional().describe("an API token, for an EventSource that cannot set a header (prefer the header)"),
 });

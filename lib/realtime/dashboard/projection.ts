@@ -4,7 +4,7 @@
 // from this — nothing is computed per client.
 import jsonpatch from "fast-json-patch"; // CommonJS: use the default export
 import type { DashboardSnapshot } from "../../domain/dashboard/snapshot";
-import type { Projection } from "../channel";
+import type { Logged, Projection } from "../channel";
 import type { DashboardUpdate, Message, SnapshotMessage } from "../../contract/protocol";
 
 export interface DashboardState {
@@ -19,6 +19,9 @@ export class DashboardProjection implements Projection<"dashboard"> {
   /** Set when a patch did not fit (a gap): the owner must reload the state. */
   gap = false;
 
+  /** `observe`: sees every message first, in log order (the section views' notes, sections.ts). */
+  constructor(private observe?: (message: Message<"dashboard">) => void) {}
+
   get current(): DashboardState | null {
     return this.state;
   }
@@ -31,7 +34,12 @@ export class DashboardProjection implements Projection<"dashboard"> {
     this.listeners.forEach((l) => l(state));
   }
 
+  restored(recent: readonly Logged[]): void {
+    for (const m of recent) this.observe?.(m.envelope as Message<"dashboard">);
+  }
+
   apply(message: Message<"dashboard">, localState?: unknown): void {
+    this.observe?.(message);
     if (message.type !== "dashboard_patch") return;
     const p = message.data;
     if (localState) return this.set(localState as DashboardState);

@@ -1,12 +1,14 @@
 // Client commands, whatever the transport: `refresh` (limited per user across all their
-// connections: REFRESH_RATE_LIMIT per REFRESH_RATE_WINDOW_MS) and `ping`. Each returns the
-// message to send back.
+// connections: REFRESH_RATE_LIMIT per REFRESH_RATE_WINDOW_MS), `ping` and `subscribe` (the
+// dashboard sections wanted from now on). Each returns the message to send back.
 import type { Principal } from "../../auth/principal";
 import type { Config } from "../../config";
 import type { Channel, Logged } from "../channel";
 import { errorData } from "../../contract/codes";
 import type { RealtimeHub } from "../hub";
 import type { ChannelName, DashboardUpdate } from "../../contract/protocol";
+import { parseSections } from "../../contract/sections";
+import type { LiveSession, SessionView } from "../transport-core";
 
 export type Refreshed =
   { ok: true; message: Logged; update: DashboardUpdate } | { ok: false; message: Logged; error: string; retryAfterMs: number };
@@ -49,4 +51,32 @@ export function unknownCommandReporter(hub: RealtimeHub, log: { warn: (o: object
       "unknown real-time command (further ones from this connection are not logged for a minute)",
     );
   };
+}
+
+/**
+ * The view a connection's requested sections ask for (Socket.IO `auth.sections`, `?sections=`),
+ * validated: null for everything (none asked, or the quotas channel has no sections to ask for).
+ */
+export function viewOf(
+  hub: RealtimeHub,
+  channel: ChannelName,
+  input: unknown,
+): { ok: true; view: SessionView | null } | { ok: false; error: string } {
+  if (input === undefined || input === null) return { ok: true, view: null };
+  if (channel !== "dashboard") return { ok: false, error: "sections: only the dashboard channel has sections" };
+  const parsed = parseSections(input);
+  return parsed.ok ? { ok: true, view: hub.sections.view(parsed.sections) } : { ok: false, error: parsed.error };
+}
+
+/**
+ * `subscribe` `{sections}`: from now on the connection sees only those sections (`[]`: all);
+ * answered with a snapshot of them, or a `bad_request` error (an unknown section).
+ */
+export async function subscribeCommand(hub: RealtimeHub, session: LiveSession, arg: unknown): Promise<Logged> {
+  const sections = arg && typeof arg === "object" && !Array.isArray(arg) ? (arg as { sections?: unknown }).sections : undefined;
+  if (!Array.isArray(sections)) return hub.core.errorFor(session, "bad_request", 'subscribe: expected {"sections":[…]}');
+  const v = viewOf(hub, session.channel, sections);
+  if (!v.ok) return hub.core.errorFor(session, "bad_request", v.error);
+  const snapshot = await hub.core.changeView(session, v.view);
+  return snapshot ?? hub.core.errorFor(session, "unavailable");
 }

@@ -2,17 +2,27 @@
 // a usable cursor, a snapshot to start from. The same envelopes as every other transport, in the
 // contract's PollAnswer shape.
 import type { ChannelName, Message, PollAnswer, SnapshotMessage } from "../../contract/protocol";
-import type { Channel } from "../channel";
+import type { Channel, Logged } from "../channel";
+import type { SessionView } from "../transport-core";
 
-/** One poll of `channel` after `since` (null: start from a snapshot). */
-export async function poll<C extends ChannelName>(channel: Channel<C>, since: string | null): Promise<PollAnswer<C>> {
+/**
+ * One poll of `channel` after `since` (null: start from a snapshot), as `view` sees it (the
+ * dashboard sections asked for; null: everything). The cursor moves past messages the view has
+ * nothing of, so the next poll does not get them again either.
+ */
+export async function poll<C extends ChannelName>(
+  channel: Channel<C>,
+  since: string | null,
+  view: SessionView | null = null,
+): Promise<PollAnswer<C>> {
   const c = await channel.catchUp(since);
+  const seen = (m: Logged) => (view ? view.apply(m) : m);
   // The cursor is where this answer ends: the last message sent, or the snapshot's own position.
   return c.kind === "messages"
-    ? { messages: c.messages.map((m) => m.envelope as Message<C>), next: c.covered }
+    ? { messages: c.messages.flatMap((m) => seen(m) ?? []).map((m) => m.envelope as Message<C>), next: c.covered }
     : {
         messages: [],
-        snapshot: c.snapshot.envelope as SnapshotMessage<C>,
+        snapshot: seen(c.snapshot)!.envelope as SnapshotMessage<C>,
         resync: c.reason !== "no_cursor",
         reason: c.reason,
         next: c.covered,

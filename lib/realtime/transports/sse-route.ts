@@ -9,12 +9,14 @@ import { CONN_HEADER } from "../../server/raw-responses";
 import type { RouteContract } from "../../http/contract";
 import { HttpError } from "../../http/errors";
 import { route } from "../../http/route";
+import { sectionsParam } from "./sections-param";
 
 export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {
     GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
+      const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
       try {
         const conn = req.headers.get(CONN_HEADER);
         const destroySocket = () => app.rawResponses.destroy(conn);
@@ -22,7 +24,7 @@ export function sseRoute(name: ChannelName, contracts: { get: RouteContract; hea
           { hub: app.realtime, config: app.config, log: app.log },
           name,
           { principal, recheck },
-          { cursor, signal: req.signal, destroySocket },
+          { cursor, signal: req.signal, destroySocket, view },
         );
       } catch (e) {
         if (e instanceof SseRefusal) throw new HttpError(CODES[e.code].status, e.message, undefined, undefined, e.code);

@@ -15,7 +15,7 @@ import type { ChannelName } from "../../contract/protocol";
 import type { Logger } from "../../log";
 import type { Logged } from "../channel";
 import type { RealtimeHub } from "../hub";
-import type { LiveSession, TransportAdapter } from "../transport-core";
+import type { LiveSession, SessionView, TransportAdapter } from "../transport-core";
 
 const encoder = new TextEncoder();
 const frames = new WeakMap<Logged, Uint8Array>();
@@ -59,7 +59,7 @@ export function sseResponse(
   deps: SseDeps,
   name: ChannelName,
   auth: { principal: Principal; recheck: () => Promise<AuthResult> },
-  opts: { cursor: string | null; signal: AbortSignal; destroySocket?: () => void },
+  opts: { cursor: string | null; signal: AbortSignal; destroySocket?: () => void; view?: SessionView | null },
 ): Response {
   const { hub, config } = deps;
   // Frames wait in our own queue (the stream pulls one at a time), so an eviction can drop what
@@ -105,6 +105,7 @@ export function sseResponse(
   const admitted = hub.core.admit(name, auth, adapter);
   if (!admitted.ok) throw new SseRefusal(admitted.code, admitted.message);
   session = admitted.session;
+  hub.core.setView(session, opts.view ?? null);
   const live = session;
 
   const stream = new ReadableStream<Uint8Array>(

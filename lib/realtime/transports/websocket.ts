@@ -3,7 +3,8 @@
 // auth, caps, slow-client bound, heartbeat settings and resume):
 //   GET /api/v1/ws/dashboard  → {"type":"dashboard_update","data":{…}} on connect and on
 //     {"action":"refresh"}, dashboard_patch on change, {"type":"pong"} for {"action":"ping"},
-//     {"type":"error","error":"…"} for bad input.
+//     {"type":"error","error":"…"} for bad input; `?sections=a,b` or
+//     {"action":"subscribe","sections":[…]} (answered with a snapshot of them): only those sections.
 //   GET /ws/admin/quotas (admins) → stats, violation, alert, …, and a `ping` every
 //     HEARTBEAT_INTERVAL_MS, each with the connection's client_id.
 // Every connection gets a WebSocket ping every PING_INTERVAL_MS; one silent (no pong, no
@@ -21,16 +22,18 @@ import type { AppContext } from "../../context";
 import { closeCodeOf, CODES, type Code } from "../../contract/codes";
 import { plainWebSocketMessage, plainWebSocketRefusal } from "../../contract/frames";
 import type { Logged } from "../channel";
-import type { TransportAdapter } from "../transport-core";
+import type { SessionView, TransportAdapter } from "../transport-core";
 import { CHANNELS, plainWebSocketChannel } from "../../contract/channels";
 import type { ChannelName, PlainCommand } from "../../contract/protocol";
-import { pingCommand, refreshCommand, unknownCommandReporter } from "./commands";
+import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "./commands";
 import { authenticateHandshake } from "./handshake";
+import { isWriteCommand, writeCommands } from "./write-commands";
 
 /** The plain WebSocket endpoints on `httpServer`: adapters of the transport core, one per client. */
 export function createPlainWebSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;
+  const writes = writeCommands(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
   /** When each served socket was last heard from (a pong or a message). */
@@ -57,7 +60,10 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       // 1002); without a listener the error would be thrown as uncaught.
       ws.on("error", (err) => log.debug({ err: err.message }, "websocket error"));
       if (!h.ok) return refuse(ws, h.code, h.error);
-      serve(ws, name, h, url.searchParams.get("last_event_id"));
+      const sections = url.searchParams.get("sections");
+      const view = viewOf(hub, name, sections);
+      if (!view.ok) return refuse(ws, "bad_request", view.error);
+      serve(ws, name, h, url.searchParams.get("last_event_id"), view.view);
     });
   }
 
@@ -72,6 +78,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     name: ChannelName,
     h: Extract<Awaited<ReturnType<typeof authenticateHandshake>>, { ok: true }>,
     cursor: string | null,
+    view: SessionView | null,
   ) {
     // The quota console's messages name the connection (client_id), as the original did.
     const clientId = name === "quotas" ? crypto.randomUUID() : undefined;
@@ -101,6 +108,12 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     const admitted = core.admit(name, h, adapter);
     if (!admitted.ok) return refuse(ws, admitted.code, admitted.message);
     const session = admitted.session;
+    core.setView(session, view);
+    /** A reply, as the connection's view has it. */
+    const reply = (m: Logged) => {
+      const seen = core.present(session, m);
+      if (seen) adapter.send(seen);
+    };
     const user = () => session.connection.principal.userId;
     const reportUnknown = unknownCommandReporter(hub, log, () => ({ path: CHANNELS[name].websocket, user: user() }));
     lastSeen.set(ws, Date.now());
@@ -119,13 +132,39 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
         /* answered below */
       }
       const action = cmd && typeof cmd === "object" ? cmd.action : undefined;
-      if (action === "ping") return adapter.send(pingCommand(hub, name));
+      if (action === "ping") return reply(pingCommand(hub, name));
       if (action === "refresh" && name === "dashboard") {
         refreshCommand(hub, session.connection.principal, config)
-          .then((r) => adapter.send(r.message))
+          .then((r) => reply(r.message))
           .catch((err: unknown) => {
             log.error({ err }, "refresh failed");
-            adapter.send(core.errorFor(session, "internal", "refresh failed, try again"));
+            reply(core.errorFor(session, "internal", "refresh failed, try again"));
+          });
+        return;
+      }
+      if (isWriteCommand(action) && name === "dashboard") {
+        const requestId = cmd?.request_id;
+        if (requestId !== undefined && (typeof requestId !== "string" || requestId.length > 64))
+          return reply(core.errorFor(session, "bad_request", "request_id: a string of at most 64 characters"));
+        writes
+          .run(session, action, cmd?.args)
+          .then((r) =>
+            reply(
+              hub.channels.dashboard.direct("command_result", { ...r, command: action, ...(requestId ? { request_id: requestId } : {}) }),
+            ),
+          )
+          .catch((err: unknown) => {
+            log.error({ err }, "command failed");
+            reply(core.errorFor(session, "internal", "command failed, try again"));
+          });
+        return;
+      }
+      if (action === "subscribe" && name === "dashboard") {
+        subscribeCommand(hub, session, cmd)
+          .then(reply)
+          .catch((err: unknown) => {
+            log.error({ err }, "subscribe failed");
+            reply(core.errorFor(session, "internal", "subscribe failed, try again"));
           });
         return;
       }

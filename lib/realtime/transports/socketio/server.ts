@@ -3,6 +3,8 @@
 // and are admitted by the core (caps, live re-checks, slow clients, the quota console's ping). Each socket resumes after the `auth.lastId` it sends on every (re)connect —
 // our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
 // joins the namespace's live room, which gets each channel message encoded once for everyone.
+// A dashboard socket subscribed to some sections (`auth.sections`, the `subscribe` command) joins
+// its set's room instead, which gets each message as that set sees it, filtered once for the room.
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
@@ -13,8 +15,9 @@ import { CODES, type Code } from "../../../contract/codes";
 import { socketIoRefusal } from "../../../contract/frames";
 import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents, SocketAuth } from "../../../contract/protocol";
 import type { LiveSession, TransportAdapter } from "../../transport-core";
-import { pingCommand, refreshCommand, unknownCommandReporter } from "../commands";
+import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "../commands";
 import { authenticateHandshake } from "../handshake";
+import { writeCommands, WRITE_COMMANDS } from "../write-commands";
 
 interface SocketData {
   session: LiveSession;
@@ -24,6 +27,8 @@ type Sock<C extends ChannelName> = Socket<ClientToServerEvents[C], ServerToClien
 type Ack = (reply: Envelope) => void;
 
 const LIVE = "live";
+/** The room of a set of sections: "live:<key>" ("live" alone: everything). */
+const liveRoom = (view: string) => (view ? `${LIVE}:${view}` : LIVE);
 
 /** The one untyped step: an envelope's type is its event name, which TypeScript cannot follow through a union. */
 function emit(target: object, env: Envelope) {
@@ -44,9 +49,10 @@ type EngineConn = { writeBuffer?: unknown[]; transport: { socket?: { terminate?:
  * terminating closes the engine connection and the WebSocket under it, freeing bytes already
  * handed to it. Live messages reach it through the namespace's room, encoded once for everyone.
  */
-function socketAdapter(socket: Socket): TransportAdapter {
+function socketAdapter(socket: Socket, rooms: Set<string>): TransportAdapter {
   const engine = () => socket.conn as unknown as EngineConn;
   let ws: { terminate?: () => void } | undefined;
+  let room: string | null = null;
   return {
     transport: "socket.io",
     appPing: true,
@@ -62,7 +68,14 @@ function socketAdapter(socket: Socket): TransportAdapter {
       socket.conn.close(true);
       ws?.terminate?.();
     },
-    joinLive: () => void socket.join(LIVE),
+    joinLive(view) {
+      const next = liveRoom(view);
+      if (room === next) return;
+      if (room) void socket.leave(room);
+      room = next;
+      if (view) rooms.add(next);
+      void socket.join(next);
+    },
   };
 }
 
@@ -92,6 +105,8 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
   function setup<C extends ChannelName>(name: C): { nsp: Nsp<C>; stop: () => void } {
     const nsp = io.of(CHANNELS[name].namespace) as unknown as Nsp<C>;
     const channel: AnyChannel = hub.channels[name];
+    /** The section rooms ever joined (at most one per set of sections). */
+    const sectionRooms = new Set<string>();
 
     nsp.use(async (socket, next) => {
       const { headers, auth, query } = socket.handshake;
@@ -105,9 +120,12 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         { auth: app.auth, config },
       );
       if (!h.ok) return next(refusal(h.code, h.error));
-      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket));
+      const view = viewOf(hub, name, a.sections);
+      if (!view.ok) return next(refusal("bad_request", view.error));
+      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms));
       if (!admitted.ok) return next(refusal(admitted.code, admitted.message));
       const session = admitted.session;
+      core.setView(session, view.view);
       socket.data.session = session;
       socket.conn.once("close", () => core.release(session));
       next();
@@ -121,18 +139,43 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       void core.subscribe(session, typeof lastId === "string" ? lastId : null, () => socket.disconnected);
     });
 
-    // The namespace's live room: each channel message is encoded once for all its sockets.
-    const removeSink = channel.addSink((m: Logged) => emit(nsp.to(LIVE), m.envelope));
+    // The namespace's live room: each channel message is encoded once for all its sockets; each
+    // section room gets the message as its set sees it (filtered once, encoded once).
+    const removeSink = channel.addSink((m: Logged) => {
+      emit(nsp.to(LIVE), m.envelope);
+      for (const room of sectionRooms) {
+        if (!nsp.adapter.rooms.has(room)) {
+          sectionRooms.delete(room); // its last socket left
+          continue;
+        }
+        const seen = hub.sections.byKey(room.slice(LIVE.length + 1))?.apply(m);
+        if (seen) emit(nsp.to(room), seen.envelope);
+      }
+    });
     return { nsp, stop: removeSink };
   }
 
   // One command table per namespace, shared by its sockets: per-socket closures are memory
   // every idle connection pays for.
-  type Command = (socket: Sock<ChannelName>) => Promise<Logged> | Logged;
+  type Command = (socket: Sock<ChannelName>, args: unknown[]) => Promise<Logged> | Logged;
+  const writes = writeCommands(app);
+  /** The write commands: the REST routes' services, answered with a `command_result`. */
+  const writeTable: Record<string, Command> = Object.fromEntries(
+    WRITE_COMMANDS.map((command) => [
+      command,
+      async (socket: Sock<ChannelName>, args: unknown[]) =>
+        hub.channels.dashboard.direct("command_result", {
+          ...(await writes.run(socket.data.session, command, args[0])),
+          command,
+        }) as Logged,
+    ]),
+  );
   const commandTables: { [C in ChannelName]: Record<string, Command> } = {
     dashboard: {
       refresh: async (socket) => (await refreshCommand(hub, socket.data.session.connection.principal, config)).message,
       ping: () => pingCommand(hub, "dashboard"),
+      subscribe: (socket, args) => subscribeCommand(hub, socket.data.session, args[0]),
+      ...writeTable,
     },
     quotas: { ping: () => pingCommand(hub, "quotas") },
   };
@@ -143,8 +186,11 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     socket.onAny((event: string, ...args: unknown[]) => {
       const last = args.at(-1);
       const ack = typeof last === "function" ? (last as Ack) : undefined;
-      const reply = (m: Logged) => {
-        emit(socket, m.envelope);
+      const reply = (raw: Logged) => {
+        const m = core.present(socket.data.session, raw);
+        if (!m) return;
+        // A command's result goes to its acknowledgement only (an event when there is none).
+        if (!ack || m.envelope.type !== "command_result") emit(socket, m.envelope);
         ack?.(m.envelope);
       };
       const run = Object.hasOwn(commands, event) ? commands[event] : undefined;
@@ -156,7 +202,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
         reportUnknown(String(event));
         return reply(core.errorFor(socket.data.session, "unknown_command", `unknown command: ${String(event).slice(0, 64)}`));
       }
-      Promise.resolve(run(socket as unknown as Sock<ChannelName>))
+      Promise.resolve(run(socket as unknown as Sock<ChannelName>, ack ? args.slice(0, -1) : args))
         .then(reply)
         .catch((err: unknown) => {
           log.error({ err, command: event }, "socket command failed");

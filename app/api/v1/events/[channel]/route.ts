@@ -1,9 +1,10 @@
 // Polling, the last resort: GET /api/v1/events/<dashboard|quotas>?since=<id> answers the messages
 // after `since` and the cursor for the next call; without a usable cursor, a snapshot to start
-// from. Same envelopes as every other transport.
+// from. Same envelopes as every other transport; `?sections=a,b` (dashboard): only those sections.
 import { HttpError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { poll } from "@/lib/realtime/transports/polling";
+import { sectionsParam } from "@/lib/realtime/transports/sections-param";
 import { LIVE } from "@/lib/http/contracts";
 
 export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, params, principal }) => {
@@ -12,5 +13,6 @@ export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, para
   if (name === "quotas" && principal.role !== "admin") throw new HttpError(403, "forbidden: admin role required");
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id");
-  return name === "dashboard" ? poll(app.realtime.channels.dashboard, since) : poll(app.realtime.channels.quotas, since);
+  const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
+  return name === "dashboard" ? poll(app.realtime.channels.dashboard, since, view) : poll(app.realtime.channels.quotas, since);
 });

@@ -1,0 +1,100 @@
+// Changes over the live connection (README "Real-time protocol", commands): `create_risk`,
+// `update_risk`, `create_mitigation`, `update_mitigation` on the dashboard channel, over Socket.IO
+// (acknowledged) and the plain WebSocket (a `command_result` with the request's `request_id`).
+// Each runs exactly what its REST route runs — the connection's credential re-checked as every
+// request's is, the route's zod schema, the domain service (its validation, audit entry and
+// events: the change's patch reaches the sender like everyone else) — and answers with the REST
+// answer's body or its error, with the same status, code, message and details (errorAnswer).
+// A per-connection limit (SOCKET_COMMAND_RATE_LIMIT per SOCKET_COMMAND_RATE_WINDOW_MS) keeps one
+// socket from writing faster than a client would over HTTP.
+import "server-only";
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { CODES } from "../../contract/codes";
+import type { CommandResult, WriteCommandName } from "../../contract/protocol";
+import { actorOf } from "../../domain/audit";
+import { mitigationCreateSchema, mitigationUpdateSchema } from "../../domain/mitigations";
+import { riskCreateSchema, riskUpdateSchema } from "../../domain/risks";
+import { errorAnswer, HttpError } from "../../http/errors";
+import { SlidingWindows } from "../../rate-limit/sliding-windows";
+import type { LiveSession } from "../transport-core";
+
+export const WRITE_COMMANDS = [
+  "create_risk",
+  "update_risk",
+  "create_mitigation",
+  "update_mitigation",
+] as const satisfies readonly WriteCommandName[];
+
+export const isWriteCommand = (name: unknown): name is WriteCommandName =>
+  typeof name === "string" && (WRITE_COMMANDS as readonly string[]).includes(name);
+
+/** A path id, as REST's idParam takes it (a positive INT4; anything else names nothing). */
+const id = z.number().int().min(1).max(2_147_483_647);
+/** `{id, patch}`; the patch is parsed apart, so its details name the fields as REST's PATCH does. */
+const updateArgs = z.strictObject({ id, patch: z.unknown() });
+
+/** The REST status codes the answers carry, as `code` when REST's body has none. */
+const CODE_OF_STATUS: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "too_large",
+  429: "rate_limited",
+  500: "internal",
+  503: "unavailable",
+};
+
+/** Runs write commands for one app: one rate limiter for every connection. */
+export function writeCommands(app: AppContext) {
+  const limit = new SlidingWindows<LiveSession>(app.config.SOCKET_COMMAND_RATE_LIMIT, app.config.SOCKET_COMMAND_RATE_WINDOW_MS);
+
+  async function execute(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
+    if (session.channel !== "dashboard") throw new HttpError(404, `unknown command: ${name}`, undefined, undefined, "unknown_command");
+    if (!limit.take(session)) {
+      const wait = limit.retryAfter(session);
+      throw new HttpError(429, `command rate limit: retry in ${Math.ceil(wait / 1000)}s`, undefined, undefined, "rate_limited");
+    }
+    // The credential is checked now, as every REST request checks it (revoked, expired, disabled …).
+    const auth = await session.connection.recheck();
+    if (!auth.ok) throw new HttpError(CODES[auth.code].status, CODES[auth.code].message, undefined, undefined, auth.code);
+    const actor = actorOf(auth.principal);
+    switch (name) {
+      case "create_risk":
+        return { ok: true, risk: await app.risks.create(riskCreateSchema.parse(arg), actor) };
+      case "update_risk": {
+        const a = updateArgs.parse(arg);
+        return { ok: true, risk: await app.risks.update(a.id, riskUpdateSchema.parse(a.patch), actor) };
+      }
+      case "create_mitigation":
+        return { ok: true, mitigation: await app.mitigations.create(mitigationCreateSchema.parse(arg), actor) };
+      case "update_mitigation": {
+        const a = updateArgs.parse(arg);
+        return { ok: true, mitigation: await app.mitigations.update(a.id, mitigationUpdateSchema.parse(a.patch), actor) };
+      }
+    }
+  }
+
+  return {
+    /**
+     * Runs `name` with `arg` as the connection's user: the REST route's result, or its error as
+     * `{ok: false, status, error: {code, message, details?}}` — never a throw.
+     */
+    async run(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
+      try {
+        return await execute(session, name, arg);
+      } catch (err) {
+        const a = errorAnswer(err, app.log, () => app.metrics.dbErrors.inc());
+        const code = a.body.code ?? CODE_OF_STATUS[a.status] ?? "internal";
+        return {
+          ok: false,
+          status: a.status,
+          error: { code, message: a.body.error, ...(a.body.details !== undefined ? { details: a.body.details } : {}) },
+        };
+      }
+    },
+  };
+}
+export type WriteCommands = ReturnType<typeof writeCommands>;

@@ -1,0 +1,264 @@
+// Dashboard subscriptions to some sections, through the running server on every transport
+// (Socket.IO auth.sections and `subscribe`, SSE and polling ?sections=, the plain WebSocket's
+// ?sections= and {"action":"subscribe"}). Graded by another client and the REST dashboard: a
+// sectioned client never receives a section it did not ask for, gets nothing for a change that
+// touches none of its sections, and — after applying what it got — holds exactly the REST
+// dashboard's sections; a cursor from either stream resumes the other exactly.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import type { DashboardPatch, DashboardView, Envelope, Message, PollAnswer } from "../../lib/contract/protocol";
+import { ADMIN, call, login } from "../support/http";
+import { plainWs } from "../support/plain-ws";
+import { startServer, type TestServer } from "../support/server";
+import { record, until, type Recorder } from "../support/socket";
+import { openSse } from "../support/sse";
+
+const patchesOf = (ms: Envelope[]) => ms.filter((m) => m.type === "dashboard_patch") as Message<"dashboard", "dashboard_patch">[];
+/** The top-level keys a message carries: a snapshot's sections, or the sections a patch's operations lie in. */
+function keysOf(m: Envelope): string[] {
+  if (m.type === "dashboard_update") return Object.keys(m.data as object).filter((k) => k !== "version");
+  if (m.type !== "dashboard_patch") return [];
+  return (m.data as DashboardPatch).patch.flatMap((op) =>
+    op.path === "" ? Object.keys((op as { value: object }).value) : [op.path.split("/")[1]!],
+  );
+}
+/** Applies a client's messages in order, as the browser does; a gap fails the test. */
+function replay(messages: Envelope[], from: DashboardView | null = null): DashboardView {
+  let held = from;
+  for (const m of messages) {
+    const r = applyDashboardMessage<DashboardView>(held, m as Message<"dashboard">);
+    assert.notEqual(r.kind, "gap", `a gap at ${m.id}`);
+    if (r.kind === "updated") held = r.data;
+  }
+  assert.ok(held, "no snapshot");
+  return held;
+}
+const pick = (d: object, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (d as Record<string, unknown>)[k]]));
+
+describe("dashboard sections on every transport", () => {
+  let srv: TestServer;
+  let cookie: string, token: string;
+  const open: { close(): unknown }[] = [];
+  const url = () => `${srv.url}/dashboard`;
+  const rest = async () => (await call(srv.url, { cookie }, "GET", "/api/v1/dashboard")).body as DashboardView & { version: number };
+  const settled = async (): Promise<number> => {
+    let version = 0;
+    await until(
+      async () => {
+        const d = (await call(srv.url, { cookie }, "GET", "/api/ws/health")).body.broadcaster.dashboard;
+        version = d.version;
+        return !d.dirty && !d.recomputing;
+      },
+      15_000,
+      "the dashboard feed to settle",
+    );
+    return version;
+  };
+  let topId = 0;
+  /** A change to top_risks only: the title of a risk in the top 10. */
+  const retitle = async (title: string) => {
+    const r = await call(srv.url, { cookie }, "PATCH", `/api/v1/risks/${topId}`, { title });
+    assert.equal(r.status, 200);
+    return settled();
+  };
+  /** A change to metrics (and the distribution, the trend) but not top_risks: a low risk far below the top 10. */
+  const lowRisk = async (title: string) => {
+    const r = await call(srv.url, { cookie }, "POST", "/api/v1/risks", { title, severity: "low", likelihood: 0.1, impact: 0.1 });
+    assert.equal(r.status, 201);
+    return settled();
+  };
+  const sockets = async (sections?: string[], lastId?: string) => {
+    const c = await record(url(), token, { sections, lastId });
+    open.push(c);
+    return c;
+  };
+  const reaches = (c: Recorder, version: number) =>
+    until(() => c.messages.some((m) => (m.data as { version?: number } | undefined)?.version === version), 5000, `version ${version}`);
+
+  before(async () => {
+    srv = await startServer({ env: { DASHBOARD_COALESCE_MS: "20", DASHBOARD_TICK_MS: "3600000", STATS_INTERVAL_MS: "3600000" } });
+    cookie = await login(srv.url, ADMIN);
+    token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "sections" })).body.token;
+    const made = await call(srv.url, { cookie }, "POST", "/api/v1/risks", { title: "top", severity: "critical", likelihood: 1, impact: 1 });
+    topId = made.body.id;
+    await settled();
+  });
+  after(async () => {
+    open.forEach((c) => c.close());
+    await srv?.stop();
+  });
+
+  it("Socket.IO auth.sections: only those sections, nothing for a change touching none, and the REST dashboard's sections after applying", async () => {
+    const full = await sockets();
+    const metrics = await sockets(["metrics"]);
+    await full.next("dashboard_update", { from: 0 });
+    const first = await metrics.next("dashboard_update", { from: 0 });
+    assert.deepEqual(Object.keys(first.data as object).sort(), ["metrics", "version"]);
+    const titled = await retitle("top, renamed");
+    const counted = await lowRisk("low one");
+    await reaches(full, counted);
+    await reaches(metrics, counted);
+    const versions = patchesOf(metrics.messages).map((p) => p.data.version);
+    assert.ok(!versions.includes(titled), `the title change (version ${titled}) touches no metrics, yet was sent`);
+    assert.ok(
+      patchesOf(full.messages).some((p) => p.data.version === titled),
+      "the full client got the title change",
+    );
+    for (const m of metrics.messages)
+      assert.deepEqual(
+        [...new Set(keysOf(m))].filter((k) => k !== "metrics"),
+        [],
+        `${m.type} ${m.id}`,
+      );
+    const truth = await rest();
+    assert.deepEqual(pick(replay(metrics.messages), ["metrics"]), pick(truth, ["metrics"]));
+    assert.deepEqual(replay(full.messages), truth, "the original clients are unchanged: the full stream gives the whole dashboard");
+  });
+
+  it("Socket.IO subscribe: acknowledged with a snapshot of the new sections, patches after it carry only them; a bad name is refused", async () => {
+    const c = await sockets();
+    await c.next("dashboard_update", { from: 0 });
+    const ack = (await c.socket.timeout(5000).emitWithAck("subscribe", { sections: ["top_risks"] })) as Envelope;
+    assert.equal(ack.type, "dashboard_update");
+    assert.deepEqual(Object.keys(ack.data as object).sort(), ["top_risks", "version"]);
+    const from = c.messages.length;
+    const titled = await retitle("top, again");
+    await lowRisk("low two");
+    await reaches(c, titled);
+    const after = c.messages.slice(from);
+    assert.deepEqual(
+      patchesOf(after).map((p) => p.data.version),
+      [titled],
+      "only the title change: the low risk touched no top_risks",
+    );
+    for (const m of after)
+      assert.deepEqual(
+        [...new Set(keysOf(m))].filter((k) => k !== "top_risks"),
+        [],
+      );
+    assert.deepEqual(
+      pick(replay(c.messages.slice(c.messages.indexOf(c.messages.find((m) => m.id === ack.id)!))), ["top_risks"]),
+      pick(await rest(), ["top_risks"]),
+    );
+
+    const bad = (await c.socket.timeout(5000).emitWithAck("subscribe", { sections: ["salaries"] })) as Envelope;
+    assert.equal(bad.type, "error");
+    assert.equal((bad.data as { code: string }).code, "bad_request");
+    const back = (await c.socket.timeout(5000).emitWithAck("subscribe", { sections: [] })) as Envelope;
+    assert.deepEqual(back.data, await rest(), "[]: the whole dashboard again");
+    await assert.rejects(
+      record(url(), token, { sections: ["nope"] }),
+      (e: Error & { data?: { code?: string } }) => e.data?.code === "bad_request",
+    );
+  });
+
+  it("a cursor from the full stream resumes a sectioned client exactly, and the other way round", async () => {
+    const full = await sockets();
+    await full.next("dashboard_update", { from: 0 });
+    const cursor = full.lastId!;
+    const held = replay(full.messages);
+    full.close();
+    const titled = await retitle("top, third");
+    const counted = await lowRisk("low three");
+    // The full log after the cursor, as polling has it (another client).
+    const log = (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${cursor}`)).body as PollAnswer<"dashboard">;
+    assert.ok("messages" in log && !("snapshot" in log));
+    const touching = patchesOf(log.messages).filter((p) => keysOf(p).includes("top_risks"));
+    const sectioned = await sockets(["top_risks"], cursor);
+    await reaches(sectioned, titled);
+    await settled();
+    assert.deepEqual(
+      sectioned.messages.map((m) => m.id),
+      touching.map((m) => m.id),
+      "exactly the logged patches after the cursor that touch top_risks, in order, once",
+    );
+    assert.deepEqual(pick(replay(sectioned.messages, held), ["top_risks"]), pick(await rest(), ["top_risks"]));
+    // The other way: the sectioned client's cursor resumes a full client with every patch after it.
+    const sectionedCursor = sectioned.lastId!;
+    await lowRisk("low four");
+    const fullAgain = await sockets(undefined, sectionedCursor);
+    const all = (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${sectionedCursor}`)).body as {
+      messages: Envelope[];
+    };
+    await until(() => fullAgain.messages.length >= all.messages.length, 5000, "the full client to catch up");
+    assert.deepEqual(
+      fullAgain.messages.map((m) => m.id),
+      all.messages.map((m) => m.id),
+    );
+    assert.ok(patchesOf(all.messages).length >= 1 && counted > 0);
+  });
+
+  it("polling ?sections=: the snapshot and messages carry only those; the cursor moves past changes touching none", async () => {
+    const first = (await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?sections=top_risks")).body as PollAnswer<"dashboard">;
+    assert.ok("snapshot" in first);
+    assert.deepEqual(Object.keys(first.snapshot.data).sort(), ["top_risks", "version"]);
+    await lowRisk("low five");
+    const none = (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?sections=top_risks&since=${first.next}`))
+      .body as PollAnswer<"dashboard">;
+    const whole = (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?since=${first.next}`)).body as PollAnswer<"dashboard">;
+    assert.deepEqual(none.messages, [], "the low risk touched no top_risks");
+    assert.ok(patchesOf(whole.messages).length >= 1, "yet the full stream got it");
+    assert.equal(none.next, whole.next, "the cursor moved past it all the same");
+    const titled = await retitle("top, polled");
+    const some = (await call(srv.url, { token }, "GET", `/api/v1/events/dashboard?sections=top_risks&since=${none.next}`))
+      .body as PollAnswer<"dashboard">;
+    assert.deepEqual(
+      patchesOf(some.messages).map((p) => p.data.version),
+      [titled],
+    );
+    assert.deepEqual(pick(replay([first.snapshot, ...none.messages, ...some.messages]), ["top_risks"]), pick(await rest(), ["top_risks"]));
+    const bad = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?sections=top_risks,salaries");
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "bad_request");
+    assert.equal(bad.body.details[0].field, "sections.1");
+    assert.equal((await call(srv.url, { token }, "GET", "/api/v1/events/quotas?sections=metrics")).status, 400);
+  });
+
+  it("SSE ?sections=: only those sections, nothing for a change touching none", async () => {
+    const s = await openSse(`${srv.url}/api/v1/sse/dashboard?sections=metrics,mitigation_status`, { authorization: `Bearer ${token}` });
+    open.push(s);
+    const first = await s.until((f) => f.event === "dashboard_update");
+    assert.deepEqual(Object.keys(JSON.parse(first.data!).data).sort(), ["metrics", "mitigation_status", "version"]);
+    const titled = await retitle("top, streamed");
+    const counted = await lowRisk("low six");
+    await s.until((f) => f.event === "dashboard_patch" && JSON.parse(f.data!).data.version === counted);
+    const got = s.frames.filter((f) => f.data).map((f) => JSON.parse(f.data!) as Envelope);
+    assert.ok(!patchesOf(got).some((p) => p.data.version === titled), "the title change was sent");
+    for (const m of got)
+      assert.deepEqual(
+        keysOf(m).filter((k) => k !== "metrics" && k !== "mitigation_status"),
+        [],
+      );
+    const truth = await rest();
+    assert.deepEqual(pick(replay(got), ["metrics", "mitigation_status"]), pick(truth, ["metrics", "mitigation_status"]));
+    const bad = await fetch(`${srv.url}/api/v1/sse/dashboard?sections=bogus`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(bad.status, 400);
+  });
+
+  it("plain WebSocket: ?sections= on connect, {action: subscribe} to change them, a bad name refused", async () => {
+    const ws = plainWs(`${srv.url.replace("http", "ws")}/api/v1/ws/dashboard?token=${token}&sections=metrics`);
+    open.push({ close: () => ws.ws.close() });
+    const first = await ws.next("dashboard_update");
+    assert.deepEqual(Object.keys(first.data!).sort(), ["metrics", "version"]);
+    ws.send({ action: "subscribe", sections: ["top_risks"] });
+    const snap = await ws.next((f) => f.type === "dashboard_update" && "top_risks" in (f.data ?? {}), 0);
+    assert.deepEqual(Object.keys(snap.data!).sort(), ["top_risks", "version"]);
+    const from = ws.frames.length;
+    const titled = await retitle("top, plain");
+    await lowRisk("low seven");
+    await ws.next((f) => f.type === "dashboard_patch" && f.data?.version === titled, from);
+    await settled();
+    const after = ws.frames.slice(from) as unknown as Envelope[];
+    assert.deepEqual(
+      patchesOf(after).map((p) => p.data.version),
+      [titled],
+    );
+    ws.send({ action: "subscribe", sections: ["nope"] });
+    const err = await ws.next("error", from);
+    assert.equal(err.code, "bad_request");
+    const refused = plainWs(`${srv.url.replace("http", "ws")}/api/v1/ws/dashboard?token=${token}&sections=nope`, { quiet: true });
+    await until(() => refused.closed() !== null, 5000, "the refusal");
+    assert.equal(refused.closed()!.code, 4400);
+  });
+});
