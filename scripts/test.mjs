@@ -86,6 +86,7 @@ const ONCE = new Set([
   "metrics.test.ts",
   "plain-websocket.test.ts",
   "sections.test.ts",
+  "socket-commands.test.ts",
   "sockets.test.ts",
 ]);
 const onceFlavor = flavors.includes("postgres") ? "postgres" : "sqlite";

@@ -1,0 +1,154 @@
+// Changes over the live connection (create_risk, update_risk, create_mitigation,
+// update_mitigation) on Socket.IO and the plain WebSocket, graded by the database and by REST:
+// an acknowledged change is in the database as the acknowledgement says, with its audit entry,
+// and its patch reaches the sender like every other client; a refusal has the same status, code,
+// message and details as the REST route's answer to the same input; the per-connection limit holds.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { CommandResultData, DashboardPatch, Envelope } from "../../lib/contract/protocol";
+import { createDb } from "../../lib/db/client";
+import { ADMIN, ANALYST, call, login } from "../support/http";
+import { plainWs } from "../support/plain-ws";
+import { startServer, type TestServer } from "../support/server";
+import { record, until } from "../support/socket";
+
+const RATE = 6;
+
+describe("write commands over the socket", () => {
+  let srv: TestServer;
+  let cookie: string, token: string, analystToken: string;
+  let db: ReturnType<typeof createDb>;
+  const closers: (() => void)[] = [];
+  const socket = async (t = token) => {
+    const c = await record(`${srv.url}/dashboard`, t);
+    closers.push(() => c.close());
+    await c.next("dashboard_update", { from: 0 });
+    return c;
+  };
+  const command = async (c: Awaited<ReturnType<typeof socket>>, name: string, arg: unknown) => {
+    const env = (await c.socket.timeout(5000).emitWithAck(name, arg)) as Envelope;
+    assert.equal(env.type, "command_result");
+    return env.data as CommandResultData;
+  };
+
+  before(async () => {
+    srv = await startServer({
+      env: { DASHBOARD_COALESCE_MS: "20", SOCKET_COMMAND_RATE_LIMIT: String(RATE), SOCKET_COMMAND_RATE_WINDOW_MS: "60000" },
+    });
+    cookie = await login(srv.url, ADMIN);
+    token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "socket commands" })).body.token;
+    const analyst = await login(srv.url, ANALYST);
+    analystToken = (await call(srv.url, { cookie: analyst }, "POST", "/api/v1/tokens", { name: "analyst" })).body.token;
+    db = createDb(srv.databaseUrl);
+  });
+  after(async () => {
+    closers.forEach((c) => c());
+    await db?.$disconnect();
+    await srv?.stop();
+  });
+
+  it("create_risk and update_risk: acknowledged as the database has it, audited as the connection's user, the patch reaching the sender", async () => {
+    const c = await socket(analystToken);
+    const created = await command(c, "create_risk", { title: "over the socket", severity: "critical", likelihood: 1, impact: 1 });
+    assert.ok(created.ok && "risk" in created, JSON.stringify(created));
+    const row = await db.risk.findUniqueOrThrow({ where: { id: created.risk.id } });
+    assert.equal(row.title, "over the socket");
+    assert.equal(row.severity, "critical");
+    const rest = (await call(srv.url, { cookie }, "GET", `/api/v1/risks/${created.risk.id}`)).body;
+    assert.deepEqual({ ...created.risk, score_history: undefined }, { ...rest, score_history: undefined }, "the REST body");
+    const me = await db.user.findUniqueOrThrow({ where: { email: ANALYST.email } });
+    const audit = await db.auditEntry.findFirst({ where: { entity: "risk", entityId: String(created.risk.id), action: "created" } });
+    assert.equal(audit?.actorId, me.id, "audited as the connection's user");
+    // A critical risk at score 10 enters the top 10: the sender gets the patch like everyone else.
+    await until(
+      () =>
+        c.messages.some(
+          (m) => m.type === "dashboard_patch" && JSON.stringify((m.data as DashboardPatch).patch).includes("over the socket"),
+        ),
+      5000,
+      "the creator's own patch",
+    );
+
+    const updated = await command(c, "update_risk", { id: created.risk.id, patch: { title: "renamed over the socket", likelihood: 0.5 } });
+    assert.ok(updated.ok && "risk" in updated);
+    const after = await db.risk.findUniqueOrThrow({ where: { id: created.risk.id } });
+    assert.equal(after.title, "renamed over the socket");
+    assert.equal(after.likelihood, 0.5);
+    assert.equal(updated.risk.likelihood, 0.5);
+    assert.equal(updated.command, "update_risk");
+  });
+
+  it("a refusal is the REST route's: same status, code, message and details; nothing written", async () => {
+    const c = await socket();
+    const before = await db.risk.count();
+    const bad = { title: "", severity: "dire", likelihood: 2, impact: 0.5 };
+    const r = await command(c, "create_risk", bad);
+    const rest = await call(srv.url, { token }, "POST", "/api/v1/risks", bad);
+    assert.ok(!r.ok);
+    assert.equal(r.status, rest.status);
+    assert.equal(r.error.message, rest.body.error);
+    assert.deepEqual(r.error.details, rest.body.details);
+    assert.equal(r.error.code, rest.body.code ?? "bad_request");
+    assert.equal(await db.risk.count(), before, "nothing created");
+
+    const missing = await command(c, "update_risk", { id: 2_000_000_000, patch: { title: "x" } });
+    const restMissing = await call(srv.url, { token }, "PATCH", "/api/v1/risks/2000000000", { title: "x" });
+    assert.ok(!missing.ok);
+    assert.equal(missing.status, 404);
+    assert.equal(restMissing.status, 404);
+    assert.equal(missing.error.message, restMissing.body.error);
+
+    const badPatch = await command(c, "update_risk", { id: 1, patch: { likelihood: "very" } });
+    const restBadPatch = await call(srv.url, { token }, "PATCH", "/api/v1/risks/1", { likelihood: "very" });
+    assert.ok(!badPatch.ok);
+    assert.deepEqual(badPatch.error.details, restBadPatch.body.details, "the patch's fields named as REST names them");
+  });
+
+  it("create_mitigation and update_mitigation (progress): the database agrees with the acknowledgement", async () => {
+    const c = await socket();
+    const risk = await db.risk.findFirstOrThrow({ where: { status: "open" } });
+    const made = await command(c, "create_mitigation", { risk_id: risk.id, title: "socket plan", due_date: "2027-06-30" });
+    assert.ok(made.ok && "mitigation" in made, JSON.stringify(made));
+    const progressed = await command(c, "update_mitigation", {
+      id: made.mitigation.id,
+      patch: { completion_percent: 60, status: "in_progress" },
+    });
+    assert.ok(progressed.ok && "mitigation" in progressed);
+    const row = await db.mitigation.findUniqueOrThrow({ where: { id: made.mitigation.id } });
+    assert.equal(row.completionPercent, 60);
+    assert.equal(row.status, "in_progress");
+    assert.equal(progressed.mitigation.completion_percent, 60);
+  });
+
+  it("the plain WebSocket: args and a request_id, answered with a command_result carrying it", async () => {
+    const ws = plainWs(`${srv.url.replace("http", "ws")}/api/v1/ws/dashboard?token=${token}`);
+    closers.push(() => ws.ws.close());
+    await ws.next("dashboard_update");
+    const risk = await db.risk.findFirstOrThrow({ where: { status: "open" } });
+    ws.send({ action: "update_risk", request_id: "r-1", args: { id: risk.id, patch: { title: "plain socket title" } } });
+    const res = await ws.next((f) => f.type === "command_result" && f.data?.request_id === "r-1");
+    assert.equal(res.data?.ok, true);
+    assert.equal((await db.risk.findUniqueOrThrow({ where: { id: risk.id } })).title, "plain socket title");
+    ws.send({ action: "create_risk", request_id: "r-2", args: { title: "" } });
+    const refused = await ws.next((f) => f.type === "command_result" && f.data?.request_id === "r-2");
+    assert.equal(refused.data?.ok, false);
+    assert.equal(refused.data?.status, 400);
+  });
+
+  it("at most SOCKET_COMMAND_RATE_LIMIT per window per connection: then rate_limited (429), nothing written", async () => {
+    const c = await socket();
+    const risk = await db.risk.findFirstOrThrow({ where: { status: "open" } });
+    const results: CommandResultData[] = [];
+    for (let i = 0; i <= RATE; i++) results.push(await command(c, "update_risk", { id: risk.id, patch: { title: `limit ${i}` } }));
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [...Array(RATE).fill(true), false],
+    );
+    const last = results.at(-1)!;
+    assert.ok(!last.ok && last.status === 429 && last.error.code === "rate_limited");
+    assert.equal((await db.risk.findUniqueOrThrow({ where: { id: risk.id } })).title, `limit ${RATE - 1}`);
+    // Another connection has its own allowance.
+    const other = await socket();
+    assert.equal((await command(other, "update_risk", { id: risk.id, patch: { title: "other connection" } })).ok, true);
+  });
+});
