@@ -21,6 +21,7 @@ export const COMMAND_ACKS = {
     update_risk: "command_result",
     create_mitigation: "command_result",
     update_mitigation: "command_result",
+    record_command: "command_result",
   },
   quotas: { ping: "pong" },
 } as const satisfies { [C in ChannelName]: { [K in CommandName<C>]: MessageType<C> } };
@@ -67,6 +68,8 @@ function commandSummary(cmd: string, socketio: boolean): string {
     return socketio
       ? "Emit `subscribe` with `{sections: [...]}` (`[]`: everything) and an acknowledgement callback: it is called with a `dashboard_update` of those sections (also sent as an event), after which patches carry only them."
       : 'Send `{"action":"subscribe","sections":[...]}`: answered with a `dashboard_update` of those sections; patches after it carry only them.';
+  if (cmd === "record_command")
+    return `${socketio ? "Emit `record_command` with `{command_type, user_id?}` and an acknowledgement callback" : 'Send `{"action":"record_command","request_id":"…","args":{"command_type":"…"}}`'}: POST /api/v1/commands over the socket (the same function): a \`command_result\` \`{ok: true, status: 200 | 429, quota: {allowed, remaining, throttle_factor, violation?}}\`, or \`{ok: false, status, error}\` as REST refuses. Not under SOCKET_COMMAND_RATE_LIMIT: the quotas limit it.`;
   if (cmd.includes("_")) {
     const what = cmd.startsWith("create_") ? "the fields, as the REST POST body" : "`{id, patch}` (`patch`: the REST PATCH body)";
     const same =

@@ -12,6 +12,7 @@ import type { QuotaStats } from "../domain/quota/stats";
 import type { ErrorData } from "./codes";
 import type { MitigationDto } from "../domain/mitigations";
 import type { RiskDto } from "../domain/risks";
+import type { CommandResult as QuotaAnswer } from "../domain/quota/commands";
 import type { Section } from "./sections";
 
 /** The one message shape on every channel and transport. */
@@ -48,7 +49,7 @@ export interface ResyncData {
   message: string;
 }
 /** The changes a dashboard connection can make (write-commands: the REST routes' services). */
-export type WriteCommandName = "create_risk" | "update_risk" | "create_mitigation" | "update_mitigation";
+export type WriteCommandName = "create_risk" | "update_risk" | "create_mitigation" | "update_mitigation" | "record_command";
 /**
  * A write command's answer: the REST route's body (`risk` or `mitigation`), or its error with the
  * REST status, code (REST's `code`, else the status's name: `bad_request`, `not_found`, …),
@@ -57,6 +58,8 @@ export type WriteCommandName = "create_risk" | "update_risk" | "create_mitigatio
 export type CommandResult =
   | { ok: true; risk: RiskDto }
   | { ok: true; mitigation: MitigationDto }
+  /** `record_command`: POST /api/v1/commands' answer and status (200 allowed, 429 refused with the violation). */
+  | { ok: true; status: 200 | 429; quota: QuotaAnswer }
   | { ok: false; status: number; error: { code: string; message: string; details?: unknown } };
 /** `command_result`: a write command's answer, naming the command and (plain WebSocket) the request. */
 export type CommandResultData = CommandResult & { command: WriteCommandName; request_id?: string };
@@ -134,6 +137,8 @@ export interface ClientToServerEvents {
     update_risk: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
     create_mitigation: (mitigation: Record<string, unknown>, ack?: Reply<"dashboard", "command_result">) => void;
     update_mitigation: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
+    /** POST /api/v1/commands over the socket: `{command_type, user_id?}`. */
+    record_command: (args: { command_type: string; user_id?: number }, ack?: Reply<"dashboard", "command_result">) => void;
   };
   quotas: {
     ping: (ack?: Reply<"quotas", "pong">) => void;

@@ -3,6 +3,7 @@
 // and this process's own CPU use. Clients are spread round-robin over `bases` (several
 // instances in cluster mode).
 import autocannon from "autocannon";
+import WebSocket from "ws";
 import { LightClient } from "./light-client";
 import { LightSse } from "./light-sse";
 import { LightWs } from "./light-ws";
@@ -221,13 +222,66 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
     const cmd = () =>
       run({ url: `${bases[0]}/api/v1/commands`, method: "POST", body: JSON.stringify({ command_type: "bench-open" }), duration: half });
     const me = () => run({ url: `${bases[0]}/api/v1/me`, method: "GET", duration: half });
+    const sock = () => socketCommands(bases[0]!, token, connections, half);
+    // REST command, me, socket, socket, me, REST command: the socket path sits in the middle of the same run.
     const c1 = await cmd();
     const m1 = await me();
+    const s1 = await sock();
+    const s2 = await sock();
     const m2 = await me();
     const c2 = await cmd();
-    return { commands: merge(summary(c1), summary(c2)), me: merge(summary(m1), summary(m2)) };
+    return { commands: merge(summary(c1), summary(c2)), me: merge(summary(m1), summary(m2)), socket: merge(s1, s2) };
   },
 };
+/**
+ * `record_command` over the plain WebSocket: `connections` sockets, each sending its next quota
+ * check as soon as the previous one is answered (closed loop, as autocannon's connections do),
+ * for `seconds`. Latency is request sent → its command_result read.
+ */
+async function socketCommands(base: string, token: string, connections: number, seconds: number) {
+  const url = `${base.replace(/^http/, "ws")}/api/v1/ws/dashboard?token=${encodeURIComponent(token)}`;
+  const socks = await Promise.all(
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url, { perMessageDeflate: false });
+          ws.once("open", () => resolve(ws));
+          ws.once("error", reject);
+        }),
+    ),
+  );
+  const latencies: number[] = [];
+  let refused = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    socks.map(
+      (ws, k) =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          let sentAt = 0;
+          const next = () => {
+            if (performance.now() >= end) return resolve();
+            sentAt = performance.now();
+            ws.send(JSON.stringify({ action: "record_command", request_id: `${k}-${++n}`, args: { command_type: "bench-open" } }));
+          };
+          ws.on("message", (raw: Buffer) => {
+            const f = JSON.parse(raw.toString()) as { type: string; data?: { ok?: boolean; status?: number } };
+            if (f.type !== "command_result") return;
+            latencies.push(performance.now() - sentAt);
+            if (!f.data?.ok || f.data.status !== 200) refused++;
+            next();
+          });
+          next();
+        }),
+    ),
+  );
+  socks.forEach((ws) => ws.terminate());
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
+  return { rps: Math.round((latencies.length / seconds) * 100) / 100, p50: q(0.5), p99: q(0.99), max: q(1), non2xx: refused, errors: 0 };
+}
+
 let held: Client[] = [];
 let armed: ReturnType<typeof waitAll> | null = null;
 

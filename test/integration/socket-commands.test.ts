@@ -27,7 +27,7 @@ describe("write commands over the socket", () => {
   };
   const command = async (c: Awaited<ReturnType<typeof socket>>, name: string, arg: unknown) => {
     const env = (await c.socket.timeout(5000).emitWithAck(name, arg)) as Envelope;
-    assert.equal(env.type, "command_result");
+    assert.equal(env.type, "command_result", JSON.stringify(env.data));
     return env.data as CommandResultData;
   };
 
@@ -150,5 +150,37 @@ describe("write commands over the socket", () => {
     // Another connection has its own allowance.
     const other = await socket();
     assert.equal((await command(other, "update_risk", { id: risk.id, patch: { title: "other connection" } })).ok, true);
+  });
+
+  it("record_command is POST /api/v1/commands over the socket: exactly the limit of 200 concurrent checks on 10 sockets, and REST's refusals", async () => {
+    const me = (await call(srv.url, { token: analystToken }, "GET", "/api/v1/me")).body.id as number;
+    await call(srv.url, { cookie }, "PUT", "/api/v1/quotas", { user_id: me, command_type: "socketburst", period: "hourly", limit: 50 });
+    const clients = await Promise.all(Array.from({ length: 10 }, () => socket(analystToken)));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => command(clients[i % clients.length]!, "record_command", { command_type: "socketburst" })),
+    );
+    const statuses: Record<number, number> = {};
+    for (const a of answers) {
+      assert.ok(a.ok && "quota" in a, JSON.stringify(a));
+      statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+    }
+    assert.deepEqual(statuses, { 200: 50, 429: 150 }, "answers by status");
+    const refused = answers.find((a) => a.ok && "quota" in a && a.status === 429)!;
+    assert.ok(refused.ok && "quota" in refused);
+    assert.deepEqual(Object.keys(refused.quota).sort(), ["allowed", "command_type", "remaining", "throttle_factor", "violation"]);
+    assert.equal(await db.violation.count({ where: { userId: me, commandType: "socketburst" } }), 150, "the violations in the database");
+    assert.equal(await db.commandExecution.count({ where: { userId: me, commandType: "socketburst", allowed: true } }), 50);
+    // Refusals as REST's.
+    const c = clients[0]!;
+    for (const [arg, status] of [
+      [{ command_type: "Rm -rf" }, 400],
+      [{ command_type: "shell", user_id: 1 }, 403],
+    ] as const) {
+      const r = await command(c, "record_command", arg);
+      const rest = await call(srv.url, { token: analystToken }, "POST", "/api/v1/commands", arg);
+      assert.ok(!r.ok);
+      assert.deepEqual([r.status, r.error.message, r.error.details], [rest.status, rest.body.error, rest.body.details]);
+      assert.equal(r.status, status);
+    }
   });
 });

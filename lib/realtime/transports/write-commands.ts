@@ -6,7 +6,8 @@
 // events: the change's patch reaches the sender like everyone else) — and answers with the REST
 // answer's body or its error, with the same status, code, message and details (errorAnswer).
 // A per-connection limit (SOCKET_COMMAND_RATE_LIMIT per SOCKET_COMMAND_RATE_WINDOW_MS) keeps one
-// socket from writing faster than a client would over HTTP.
+// socket from writing faster than a client would over HTTP. `record_command` is POST
+// /api/v1/commands (the quota check, lib/http/record-command.ts), limited by the quotas themselves.
 import "server-only";
 import { z } from "zod";
 import type { AppContext } from "../../context";
@@ -16,6 +17,8 @@ import { actorOf } from "../../domain/audit";
 import { mitigationCreateSchema, mitigationUpdateSchema } from "../../domain/mitigations";
 import { riskCreateSchema, riskUpdateSchema } from "../../domain/risks";
 import { errorAnswer, HttpError } from "../../http/errors";
+import { recordCommand } from "../../http/record-command";
+import { commandSchema } from "../../domain/quota/schemas";
 import { SlidingWindows } from "../../rate-limit/sliding-windows";
 import type { LiveSession } from "../transport-core";
 
@@ -24,6 +27,7 @@ export const WRITE_COMMANDS = [
   "update_risk",
   "create_mitigation",
   "update_mitigation",
+  "record_command",
 ] as const satisfies readonly WriteCommandName[];
 
 export const isWriteCommand = (name: unknown): name is WriteCommandName =>
@@ -53,6 +57,13 @@ export function writeCommands(app: AppContext) {
 
   async function execute(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
     if (session.channel !== "dashboard") throw new HttpError(404, `unknown command: ${name}`, undefined, undefined, "unknown_command");
+    if (name === "record_command") {
+      // The quota check itself limits how often; the credential is the connection's, which the
+      // registry re-checks (closed within a second of a revocation) — a round trip per check
+      // would cost what the socket saves.
+      const r = await recordCommand(app, session.connection.principal, commandSchema.parse(arg));
+      return { ok: true, status: r.status, quota: r.body };
+    }
     if (!limit.take(session)) {
       const wait = limit.retryAfter(session);
       throw new HttpError(429, `command rate limit: retry in ${Math.ceil(wait / 1000)}s`, undefined, undefined, "rate_limited");
