@@ -14,7 +14,8 @@ export function sseRoute(name: ChannelName, contracts: { get: RouteContract; hea
   return {
     GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
-      if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
+      if (cursor !== null && cursor.length > 64)
+        throw new HttpError(400, "Last-Event-ID: not an envelope id", undefined, undefined, "bad_request");
       try {
         const conn = req.headers.get(CONN_HEADER);
         const destroySocket = () => app.rawResponses.destroy(conn);
