@@ -26,6 +26,7 @@ export const CODES = {
 
 export type Code = keyof typeof CODES;
 
+/** Is this a code of the real-time catalogue (CODES)? Anything a peer sends may be checked with it. */
 export const isCode = (c: unknown): c is Code => typeof c === "string" && Object.hasOwn(CODES, c);
 
 /**
@@ -56,6 +57,7 @@ export const REST_CODES = {
 /** A code a REST error body may carry: the real-time catalogue's or a REST-only one. */
 export type RestCode = Code | keyof typeof REST_CODES;
 
+/** Is this a code a REST error body may carry (CODES or REST_CODES)? */
 export const isRestCode = (c: unknown): c is RestCode => isCode(c) || (typeof c === "string" && Object.hasOwn(REST_CODES, c));
 
 /**
@@ -98,6 +100,13 @@ export interface ErrorData {
  */
 export const closeCodeOf = (c: Code): number => 4000 + CODES[c].status;
 
+/**
+ * The payload of an `error` message or a refusal: the code, in words (the catalogue's unless
+ * given), and extras such as `retry_after_ms`. Every transport sends it as it is.
+ *
+ * @example
+ * errorData("rate_limited", "refresh rate limit: retry in 4s", { retry_after_ms: 4000 });
+ */
 export function errorData(code: Code, error: string = CODES[code].message, extra: Partial<ErrorData> = {}): ErrorData {
   return { code, error, ...extra };
 }

@@ -10,6 +10,10 @@ import type { RouteContract } from "../../http/contract";
 import { HttpError } from "../../http/errors";
 import { route } from "../../http/route";
 
+/**
+ * The GET and HEAD handlers of one channel's SSE route: GET checks the cursor and streams
+ * (a core refusal becomes its code's status and body); HEAD answers the stream's headers only.
+ */
 export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {
     GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
