@@ -52,7 +52,7 @@ export interface ResyncData {
 export type WriteCommandName = "create_risk" | "update_risk" | "create_mitigation" | "update_mitigation" | "record_command";
 /**
  * A write command's answer: the REST route's body (`risk` or `mitigation`), or its error with the
- * REST status, code (REST's `code`, else the status's name: `bad_request`, `not_found`, …),
+ * REST status, code (REST's: `invalid_input`, `not_found`, `forbidden`, …),
  * message and details (`[{field, message}]` for bad input).
  */
 export type CommandResult =

@@ -210,7 +210,7 @@ describe("dashboard sections on every transport", () => {
     assert.deepEqual(pick(replay([first.snapshot, ...none.messages, ...some.messages]), ["top_risks"]), pick(await rest(), ["top_risks"]));
     const bad = await call(srv.url, { token }, "GET", "/api/v1/events/dashboard?sections=top_risks,salaries");
     assert.equal(bad.status, 400);
-    assert.equal(bad.body.code, "bad_request");
+    assert.equal(bad.body.code, "invalid_input");
     assert.equal(bad.body.details[0].field, "sections.1");
     assert.equal((await call(srv.url, { token }, "GET", "/api/v1/events/quotas?sections=metrics")).status, 400);
   });

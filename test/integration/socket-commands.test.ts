@@ -88,7 +88,7 @@ describe("write commands over the socket", () => {
     assert.equal(r.status, rest.status);
     assert.equal(r.error.message, rest.body.error);
     assert.deepEqual(r.error.details, rest.body.details);
-    assert.equal(r.error.code, rest.body.code ?? "bad_request");
+    assert.equal(r.error.code, rest.body.code);
     assert.equal(await db.risk.count(), before, "nothing created");
 
     const missing = await command(c, "update_risk", { id: 2_000_000_000, patch: { title: "x" } });

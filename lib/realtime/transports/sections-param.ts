@@ -14,8 +14,8 @@ export function sectionsParam(hub: RealtimeHub, name: ChannelName, params: URLSe
   const raw = params.get("sections");
   if (raw === null) return null;
   if (name !== "dashboard")
-    throw new HttpError(400, "sections: only the dashboard channel has sections", undefined, undefined, "bad_request");
+    throw new HttpError(400, "sections: only the dashboard channel has sections", undefined, undefined, "invalid_input");
   const parsed = parseSections(raw);
-  if (!parsed.ok) throw new HttpError(400, parsed.error, parsed.details, undefined, "bad_request");
+  if (!parsed.ok) throw new HttpError(400, parsed.error, parsed.details, undefined, "invalid_input");
   return hub.sections.view(parsed.sections);
 }

@@ -22,6 +22,7 @@ import { commandSchema } from "../../domain/quota/schemas";
 import { SlidingWindows } from "../../rate-limit/sliding-windows";
 import type { LiveSession } from "../transport-core";
 
+/** The commands this module runs, on the dashboard channel's Socket.IO namespace and plain WebSocket. */
 export const WRITE_COMMANDS = [
   "create_risk",
   "update_risk",
@@ -30,6 +31,7 @@ export const WRITE_COMMANDS = [
   "record_command",
 ] as const satisfies readonly WriteCommandName[];
 
+/** Is `name` one of WRITE_COMMANDS (a plain WebSocket `action`)? */
 export const isWriteCommand = (name: unknown): name is WriteCommandName =>
   typeof name === "string" && (WRITE_COMMANDS as readonly string[]).includes(name);
 
@@ -38,20 +40,13 @@ const id = z.number().int().min(1).max(2_147_483_647);
 /** `{id, patch}`; the patch is parsed apart, so its details name the fields as REST's PATCH does. */
 const updateArgs = z.strictObject({ id, patch: z.unknown() });
 
-/** The REST status codes the answers carry, as `code` when REST's body has none. */
-const CODE_OF_STATUS: Record<number, string> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  413: "too_large",
-  429: "rate_limited",
-  500: "internal",
-  503: "unavailable",
-};
-
-/** Runs write commands for one app: one rate limiter for every connection. */
+/**
+ * The write commands of one app, with one per-connection rate limiter for all its connections.
+ *
+ * @example
+ * const writes = writeCommands(app);
+ * await writes.run(session, "update_risk", { id: 7, patch: { likelihood: 0.4 } }); // { ok: true, risk: {…} }
+ */
 export function writeCommands(app: AppContext) {
   const limit = new SlidingWindows<LiveSession>(app.config.SOCKET_COMMAND_RATE_LIMIT, app.config.SOCKET_COMMAND_RATE_WINDOW_MS);
 
@@ -98,7 +93,7 @@ export function writeCommands(app: AppContext) {
         return await execute(session, name, arg);
       } catch (err) {
         const a = errorAnswer(err, app.log, () => app.metrics.dbErrors.inc());
-        const code = a.body.code ?? CODE_OF_STATUS[a.status] ?? "internal";
+        const code = a.body.code ?? "internal"; // REST always names one
         return {
           ok: false,
           status: a.status,
