@@ -2,7 +2,7 @@
 // `@ts-expect-error` below must be an error, or the build fails ("unused directive").
 import type { Socket as ServerSocket } from "socket.io";
 import type { Socket as ClientSocket } from "socket.io-client";
-import type { ClientToServerEvents, Message, ServerToClientEvents } from "../../lib/contract/protocol";
+import type { ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../lib/contract/protocol";
 
 declare const env: Message<"quotas">;
 declare const dash: Message<"dashboard">;
@@ -63,3 +63,29 @@ declare const client: ClientSocket<ServerToClientEvents<"quotas">, ClientToServe
 client.emit("ping");
 // @ts-expect-error /admin/quotas has no `refresh`
 client.emit("refresh");
+
+// Dashboard subscriptions name only the snapshot's sections; write commands take their REST shapes.
+declare const dashboardClient: ClientSocket<ServerToClientEvents<"dashboard">, ClientToServerEvents["dashboard"]>;
+dashboardClient.emit("subscribe", { sections: ["metrics", "top_risks"] });
+// @ts-expect-error not a dashboard section
+dashboardClient.emit("subscribe", { sections: ["salaries"] });
+dashboardClient.emit("update_risk", { id: 7, patch: { likelihood: 0.4 } });
+// @ts-expect-error update_risk needs the risk's id
+dashboardClient.emit("update_risk", { patch: { likelihood: 0.4 } });
+dashboardClient.emit("record_command", { command_type: "deploy" });
+const auth: SocketAuth = { lastId: "1-0.e", sections: ["risk_trends"] };
+void auth;
+// @ts-expect-error sections are named, not free text
+const badAuth: SocketAuth = { sections: ["everything"] };
+void badAuth;
+
+// A command_result narrows on `ok`: a success carries the REST body, a refusal REST's status and code.
+declare const result: Message<"dashboard", "command_result">;
+if (!result.data.ok) {
+  const status: number = result.data.status;
+  const code: string = result.data.error.code;
+  void [status, code];
+} else if ("risk" in result.data) {
+  const score: number = result.data.risk.score;
+  void score;
+}
