@@ -3,15 +3,11 @@
 // channel (full updates and patches) over whichever source is live. Returns the data, the
 // connection's state and notice, the freshness and session state the page shows, and refresh.
 import { useCallback, useRef, useState } from "react";
-import { applyDashboardMessage } from "@/lib/client/dashboard-state";
-import type { LiveOptions } from "@/lib/client/options";
+import { applyDashboardMessage, type LiveOptions } from "@riskpulse/client";
 import { isTerminal } from "@/lib/contract/codes";
 import type { DashboardUpdate } from "@/lib/contract/protocol";
 import { SECTION_NAMES } from "@/lib/contract/sections";
 import { useLiveChannel } from "./use-live-channel";
-
-/** The dashboard page draws every section. */
-const DRAWN = { sections: SECTION_NAMES };
 
 export function useDashboard(initial: DashboardUpdate, options: Partial<LiveOptions> = {}) {
   const [data, setData] = useState(initial);
@@ -34,10 +30,11 @@ export function useDashboard(initial: DashboardUpdate, options: Partial<LiveOpti
       if (r.kind === "updated") show(r.data);
       else if (r.kind === "gap") void conn.command("refresh").catch(() => undefined); // the full snapshot follows
     },
-    { ...DRAWN, ...options },
+    options,
     undefined,
     // A refresh over REST (SSE, polling) answers with the snapshot itself: authoritative, like a dashboard_update.
     (update) => show(update as DashboardUpdate),
+    SECTION_NAMES, // the dashboard page draws every section
   );
 
   const refresh = useCallback(async () => {

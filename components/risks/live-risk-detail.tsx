@@ -22,7 +22,7 @@ import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
  * to a risk's severity or score shows in `metrics`; the trend and distribution follow it, so the
  * page does not pay for them).
  */
-const RISK_PAGE_LIVE = { sections: ["metrics", "mitigation_status", "top_risks", "mitigation_progress"] } as const;
+const RISK_PAGE_SECTIONS = ["metrics", "mitigation_status", "top_risks", "mitigation_progress"] as const;
 import { ScoreChart, type ScorePoint } from "./score-chart";
 
 const REFETCH_MS = 5000;
@@ -75,8 +75,10 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
     (env) => {
       if (env.type === "dashboard_patch" || env.type === "dashboard_update") refetchSoon();
     },
-    RISK_PAGE_LIVE,
+    {},
     refetchSoon,
+    undefined,
+    RISK_PAGE_SECTIONS,
   );
 
   if (gone)

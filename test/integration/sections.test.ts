@@ -6,7 +6,7 @@
 // dashboard's sections; a cursor from either stream resumes the other exactly.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { applyDashboardMessage } from "@riskpulse/client";
 import type { DashboardPatch, DashboardView, Envelope, Message, PollAnswer } from "../../lib/contract/protocol";
 import { ADMIN, call, login } from "../support/http";
 import { plainWs } from "../support/plain-ws";

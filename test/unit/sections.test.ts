@@ -4,7 +4,7 @@
 // what its view sends must hold exactly the full dashboard's sections, version for version.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { applyDashboardMessage } from "@riskpulse/client";
 import { envelope } from "../../lib/contract/frames";
 import type { DashboardPatch, DashboardUpdate, DashboardView, Message } from "../../lib/contract/protocol";
 import { canonicalSections, parseSections, SECTION_NAMES, type Section } from "../../lib/contract/sections";

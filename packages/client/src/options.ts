@@ -1,7 +1,5 @@
 // Client connection settings (the original dashboard client's option names). Defaults: retry
 // after 1, 2, 4, 8, 16 s.
-import type { Section } from "../contract/sections";
-
 export interface LiveOptions {
   /** First retry delay; doubles each attempt. */
   reconnectInterval: number;
@@ -19,8 +17,6 @@ export interface LiveOptions {
   upgradeInterval: number;
   /** A WebSocket handshake that has not completed by then counts as failed (a proxy may hang it). */
   connectTimeout: number;
-  /** Dashboard: the sections the page draws (every transport asks for only those); none: everything. */
-  sections?: readonly Section[];
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {

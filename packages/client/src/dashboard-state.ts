@@ -1,7 +1,7 @@
 // Applies dashboard messages to the snapshot a client holds. Pure, so the browser hook, the
 // tests and any other client share one definition of "what a patch means".
 import jsonpatch from "fast-json-patch"; // CommonJS: named exports are not detectable
-import type { DashboardUpdate, DashboardView, Message } from "../contract/protocol";
+import type { DashboardUpdate, DashboardView, Message } from "../../../lib/contract/protocol";
 
 /** `D`: what the client holds — the whole dashboard, or the sections it subscribed to. */
 export type Applied<D extends DashboardView = DashboardUpdate> =
