@@ -19,6 +19,7 @@ import { flavorOf, redactUrl } from "./db/url";
 import { createAuditService, SYSTEM } from "./domain/audit";
 import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
+import { createAlertRuleService } from "./domain/quota/alert-rules";
 import { createAlertService } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
 import { createCommandRecorder } from "./domain/quota/recorder";
@@ -101,7 +102,11 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   });
   bus.subscribe((e) => directory.onEvent(e));
 
-  const alerts = createAlertService({ db, events: bus, clock, rules: config.ALERT_RULES });
+  const alertRules = createAlertRuleService({ db, flavor, events: bus, clock });
+  if (await alertRules.seedDefaults(config.ALERT_RULES, SYSTEM))
+    log.info({ rules: config.ALERT_RULES }, "seeded the alert rules from ALERT_RULES");
+  bus.subscribe((e) => e.type === "alert_rule.changed" && alertRules.invalidate());
+  const alerts = createAlertService({ db, flavor, events: bus, clock, rules: alertRules });
   const load = systemLoadSampler();
   const quotaCache = createQuotaCache(db);
   // The command hot path's own connection(s): prepared statements, one round trip per command.
@@ -115,6 +120,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     admin: createQuotaAdmin({ db, events: bus, cache: quotaCache }),
     commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache, recorder }),
     alerts,
+    alertRules,
     stats: () => computeQuotaStats(db, clock, load),
     usage: () => currentUsage(db, clock),
   };
@@ -128,6 +134,12 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     computer: createDashboardComputer({ db, clock, flavor }),
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
+  });
+  // The tick-time rules once per cluster: on the leader, after it published the stats.
+  realtime.quotaFeed.events.on("published", (stats) => {
+    currentUsage(db, clock)
+      .then((usage) => alerts.evaluateTick({ usage, load: stats.system_load }))
+      .catch((err: unknown) => log.error({ err }, "alert rules failed on the stats tick"));
   });
   cluster?.setClientCounter(() => ({
     "/dashboard": realtime.connections.count("dashboard"),

@@ -6,7 +6,8 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * ALERT_RULES: N violations by one user in one UTC day raise an alert of a severity, written
+ * ALERT_RULES: the alert rules seeded into a database that never had any (README "Alerts"): N
+ * violations by one user in a day raise an alert of a severity, written
  * "3:warning,5:critical" → rules (the shape of the domain's AlertRule); throws on anything else.
  * Parsed here, inside the configuration schema, so a bad value is reported with every other one.
  */

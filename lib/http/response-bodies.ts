@@ -48,6 +48,8 @@ export interface ResponseBodies {
   ViolationPage: Result<App["quotas"]["commands"]["violations"]>;
   AlertPage: Result<App["quotas"]["alerts"]["list"]>;
   Alert: Result<App["quotas"]["alerts"]["acknowledge"]>;
+  AlertRuleList: Result<App["quotas"]["alertRules"]["list"]>;
+  AlertRule: Result<App["quotas"]["alertRules"]["create"]>;
   UserPage: Result<App["users"]["list"]>;
   People: { items: Result<App["users"]["people"]> };
   User: Result<App["users"]["get"]>;
