@@ -28,6 +28,9 @@ import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
+import { createOutboxWorker } from "./delivery/outbox-worker";
+import { webhookEventOf } from "./delivery/events";
+import { createWebhookService } from "./domain/webhooks/webhooks";
 import { createHealth } from "./health";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics/registry";
@@ -150,6 +153,39 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const signals = watchSignals({ db, bus, log });
   const risks = createRiskService({ db, events: bus, clock, flavor });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
+  const webhooks = createWebhookService({ db, clock, allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const outbox = createOutboxWorker({
+    db,
+    clock,
+    log,
+    opts: {
+      instanceId: config.instanceId,
+      pollMs: config.OUTBOX_POLL_MS,
+      leaseMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 30_000,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+      maxFailures: config.WEBHOOK_MAX_FAILURES,
+      connectTimeoutMs: config.WEBHOOK_CONNECT_TIMEOUT_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowHosts: config.WEBHOOK_ALLOW_HOSTS,
+    },
+    onAttempt: (outcome, seconds) => {
+      metrics.deliveries.inc({ channel: "webhook", outcome });
+      metrics.deliverySeconds.observe({ channel: "webhook" }, seconds);
+    },
+    // Admins are told as an alert of the system (the quota console's toasts, and alert webhooks).
+    onDisabled: (w) =>
+      void alerts.raiseSystem("webhook_disabled", `Webhook ${w.id} (${w.url}) disabled after ${w.failures} failed deliveries in a row`),
+  });
+  // Events become outbox rows on the instance that made them (once per cluster).
+  bus.subscribe((e, origin) => {
+    if (origin !== "local") return;
+    const queued = webhookEventOf(e);
+    if (queued)
+      webhooks
+        .emit(queued.type, queued.summary, queued.data)
+        .catch((err: unknown) => log.error({ err, event: e.type }, "could not queue webhooks"));
+  });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))
       ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands })
@@ -177,6 +213,8 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     mitigations,
     demoTraffic,
     quotas,
+    webhooks,
+    outbox,
     realtime,
     cluster,
     health,
@@ -184,6 +222,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     rawResponses: new RawResponses(),
     async close() {
       signals.stop();
+      await outbox.stop();
       await recorder.close();
       await db.$disconnect();
     },

@@ -109,6 +109,30 @@ const schema = z.object({
   ),
   LEADER_LEASE_MS: ms(5_000),
   RETENTION_DAYS: count(90),
+  // Webhooks (README "Webhooks"): hosts exempt from the SSRF guard (comma-separated names or IPs).
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .transform(
+      (v) =>
+        new Set(
+          v
+            .split(",")
+            .map((h) =>
+              h
+                .trim()
+                .replace(/^\[|\]$/g, "")
+                .toLowerCase(),
+            )
+            .filter(Boolean),
+        ) as ReadonlySet<string>,
+    ),
+  WEBHOOK_CONNECT_TIMEOUT_MS: ms(3_000),
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  WEBHOOK_MAX_FAILURES: count(10),
+  WEBHOOK_RETRY_BASE_MS: ms(10_000),
+  WEBHOOK_RETRY_MAX_MS: ms(60 * 60_000),
+  OUTBOX_POLL_MS: ms(1_000),
   METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 

@@ -65,8 +65,32 @@ export function createMetrics() {
       labelNames: ["reason"],
       registers: [registry],
     }),
-    bind(app: { realtime: RealtimeHub; bus: EventBus }) {
+    deliveries: new client.Counter({
+      name: "riskpulse_deliveries_total",
+      help: "Outgoing delivery attempts (webhooks), by channel and outcome (delivered | failed)",
+      labelNames: ["channel", "outcome"],
+      registers: [registry],
+    }),
+    deliverySeconds: new client.Histogram({
+      name: "riskpulse_delivery_seconds",
+      help: "Time of one outgoing delivery attempt, by channel",
+      labelNames: ["channel"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    bind(app: { realtime: RealtimeHub; bus: EventBus; outbox?: { depth(): Promise<number> } }) {
       const hub = app.realtime;
+      const outbox = app.outbox;
+      if (outbox)
+        new client.Gauge({
+          name: "riskpulse_outbox_depth",
+          help: "Outbox messages waiting to be delivered (the whole cluster's, from the database), by channel",
+          labelNames: ["channel"],
+          registers: [registry],
+          async collect() {
+            this.set({ channel: "webhook" }, await outbox.depth());
+          },
+        });
       for (const c of Object.values(hub.channels)) {
         c.events.on("delivered", (type, _ms, _sinks, sincePublish) => {
           m.broadcasts.inc({ channel: c.name, type });

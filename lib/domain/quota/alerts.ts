@@ -181,6 +181,25 @@ export function createAlertService(deps: { db: Db; flavor: DbFlavor; events: Eve
       return raiseAll(due, now);
     },
 
+    /** An alert about the service itself (no rule, no user), e.g. a webhook that was disabled. */
+    async raiseSystem(alertType: string, message: string): Promise<AlertDto> {
+      const a = await db.alert.create({
+        data: {
+          alertType,
+          severity: "critical",
+          ruleKey: alertType,
+          windowKey: clock.now().toISOString(),
+          violationCount: 0,
+          message,
+          createdAt: clock.now(),
+        },
+        include: withUsers,
+      });
+      const dto = alertDto(a);
+      events.publish({ type: "alert.raised", alert: dto });
+      return dto;
+    },
+
     async acknowledge(id: number, actor: Actor): Promise<AlertDto> {
       const now = clock.now();
       const { dto, changed } = await db.$transaction(async (tx) => {

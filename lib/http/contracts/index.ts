@@ -6,6 +6,7 @@ import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
+import { WEBHOOKS } from "./webhooks";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
 
@@ -18,6 +19,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
   ...Object.values(QUOTAS),
+  ...Object.values(WEBHOOKS),
   ...Object.values(USERS),
   ...Object.values(PEOPLE),
   ...Object.values(ACCOUNT),
@@ -28,4 +30,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };
+export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };

@@ -1,0 +1,29 @@
+// Which domain events become webhook events, and what they carry. `acceptance.requested` has no
+// source yet (risks have no acceptances) and `mitigation.overdue` none yet either: webhooks may
+// subscribe to both, nothing sends them.
+import type { DomainEvent } from "../domain/events";
+import type { WebhookEvent } from "../domain/webhooks/webhooks";
+
+export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: string; data: unknown } | null {
+  switch (e.type) {
+    case "alert.raised":
+      return { type: "alert", summary: `${e.alert.severity}: ${e.alert.message}`, data: e.alert };
+    case "violation.created":
+      return {
+        type: "violation",
+        summary: `${e.violation.username ?? `user ${e.violation.user_id}`}: ${e.violation.message}`,
+        data: e.violation,
+      };
+    case "risk.changed":
+      // Became critical: created as critical, or raised to it.
+      if (e.after?.severity === "critical" && e.before?.severity !== "critical")
+        return {
+          type: "risk.critical",
+          summary: `risk ${e.after.id} "${e.after.title}" is critical (score ${e.after.score})`,
+          data: e.after,
+        };
+      return null;
+    default:
+      return null;
+  }
+}
