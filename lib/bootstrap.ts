@@ -161,7 +161,8 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     opts: {
       instanceId: config.instanceId,
       pollMs: config.OUTBOX_POLL_MS,
-      leaseMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 30_000,
+      // Longer than any one attempt can take, so a live worker never loses its lease mid-request.
+      leaseMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 5_000,
       retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
       retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
       maxFailures: config.WEBHOOK_MAX_FAILURES,
