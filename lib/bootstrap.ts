@@ -29,7 +29,9 @@ import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
 import { createOutboxWorker } from "./delivery/outbox-worker";
-import { webhookEventOf } from "./delivery/events";
+import { emailText, webhookEventOf } from "./delivery/events";
+import { createMailer } from "./delivery/mailer";
+import { createEmailService } from "./domain/webhooks/email";
 import { createWebhookService } from "./domain/webhooks/webhooks";
 import { createHealth } from "./health";
 import type { Logger } from "./log";
@@ -154,6 +156,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const risks = createRiskService({ db, events: bus, clock, flavor });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
   const webhooks = createWebhookService({ db, clock, allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const email = createEmailService({ db, clock, enabled: config.SMTP_URL !== undefined });
   const outbox = createOutboxWorker({
     db,
     clock,
@@ -170,9 +173,10 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       allowHosts: config.WEBHOOK_ALLOW_HOSTS,
     },
-    onAttempt: (outcome, seconds) => {
-      metrics.deliveries.inc({ channel: "webhook", outcome });
-      metrics.deliverySeconds.observe({ channel: "webhook" }, seconds);
+    mailer: config.SMTP_URL ? createMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS) : undefined,
+    onAttempt: (channel, outcome, seconds) => {
+      metrics.deliveries.inc({ channel, outcome });
+      metrics.deliverySeconds.observe({ channel }, seconds);
     },
     // Admins are told as an alert of the system (the quota console's toasts, and alert webhooks).
     onDisabled: (w) =>
@@ -182,10 +186,11 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   bus.subscribe((e, origin) => {
     if (origin !== "local") return;
     const queued = webhookEventOf(e);
-    if (queued)
-      webhooks
-        .emit(queued.type, queued.summary, queued.data)
-        .catch((err: unknown) => log.error({ err, event: e.type }, "could not queue webhooks"));
+    if (!queued) return;
+    const failed = (err: unknown) => log.error({ err, event: e.type }, "could not queue deliveries");
+    webhooks.emit(queued.type, queued.summary, queued.data).catch(failed);
+    if (queued.type !== "acceptance.requested")
+      email.emit(queued.type, queued.summary, emailText(queued), e.type === "alert.raised" ? e.alert.severity : undefined).catch(failed);
   });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))
@@ -215,6 +220,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     demoTraffic,
     quotas,
     webhooks,
+    email,
     outbox,
     realtime,
     cluster,

@@ -133,6 +133,16 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_MS: ms(10_000),
   WEBHOOK_RETRY_MAX_MS: ms(60 * 60_000),
   OUTBOX_POLL_MS: ms(1_000),
+  // E-mail (README "E-mail"): none without SMTP_URL.
+  SMTP_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+      .optional(),
+  ),
+  MAIL_FROM: z.string().default("RiskPulse <riskpulse@localhost>"),
+  SMTP_TIMEOUT_MS: ms(10_000),
   METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 

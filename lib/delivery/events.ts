@@ -27,3 +27,8 @@ export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: s
       return null;
   }
 }
+
+/** The plain-text body of an event's e-mail. */
+export function emailText(e: { type: string; summary: string; data: unknown }): string {
+  return `${e.summary}\n\nEvent: ${e.type}\n\n${JSON.stringify(e.data, null, 2)}\n\n— RiskPulse (change what you get by e-mail: PUT /api/v1/me/email-preferences)\n`;
+}

@@ -5,6 +5,7 @@
 // instance sends the message again (same delivery id: the receiver drops the duplicate).
 // Failures are retried with exponential backoff and jitter until the message is 24 h old; a
 // webhook whose attempts failed WEBHOOK_MAX_FAILURES times in a row is disabled (onDisabled).
+// E-mail rows (channel "email") go the same way through the mailer.
 import "server-only";
 import type { Db } from "../db/client";
 import type { OutboxMessage } from "../db/generated/sqlite/client";
@@ -12,6 +13,7 @@ import type { Clock } from "../domain/time";
 import { SIGNATURE_HEADER, sign } from "../domain/webhooks/signature";
 import type { Logger } from "../log";
 import { postJson, type SendOptions } from "./http-sender";
+import type { Mailer } from "./mailer";
 
 export interface OutboxWorkerOptions extends SendOptions {
   instanceId: string;
@@ -34,8 +36,10 @@ export function createOutboxWorker(deps: {
   clock: Clock;
   log: Logger;
   opts: OutboxWorkerOptions;
-  /** Every attempt's outcome and time (metrics). */
-  onAttempt?: (outcome: "delivered" | "failed", seconds: number) => void;
+  /** Sends the "email" channel's rows; without it they wait (no SMTP_URL). */
+  mailer?: Mailer;
+  /** Every attempt's channel, outcome and time (metrics). */
+  onAttempt?: (channel: string, outcome: "delivered" | "failed", seconds: number) => void;
   /** A webhook was disabled after too many failures. */
   onDisabled?: (webhook: { id: number; url: string; failures: number }) => void;
 }) {
@@ -63,7 +67,51 @@ export function createOutboxWorker(deps: {
     return mine;
   }
 
+  /** An e-mail row: sent through SMTP, retried like a webhook (no failure count: the mail server is ours). */
+  async function deliverEmail(m: OutboxMessage): Promise<void> {
+    const mineOnly = { id: m.id, leaseOwner: opts.instanceId };
+    if (!deps.mailer || !m.recipient) {
+      await db.outboxMessage.updateMany({ where: mineOnly, data: { leaseOwner: null, leaseUntil: null, nextAttemptAt: hold() } });
+      return;
+    }
+    const t0 = performance.now();
+    let error: string | null = null;
+    try {
+      const { subject, text } = JSON.parse(m.body) as { subject: string; text: string };
+      await deps.mailer.send({ to: m.recipient, subject, text, deliveryId: m.deliveryId });
+    } catch (e) {
+      error = (e as Error).message.slice(0, 500);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const ok = error === null;
+    deps.onAttempt?.("email", ok ? "delivered" : "failed", seconds);
+    const now = clock.now();
+    const attempts = m.attempts + 1;
+    const next = new Date(now.getTime() + backoffMs(attempts, opts.retryBaseMs, opts.retryMaxMs));
+    await db.$transaction(async (tx) => {
+      await tx.deliveryAttempt.create({
+        data: {
+          outboxId: m.id,
+          at: now,
+          instance: opts.instanceId,
+          outcome: ok ? "delivered" : "failed",
+          statusCode: null,
+          latencyMs: Math.round(seconds * 1000),
+          error,
+        },
+      });
+      await tx.outboxMessage.updateMany({
+        where: mineOnly,
+        data: ok
+          ? { status: "delivered", deliveredAt: now, attempts, leaseOwner: null, leaseUntil: null }
+          : { status: next > m.expiresAt ? "dead" : "pending", attempts, nextAttemptAt: next, leaseOwner: null, leaseUntil: null },
+      });
+    });
+    if (!ok) log.warn({ delivery: m.deliveryId, attempts, error }, "e-mail delivery failed");
+  }
+
   async function deliver(m: OutboxMessage): Promise<void> {
+    if (m.channel === "email") return deliverEmail(m);
     const w = m.webhookId === null ? null : await db.webhook.findUnique({ where: { id: m.webhookId } });
     const mineOnly = { id: m.id, leaseOwner: opts.instanceId };
     if (!w || !w.enabled) {
@@ -95,7 +143,7 @@ export function createOutboxWorker(deps: {
     }
     const seconds = (performance.now() - t0) / 1000;
     const ok = error === null;
-    deps.onAttempt?.(ok ? "delivered" : "failed", seconds);
+    deps.onAttempt?.("webhook", ok ? "delivered" : "failed", seconds);
     const now = clock.now();
     const attempts = m.attempts + 1;
     const next = new Date(now.getTime() + backoffMs(attempts, opts.retryBaseMs, opts.retryMaxMs));
@@ -159,8 +207,11 @@ export function createOutboxWorker(deps: {
       timer = null;
       await running?.catch(() => undefined);
     },
-    /** Rows not yet delivered or given up (riskpulse_outbox_depth). */
-    depth: () => db.outboxMessage.count({ where: { status: "pending" } }),
+    /** Rows not yet delivered or given up, by channel (riskpulse_outbox_depth). */
+    async depth(): Promise<Record<string, number>> {
+      const rows = await db.outboxMessage.groupBy({ by: ["channel"], where: { status: "pending" }, _count: { _all: true } });
+      return { webhook: 0, email: 0, ...Object.fromEntries(rows.map((r) => [r.channel, r._count._all])) };
+    },
   };
 }
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -56,6 +56,7 @@ export interface ResponseBodies {
   DeliveryPage: Result<App["webhooks"]["deliveries"]>;
   Delivery: Result<App["webhooks"]["resend"]>;
   WebhookTest: Result<App["webhooks"]["test"]>;
+  EmailPreferences: Result<App["email"]["get"]>;
   UserPage: Result<App["users"]["list"]>;
   People: { items: Result<App["users"]["people"]> };
   User: Result<App["users"]["get"]>;

@@ -67,7 +67,7 @@ export function createMetrics() {
     }),
     deliveries: new client.Counter({
       name: "riskpulse_deliveries_total",
-      help: "Outgoing delivery attempts (webhooks), by channel and outcome (delivered | failed)",
+      help: "Outgoing delivery attempts, by channel (webhook | email) and outcome (delivered | failed)",
       labelNames: ["channel", "outcome"],
       registers: [registry],
     }),
@@ -78,7 +78,7 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    bind(app: { realtime: RealtimeHub; bus: EventBus; outbox?: { depth(): Promise<number> } }) {
+    bind(app: { realtime: RealtimeHub; bus: EventBus; outbox?: { depth(): Promise<Record<string, number>> } }) {
       const hub = app.realtime;
       const outbox = app.outbox;
       if (outbox)
@@ -88,7 +88,7 @@ export function createMetrics() {
           labelNames: ["channel"],
           registers: [registry],
           async collect() {
-            this.set({ channel: "webhook" }, await outbox.depth());
+            for (const [channel, n] of Object.entries(await outbox.depth())) this.set({ channel }, n);
           },
         });
       for (const c of Object.values(hub.channels)) {

@@ -6,7 +6,7 @@ import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
-import { WEBHOOKS } from "./webhooks";
+import { EMAIL, WEBHOOKS } from "./webhooks";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
 
@@ -23,6 +23,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(USERS),
   ...Object.values(PEOPLE),
   ...Object.values(ACCOUNT),
+  ...Object.values(EMAIL),
   ...Object.values(TOKENS),
   ...Object.values(AUDIT),
   ...AUTH,
@@ -30,4 +31,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };
+export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };

@@ -1,4 +1,5 @@
-// Outgoing webhooks and their delivery log (README "Webhooks").
+// Outgoing webhooks and their delivery log (README "Webhooks"), and what each user gets by e-mail (README "E-mail").
+import { emailPreferencesSchema } from "../../domain/webhooks/email";
 import { deliveryListSchema, webhookCreateSchema, webhookPatchSchema } from "../../domain/webhooks/webhooks";
 import type { RouteContract } from "../contract";
 
@@ -75,5 +76,27 @@ export const WEBHOOKS = {
     description: "A `test` event through the outbox, like any other delivery.",
     params: { id: { description: "the webhook's id" } },
     replies: { 200: { description: "queued", body: "WebhookTest" } },
+  },
+} as const satisfies Record<string, RouteContract>;
+
+export const EMAIL = {
+  get: {
+    method: "GET",
+    path: "/api/v1/me/email-preferences",
+    tag: "account",
+    access: "user",
+    summary: "What I get by e-mail",
+    description: "Until changed: admins get every alert, analysts nothing. `mail_configured` is false when the server has no SMTP_URL.",
+    replies: { 200: { description: "my e-mail preferences", body: "EmailPreferences" } },
+  },
+  set: {
+    method: "PUT",
+    path: "/api/v1/me/email-preferences",
+    tag: "account",
+    access: "user",
+    summary: "Choose what I get by e-mail",
+    description: "`events`: alert and violation reach admins only; `severities`: which alerts.",
+    body: emailPreferencesSchema,
+    replies: { 200: { description: "my e-mail preferences", body: "EmailPreferences" } },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -48,6 +48,7 @@ CREATE TABLE "Webhook" (
 CREATE TABLE "OutboxMessage" (
     "id" SERIAL NOT NULL,
     "channel" TEXT NOT NULL,
+    "recipient" TEXT,
     "webhookId" INTEGER,
     "event" TEXT NOT NULL,
     "deliveryId" TEXT NOT NULL,
@@ -62,6 +63,16 @@ CREATE TABLE "OutboxMessage" (
     "deliveredAt" TIMESTAMP(3),
 
     CONSTRAINT "OutboxMessage_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "EmailPreference" (
+    "userId" INTEGER NOT NULL,
+    "events" TEXT NOT NULL,
+    "severities" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "EmailPreference_pkey" PRIMARY KEY ("userId")
 );
 
 -- CreateTable
@@ -107,6 +118,9 @@ ALTER TABLE "AlertCooldown" ADD CONSTRAINT "AlertCooldown_ruleId_fkey" FOREIGN K
 
 -- AddForeignKey
 ALTER TABLE "OutboxMessage" ADD CONSTRAINT "OutboxMessage_webhookId_fkey" FOREIGN KEY ("webhookId") REFERENCES "Webhook"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "EmailPreference" ADD CONSTRAINT "EmailPreference_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "DeliveryAttempt" ADD CONSTRAINT "DeliveryAttempt_outboxId_fkey" FOREIGN KEY ("outboxId") REFERENCES "OutboxMessage"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -42,6 +42,7 @@ CREATE TABLE "Webhook" (
 CREATE TABLE "OutboxMessage" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "channel" TEXT NOT NULL,
+    "recipient" TEXT,
     "webhookId" INTEGER,
     "event" TEXT NOT NULL,
     "deliveryId" TEXT NOT NULL,
@@ -55,6 +56,15 @@ CREATE TABLE "OutboxMessage" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "deliveredAt" DATETIME,
     CONSTRAINT "OutboxMessage_webhookId_fkey" FOREIGN KEY ("webhookId") REFERENCES "Webhook" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "EmailPreference" (
+    "userId" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "events" TEXT NOT NULL,
+    "severities" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "EmailPreference_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
