@@ -43,6 +43,12 @@ interface Raise {
   violationCount: number;
 }
 
+/**
+ * Alerts: evaluate() raises the violation rules a user's violations reach, evaluateTick() the
+ * utilisation, throttle and system rules (the leader's stats tick), each at most once per rule
+ * and subject within its cooldown, publishing alert.raised; acknowledge() is audited and
+ * publishes alert.acknowledged.
+ */
 export function createAlertService(deps: { db: Db; flavor: DbFlavor; events: EventPublisher; clock: Clock; rules: AlertRuleSource }) {
   const { db, flavor, events, clock } = deps;
   const withUsers = { user: { select: { name: true } }, acknowledgedBy: { select: { name: true } } } as const;
