@@ -180,7 +180,10 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     },
     // Admins are told as an alert of the system (the quota console's toasts, and alert webhooks).
     onDisabled: (w) =>
-      void alerts.raiseSystem("webhook_disabled", `Webhook ${w.id} (${w.url}) disabled after ${w.failures} failed deliveries in a row`),
+      void alerts.raiseSystem(
+        "webhook_disabled",
+        `Critical: webhook ${w.id} (${w.url}) disabled after ${w.failures} failed attempts in a row`,
+      ),
   });
   // Events become outbox rows on the instance that made them (once per cluster).
   bus.subscribe((e, origin) => {

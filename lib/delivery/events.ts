@@ -7,7 +7,7 @@ import type { WebhookEvent } from "../domain/webhooks/webhooks";
 export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: string; data: unknown } | null {
   switch (e.type) {
     case "alert.raised":
-      return { type: "alert", summary: `${e.alert.severity}: ${e.alert.message}`, data: e.alert };
+      return { type: "alert", summary: e.alert.message, data: e.alert }; // "Warning: …" / "Critical: …"
     case "violation.created":
       return {
         type: "violation",

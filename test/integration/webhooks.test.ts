@@ -1,10 +1,12 @@
 // Webhooks through the running server (issue 24's done-test, webhook part): a user pushed over a
 // quota until the seeded alert rules fire; the receiver this test starts on 127.0.0.1 is down
 // meanwhile, and the server holding the outbox is killed with SIGKILL and started again. Every
-// delivery arrives once, validly signed — graded by the receiver and the database.
+// delivery arrives once, validly signed — graded by the receiver and the database — and the
+// admin's mail reaches the SMTP server the test starts on 127.0.0.1.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
+import { SMTPServer } from "smtp-server";
 import { createDb, type Db } from "../../lib/db/client";
 import { verify } from "../../lib/domain/webhooks/signature";
 import { ADMIN, ANALYST, call, login } from "../support/http";
@@ -27,10 +29,26 @@ describe("webhooks", () => {
   let db: Db;
   let admin: { cookie: string }, analyst: { cookie: string };
   let port: number;
+  const mails: { to: string[]; raw: string }[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, done) {
+      let raw = "";
+      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      stream.on("end", () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        done();
+      });
+    },
+  });
 
   before(async () => {
     port = await freePort();
-    srv = await startServer({ env: ENV });
+    const smtpPort = await freePort();
+    await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", () => r()));
+    srv = await startServer({ env: { ...ENV, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: "RiskPulse <alerts@riskpulse.test>" } });
     db = createDb(srv.databaseUrl);
     admin = { cookie: await login(srv.url, ADMIN) };
     analyst = { cookie: await login(srv.url, ANALYST) };
@@ -38,6 +56,7 @@ describe("webhooks", () => {
   after(async () => {
     await db?.$disconnect();
     await srv?.stop();
+    await new Promise<void>((r) => smtp.close(() => r()));
   });
 
   it("keeps webhooks to admins and refuses internal targets with a clear 400, resolved names included", async () => {
@@ -138,6 +157,17 @@ describe("webhooks", () => {
           (d: { status: string; log: { outcome: string; status_code: number | null }[] }) =>
             d.status === "delivered" && d.log.at(-1)?.status_code === 200 && d.log.some((l) => l.outcome === "failed"),
         ),
+      );
+      // The admin's mail: both alerts (admins get every alert until they choose otherwise).
+      const subjects = () => mails.filter((m) => m.to.includes(ADMIN.email)).map((m) => /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "");
+      await until(() => subjects().length === 2, 20_000, "the admin's two alert mails");
+      assert.deepEqual(subjects().sort(), [
+        "[RiskPulse] Critical: 5 quota violations in a day",
+        "[RiskPulse] Warning: 3 quota violations in a day",
+      ]);
+      assert.ok(
+        mails.every((m) => !m.to.includes(ANALYST.email)),
+        "analysts get no alert mail",
       );
       const metrics = await (await fetch(`${srv.url}/api/metrics`, { headers: { cookie: admin.cookie } })).text();
       assert.match(metrics, /riskpulse_deliveries_total\{channel="webhook",outcome="delivered"\} [1-9]/);
