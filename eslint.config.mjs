@@ -17,7 +17,10 @@ const LAYERS = [
   { name: "lib/api-docs", files: ["lib/api-docs/**"] },
   { name: "lib/http", files: ["lib/http/**"] },
   { name: "the composition root", files: ["lib/context.ts", "lib/bootstrap.ts"] },
-  { name: "operations", files: ["lib/metrics/**", "lib/health.ts", "lib/server/**", "lib/retention/**", "lib/demo/**", "lib/seed/**"] },
+  {
+    name: "operations",
+    files: ["lib/metrics/**", "lib/health.ts", "lib/server/**", "lib/retention/**", "lib/demo/**", "lib/seed/**", "lib/delivery/**"],
+  },
   { name: "lib/cluster", files: ["lib/cluster/**"] },
   { name: "the real-time core", files: ["lib/realtime/!(transports)/**", "lib/realtime/*.ts"] },
   { name: "lib/auth", files: ["lib/auth/**"] },

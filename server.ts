@@ -53,6 +53,7 @@ async function main() {
     app.demoTraffic?.setActive(leader); // and one simulates
   });
   await app.realtime.start();
+  app.outbox.start(); // every instance delivers; a lease per message decides which one
   const sockets = createSocketServer(httpServer, app);
   const plain = createPlainWebSocketServer(httpServer, app);
   // Upgrades nobody serves are refused rather than left hanging (Next keeps /_next/ for its dev hot reload).

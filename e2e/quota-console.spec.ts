@@ -16,7 +16,7 @@ test("an admin sees a violation and an alert toast as soon as they go over a lim
   // loaded machine is slow), so the deadlines are generous.
   await expect(feed.first()).toContainText("User exceeded daily deploy quota", { timeout: 15_000 });
   const toast = page.getByTestId("alert-toast");
-  await expect(toast).toContainText("Warning: 3 quota violations today", { timeout: 15_000 });
+  await expect(toast).toContainText("Warning: 3 quota violations in a day", { timeout: 15_000 });
 
   await toast.getByRole("button", { name: "Acknowledge" }).click();
   await expect(toast).toHaveCount(0);
@@ -31,4 +31,32 @@ test("an analyst is refused the quota console and its API", async ({ page, signI
   await expect(page).toHaveURL(/\/dashboard\?denied=admin/);
   expect((await page.request.get("/api/v1/violations")).status()).toBe(403);
   expect((await page.request.get("/api/v1/quotas/stats")).status()).toBe(403);
+});
+
+test("an admin adds an alert rule in the console, switches it off and deletes it", async ({ page, signIn }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/admin/quotas");
+  const form = page.getByRole("form", { name: "Add an alert rule" });
+  await form.getByLabel("Kind").selectOption("system");
+  await form.getByLabel("Above (%)").fill("150");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(form.getByText(/100|too big/i)).toBeVisible(); // refused in place
+  await form.getByLabel("Above (%)").fill("95");
+  await form.getByLabel("Name").fill("e2e hot server");
+  await form.getByLabel("Severity").selectOption("critical");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const list = page.getByTestId("alert-rule-list");
+  const row = list.locator("tr", { hasText: "e2e hot server" });
+  await expect(row).toContainText("CPU above 95 % for 5 min");
+  await row.getByRole("checkbox", { name: "Disable e2e hot server" }).click();
+  await expect(row.getByRole("checkbox", { name: "Enable e2e hot server" })).not.toBeChecked();
+  const rules = await (await page.request.get("/api/v1/alert-rules")).json();
+  expect(rules.items.find((r: { name: string }) => r.name === "e2e hot server")).toMatchObject({
+    kind: "system",
+    enabled: false,
+    percent: 95,
+  });
+  page.once("dialog", (d) => void d.accept());
+  await row.getByRole("button", { name: "Delete e2e hot server" }).click();
+  await expect(row).toHaveCount(0);
 });

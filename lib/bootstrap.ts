@@ -19,6 +19,7 @@ import { flavorOf, redactUrl } from "./db/url";
 import { createAuditService, SYSTEM } from "./domain/audit";
 import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
+import { createAlertRuleService } from "./domain/quota/alert-rules";
 import { createAlertService } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
 import { createCommandRecorder } from "./domain/quota/recorder";
@@ -27,6 +28,11 @@ import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
+import { createOutboxWorker } from "./delivery/outbox-worker";
+import { emailText, webhookEventOf } from "./delivery/events";
+import { createMailer } from "./delivery/mailer";
+import { createEmailService } from "./domain/webhooks/email";
+import { createWebhookService } from "./domain/webhooks/webhooks";
 import { createHealth } from "./health";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics/registry";
@@ -101,7 +107,11 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   });
   bus.subscribe((e) => directory.onEvent(e));
 
-  const alerts = createAlertService({ db, events: bus, clock, rules: config.ALERT_RULES });
+  const alertRules = createAlertRuleService({ db, flavor, events: bus, clock });
+  if (await alertRules.seedDefaults(config.ALERT_RULES, SYSTEM))
+    log.info({ rules: config.ALERT_RULES }, "seeded the alert rules from ALERT_RULES");
+  bus.subscribe((e) => e.type === "alert_rule.changed" && alertRules.invalidate());
+  const alerts = createAlertService({ db, flavor, events: bus, clock, rules: alertRules });
   const load = systemLoadSampler();
   const quotaCache = createQuotaCache(db);
   // The command hot path's own connection(s): prepared statements, one round trip per command.
@@ -115,6 +125,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     admin: createQuotaAdmin({ db, events: bus, cache: quotaCache }),
     commands: createCommandService({ db, events: bus, clock, alerts, quotas: quotaCache, recorder }),
     alerts,
+    alertRules,
     stats: () => computeQuotaStats(db, clock, load),
     usage: () => currentUsage(db, clock),
   };
@@ -129,6 +140,12 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
   });
+  // The tick-time rules once per cluster: on the leader, after it published the stats.
+  realtime.quotaFeed.events.on("published", (stats) => {
+    currentUsage(db, clock)
+      .then((usage) => alerts.evaluateTick({ usage, load: stats.system_load }))
+      .catch((err: unknown) => log.error({ err }, "alert rules failed on the stats tick"));
+  });
   cluster?.setClientCounter(() => ({
     "/dashboard": realtime.connections.count("dashboard"),
     "/admin/quotas": realtime.connections.count("quotas"),
@@ -138,6 +155,46 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const signals = watchSignals({ db, bus, log });
   const risks = createRiskService({ db, events: bus, clock, flavor });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
+  const webhooks = createWebhookService({ db, clock, allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const email = createEmailService({ db, clock, enabled: config.SMTP_URL !== undefined });
+  const outbox = createOutboxWorker({
+    db,
+    clock,
+    log,
+    opts: {
+      instanceId: config.instanceId,
+      pollMs: config.OUTBOX_POLL_MS,
+      // Longer than any one attempt can take, so a live worker never loses its lease mid-request.
+      leaseMs: config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 5_000,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+      maxFailures: config.WEBHOOK_MAX_FAILURES,
+      connectTimeoutMs: config.WEBHOOK_CONNECT_TIMEOUT_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowHosts: config.WEBHOOK_ALLOW_HOSTS,
+    },
+    mailer: config.SMTP_URL ? createMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS) : undefined,
+    onAttempt: (channel, outcome, seconds) => {
+      metrics.deliveries.inc({ channel, outcome });
+      metrics.deliverySeconds.observe({ channel }, seconds);
+    },
+    // Admins are told as an alert of the system (the quota console's toasts, and alert webhooks).
+    onDisabled: (w) =>
+      void alerts.raiseSystem(
+        "webhook_disabled",
+        `Critical: webhook ${w.id} (${w.url}) disabled after ${w.failures} failed attempts in a row`,
+      ),
+  });
+  // Events become outbox rows on the instance that made them (once per cluster).
+  bus.subscribe((e, origin) => {
+    if (origin !== "local") return;
+    const queued = webhookEventOf(e);
+    if (!queued) return;
+    const failed = (err: unknown) => log.error({ err, event: e.type }, "could not queue deliveries");
+    webhooks.emit(queued.type, queued.summary, queued.data).catch(failed);
+    if (queued.type !== "acceptance.requested")
+      email.emit(queued.type, queued.summary, emailText(queued), e.type === "alert.raised" ? e.alert.severity : undefined).catch(failed);
+  });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))
       ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands })
@@ -165,6 +222,9 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     mitigations,
     demoTraffic,
     quotas,
+    webhooks,
+    email,
+    outbox,
     realtime,
     cluster,
     health,
@@ -172,6 +232,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     rawResponses: new RawResponses(),
     async close() {
       signals.stop();
+      await outbox.stop();
       await recorder.close();
       await db.$disconnect();
     },

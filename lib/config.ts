@@ -6,7 +6,8 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * ALERT_RULES: N violations by one user in one UTC day raise an alert of a severity, written
+ * ALERT_RULES: the alert rules seeded into a database that never had any (README "Alerts"): N
+ * violations by one user in a day raise an alert of a severity, written
  * "3:warning,5:critical" → rules (the shape of the domain's AlertRule); throws on anything else.
  * Parsed here, inside the configuration schema, so a bad value is reported with every other one.
  */
@@ -110,6 +111,40 @@ const schema = z.object({
   ),
   LEADER_LEASE_MS: ms(5_000),
   RETENTION_DAYS: count(90),
+  // Webhooks (README "Webhooks"): hosts exempt from the SSRF guard (comma-separated names or IPs).
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .transform(
+      (v) =>
+        new Set(
+          v
+            .split(",")
+            .map((h) =>
+              h
+                .trim()
+                .replace(/^\[|\]$/g, "")
+                .toLowerCase(),
+            )
+            .filter(Boolean),
+        ) as ReadonlySet<string>,
+    ),
+  WEBHOOK_CONNECT_TIMEOUT_MS: ms(3_000),
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  WEBHOOK_MAX_FAILURES: count(50),
+  WEBHOOK_RETRY_BASE_MS: ms(10_000),
+  WEBHOOK_RETRY_MAX_MS: ms(60 * 60_000),
+  OUTBOX_POLL_MS: ms(1_000),
+  // E-mail (README "E-mail"): none without SMTP_URL.
+  SMTP_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+      .optional(),
+  ),
+  MAIL_FROM: z.string().default("RiskPulse <riskpulse@localhost>"),
+  SMTP_TIMEOUT_MS: ms(10_000),
   METRICS_TOKEN: z.preprocess(emptyAsUnset, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
 });
 

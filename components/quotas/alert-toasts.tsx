@@ -17,7 +17,7 @@ export function AlertToasts({
           <div>
             <b>{a.severity === "critical" ? "Critical alert" : "Alert"}</b>
             <div>
-              {a.username}: {a.message}
+              {a.user_id === null ? "The server" : a.username}: {a.message}
             </div>
           </div>
           <div style={{ display: "flex", gap: 6 }}>

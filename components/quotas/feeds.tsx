@@ -30,7 +30,7 @@ export function OpenAlerts({ items, onAck }: { items: AlertDto[]; onAck: (id: nu
               <span className={`sev sev-${a.severity === "critical" ? "critical" : "high"}`}>{a.severity}</span>
             </td>
             <td>
-              <b>{a.username}</b> — {a.message}
+              <b>{a.user_id === null ? "The server" : a.username}</b> — {a.message}
             </td>
             <td className="muted">{time(a.created_at)}</td>
             <td>

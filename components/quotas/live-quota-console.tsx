@@ -2,6 +2,7 @@
 import { useQuotaConsole, type QuotaConsoleInitial } from "@/hooks/use-quota-console";
 import Link from "next/link";
 import { AlertToasts } from "./alert-toasts";
+import { AlertRuleEditor } from "./alert-rule-editor";
 import { QuotaEditor } from "./quota-editor";
 import { OpenAlerts, UsageTable, ViolationFeed } from "./feeds";
 import { LoadChart } from "./load-chart";
@@ -52,6 +53,10 @@ export function LiveQuotaConsole({ initial }: { initial: QuotaConsoleInitial }) 
         <section className="panel">
           <h2>Quotas</h2>
           <QuotaEditor />
+        </section>
+        <section className="panel">
+          <h2>Alert rules</h2>
+          <AlertRuleEditor />
         </section>
       </div>
       <AlertToasts toasts={c.toasts} onAck={c.acknowledge} onDismiss={c.dismiss} />

@@ -39,6 +39,7 @@ export const REST_CODES = {
   invalid_json: { status: 400, message: "the body is not valid JSON" },
   bad_path: { status: 400, message: "the path is not valid URL encoding" },
   page_too_deep: { status: 400, message: "a page past row 100,000: narrow the filters" },
+  blocked_target: { status: 400, message: "a webhook may not reach loopback, private, link-local or metadata addresses" },
   wrong_credentials: { status: 401, message: "wrong e-mail or password" },
   token_in_query: { status: 401, message: "?token= is accepted only on the SSE and WebSocket handshakes" },
   session_required: { status: 403, message: "needs a signed-in session, not an API token" },

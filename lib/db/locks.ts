@@ -12,6 +12,10 @@ export const LOCKS = {
   /** Role and disabled changes: "the last active admin" must stay true under concurrency. */
   adminSet: 72_707_372,
   retention: 72_707_373,
+  /** Alert rule edits and seeding. */
+  alertRules: 72_707_374,
+  /** Alert cooldown claims: one instance raises each alert (domain/quota/alerts.ts). */
+  alertClaims: 72_707_375,
 } as const;
 
 export async function lock(tx: Tx, flavor: DbFlavor, key: number): Promise<void> {

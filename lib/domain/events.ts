@@ -59,6 +59,8 @@ export type DomainEvent =
   | { type: "alert.raised"; alert: AlertDto }
   | { type: "alert.acknowledged"; alert: AlertDto }
   | { type: "quota.changed"; quota: QuotaDto; change: Change; username?: string | null }
+  /** An admin changed an alert rule (ruleId 0: the defaults were seeded); every instance reloads its rules. */
+  | { type: "alert_rule.changed"; ruleId: number; change: Change }
   | { type: "throttle.changed"; throttle: ThrottleChange }
   | { type: "token.revoked"; tokenId: number; userId: number }
   | { type: "user.changed"; userId: number; change: Change }
@@ -75,6 +77,7 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
   "risk.changed",
   "mitigation.changed",
   "quota.changed",
+  "alert_rule.changed",
   "token.revoked",
   "user.changed",
   "session.revoked",

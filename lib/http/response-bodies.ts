@@ -48,6 +48,15 @@ export interface ResponseBodies {
   ViolationPage: Result<App["quotas"]["commands"]["violations"]>;
   AlertPage: Result<App["quotas"]["alerts"]["list"]>;
   Alert: Result<App["quotas"]["alerts"]["acknowledge"]>;
+  AlertRuleList: Result<App["quotas"]["alertRules"]["list"]>;
+  AlertRule: Result<App["quotas"]["alertRules"]["create"]>;
+  WebhookList: Result<App["webhooks"]["list"]>;
+  WebhookCreated: Result<App["webhooks"]["create"]>;
+  Webhook: Result<App["webhooks"]["update"]>;
+  DeliveryPage: Result<App["webhooks"]["deliveries"]>;
+  Delivery: Result<App["webhooks"]["resend"]>;
+  WebhookTest: Result<App["webhooks"]["test"]>;
+  EmailPreferences: Result<App["email"]["get"]>;
   UserPage: Result<App["users"]["list"]>;
   People: { items: Result<App["users"]["people"]> };
   User: Result<App["users"]["get"]>;

@@ -66,8 +66,38 @@ export function createMetrics() {
       labelNames: ["reason"],
       registers: [registry],
     }),
-    bind(app: { realtime: RealtimeHub; bus: EventBus; health: Health; config: { MAX_CONNECTIONS: number } }) {
+    deliveries: new client.Counter({
+      name: "riskpulse_deliveries_total",
+      help: "Outgoing delivery attempts, by channel (webhook | email) and outcome (delivered | failed)",
+      labelNames: ["channel", "outcome"],
+      registers: [registry],
+    }),
+    deliverySeconds: new client.Histogram({
+      name: "riskpulse_delivery_seconds",
+      help: "Time of one outgoing delivery attempt, by channel",
+      labelNames: ["channel"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    bind(app: {
+      realtime: RealtimeHub;
+      bus: EventBus;
+      health: Health;
+      config: { MAX_CONNECTIONS: number };
+      outbox?: { depth(): Promise<Record<string, number>> };
+    }) {
       const hub = app.realtime;
+      const outbox = app.outbox;
+      if (outbox)
+        new client.Gauge({
+          name: "riskpulse_outbox_depth",
+          help: "Outbox messages waiting to be delivered (the whole cluster's, from the database), by channel",
+          labelNames: ["channel"],
+          registers: [registry],
+          async collect() {
+            for (const [channel, n] of Object.entries(await outbox.depth())) this.set({ channel }, n);
+          },
+        });
       // What the shipped alerting rules (deploy/prometheus/) need beside the figures above: whether
       // this instance takes traffic (/api/ready's answer), whether it leads, how often it became
       // the leader (churn), and the cap riskpulse_live_clients is compared with.

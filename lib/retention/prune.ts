@@ -1,6 +1,7 @@
 // Retention: once a day, records older than RETENTION_DAYS are pruned — command executions,
 // violations, acknowledged alerts, quota windows that ended, audit entries, ended sessions, and
-// score history (each risk keeps its newest point). Deletes go in batches of BATCH rows, one
+// score history (each risk keeps its newest point), webhook deliveries that ended (delivered or
+// given up; their attempt logs go with them). Deletes go in batches of BATCH rows, one
 // short transaction each with a pause between, so the write lock is never held for long and
 // requests keep flowing. Only the leader prunes (cluster mode). Today's figures (stats, alert
 // rules, dashboards) never look back that far, so they are unaffected.
@@ -13,7 +14,10 @@ import type { Logger } from "../log";
 const BATCH = 1000;
 const pause = () => new Promise((r) => setTimeout(r, 5));
 
-export type PruneCounts = Record<"executions" | "violations" | "alerts" | "quotaWindows" | "audit" | "sessions" | "scoreHistory", number>;
+export type PruneCounts = Record<
+  "executions" | "violations" | "alerts" | "quotaWindows" | "audit" | "sessions" | "scoreHistory" | "deliveries",
+  number
+>;
 
 export function createRetention(deps: { db: Db; clock: Clock; log: Logger; days: number; flavor: DbFlavor }) {
   const { db, clock, log } = deps;
@@ -60,6 +64,10 @@ export function createRetention(deps: { db: Db; clock: Clock; log: Logger; days:
       ),
       sessions: (await db.session.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - DAY_MS) } } })).count,
       scoreHistory: await pruneScoreHistory(cutoff),
+      deliveries: await inBatches(
+        () => db.outboxMessage.findMany({ where: { createdAt: { lt: cutoff }, status: { in: ["delivered", "dead"] } }, ...ids }),
+        (id: number[]) => db.outboxMessage.deleteMany({ where: { id: { in: id } } }),
+      ),
     };
     return counts;
   }

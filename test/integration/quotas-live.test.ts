@@ -59,6 +59,10 @@ describe("quota console", () => {
       ["GET", "/api/v1/violations"],
       ["GET", "/api/v1/alerts"],
       ["POST", "/api/v1/alerts/1/ack"],
+      ["GET", "/api/v1/alert-rules"],
+      ["POST", "/api/v1/alert-rules", { kind: "utilization", percent: 50, severity: "warning" }],
+      ["PATCH", "/api/v1/alert-rules/1", { enabled: false }],
+      ["DELETE", "/api/v1/alert-rules/1"],
       ["POST", "/api/ws/test-broadcast", {}],
       ["POST", "/api/ws/test-violation"],
       ["POST", "/api/ws/test-alert"],
@@ -116,6 +120,60 @@ describe("quota console", () => {
     await call(srv.url, admin, "PUT", "/api/v1/quotas", { command_type: "lint", period: "weekly", limit: 77 });
     const m = await c.next("quota_change", { from });
     assert.deepEqual([(m.data as { limit: number }).limit, (m.data as { change: string }).change], [77, "created"]);
+    c.close();
+  });
+
+  it("keeps alert rules as data: seeded from ALERT_RULES, edited by admins (audited), a utilisation rule fires on the stats tick", async () => {
+    const seeded = await call(srv.url, admin, "GET", "/api/v1/alert-rules");
+    assert.deepEqual(
+      seeded.body.items.map((r: { kind: string; count: number; severity: string }) => [r.kind, r.count, r.severity]),
+      [
+        ["violations", 3, "warning"],
+        ["violations", 5, "critical"],
+      ],
+    );
+    const bad = await call(srv.url, admin, "POST", "/api/v1/alert-rules", { kind: "utilization", percent: 150, severity: "loud" });
+    assert.deepEqual([bad.status, bad.body.details.map((d: { field: string }) => d.field).sort()], [400, ["percent", "severity"]]);
+    const nobody = await call(srv.url, admin, "POST", "/api/v1/alert-rules", {
+      kind: "utilization",
+      percent: 50,
+      severity: "warning",
+      user_id: 999999,
+    });
+    assert.deepEqual([nobody.status, nobody.body.details[0].field], [400, "user_id"]);
+
+    const c = await record(quotas(), token);
+    const from = c.messages.length;
+    // The analyst used all 50 of the hourly burst quota in the first test.
+    const made = await call(srv.url, admin, "POST", "/api/v1/alert-rules", {
+      kind: "utilization",
+      percent: 90,
+      severity: "critical",
+      user_id: analystId,
+    });
+    assert.equal(made.status, 201);
+    const rule = made.body as { id: number; cooldown_minutes: number; enabled: boolean };
+    assert.deepEqual([rule.cooldown_minutes, rule.enabled], [60, true]);
+    let fired: { rule_id: number; alert_type: string; user_id: number; severity: string } | undefined;
+    await until(
+      () => {
+        fired = c.messages.slice(from).find((m) => m.type === "alert" && (m.data as { rule_id?: number }).rule_id === rule.id)
+          ?.data as typeof fired;
+        return fired !== undefined;
+      },
+      30_000,
+      "the rule's alert on the stats tick",
+    );
+    assert.deepEqual([fired?.alert_type, fired?.user_id, fired?.severity], ["high_utilization", analystId, "critical"]);
+
+    const off = await call(srv.url, admin, "PATCH", `/api/v1/alert-rules/${rule.id}`, { enabled: false, percent: 95 });
+    assert.deepEqual([off.status, off.body.enabled, off.body.percent], [200, false, 95]);
+    assert.equal((await call(srv.url, admin, "PATCH", `/api/v1/alert-rules/${rule.id}`, { percent: 0 })).status, 400);
+    assert.equal((await call(srv.url, admin, "PATCH", "/api/v1/alert-rules/999999", { enabled: true })).status, 404);
+    assert.equal((await call(srv.url, admin, "DELETE", `/api/v1/alert-rules/${rule.id}`)).status, 204);
+    assert.equal((await call(srv.url, admin, "DELETE", `/api/v1/alert-rules/${rule.id}`)).status, 404);
+    const trail = await call(srv.url, admin, "GET", `/api/v1/audit?entity=alert_rule&entity_id=${rule.id}`);
+    assert.deepEqual(trail.body.items.map((e: { action: string }) => e.action).sort(), ["created", "deleted", "updated"]);
     c.close();
   });
 

@@ -175,13 +175,17 @@ describe("REST errors", () => {
     }
   });
 
+  /** A body the route's PATCH accepts, so the missing id is what it answers. */
+  const validPatch = (path: string) =>
+    path.includes("users") ? { name: "x" } : /alert-rules|webhooks/.test(path) ? { enabled: true } : { title: "x" };
+
   it("answers 404 not_found for ids that name nothing, unknown channels and the test endpoints", async () => {
     for (const c of walked.filter((c) => c.path.includes("{id}"))) {
       for (const id of ["0", "abc", "999999"]) {
         const path = fill(c, id);
         const a = await send(c.method, path, {
           auth: admin,
-          ...(c.body ? { body: JSON.stringify(c.path.includes("users") ? { name: "x" } : { title: "x" }) } : {}),
+          ...(c.body ? { body: JSON.stringify(validPatch(c.path)) } : {}),
         });
         assertRefusal(a, `${c.method} ${path}`, 404, "not_found", key(c));
       }

@@ -7,7 +7,6 @@ import { actorOf, createAuditService, SYSTEM, type AuditDto, type AuditList } fr
 import { ConflictError } from "../../lib/domain/errors";
 import { noEvents } from "../../lib/domain/events";
 import { createMitigationService } from "../../lib/domain/mitigations";
-import { DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
 import { createAlertService } from "../../lib/domain/quota/alerts";
 import { createQuotaAdmin } from "../../lib/domain/quota/quotas";
 import { createRiskService } from "../../lib/domain/risks";
@@ -37,7 +36,7 @@ describe("audit log", () => {
       mitigations: createMitigationService(deps),
       quotas: createQuotaAdmin({ db: t.db, events: noEvents, clock }),
       users: createUserService({ ...deps, sessions }),
-      alerts: createAlertService({ db: t.db, events: noEvents, clock, rules: DEFAULT_ALERT_RULES }),
+      alerts: createAlertService({ ...deps, rules: { enabled: async () => [] } }),
     };
     log = createAuditService({ db: t.db });
     const admin = await services.users.create(

@@ -6,7 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { createDemoTraffic, DEMO_ACTOR, hasDemoData } from "../../lib/demo/traffic";
 import type { DomainEvent } from "../../lib/domain/events";
 import { createMitigationService } from "../../lib/domain/mitigations";
-import { DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
+import { SYSTEM } from "../../lib/domain/audit";
+import { createAlertRuleService, DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
 import { createAlertService } from "../../lib/domain/quota/alerts";
 import { createCommandService } from "../../lib/domain/quota/commands";
 import { windowStart } from "../../lib/domain/quota/periods";
@@ -37,7 +38,9 @@ describe("demo traffic", () => {
   it("moves the dashboard, mitigations and the quota console through the services within 20 steps (one minute)", async () => {
     assert.ok(seeded && (await hasDemoData(t.db)));
     const bus = { publish: (e: DomainEvent) => events.push(e) };
-    const alerts = createAlertService({ db: t.db, events: bus, clock, rules: DEFAULT_ALERT_RULES });
+    const rules = createAlertRuleService({ db: t.db, flavor: t.flavor, events: bus, clock });
+    await rules.seedDefaults(DEFAULT_ALERT_RULES, SYSTEM);
+    const alerts = createAlertService({ db: t.db, flavor: t.flavor, events: bus, clock, rules });
     const quotas = createQuotaCache(t.db);
     const traffic = createDemoTraffic({
       db: t.db,

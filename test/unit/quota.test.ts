@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { DomainEvent } from "../../lib/domain/events";
 import { parseAlertRules } from "../../lib/config";
-import { DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
+import { createAlertRuleService, DEFAULT_ALERT_RULES } from "../../lib/domain/quota/alert-rules";
 import { createAlertService } from "../../lib/domain/quota/alerts";
 import { SYSTEM } from "../../lib/domain/audit";
 import { createCommandService } from "../../lib/domain/quota/commands";
@@ -28,7 +28,9 @@ describe("quotas", () => {
     const bus = { publish: (e: DomainEvent) => events.push(e) };
     const cache = createQuotaCache(t.db);
     admin = createQuotaAdmin({ db: t.db, events: bus, cache });
-    const alerts = createAlertService({ db: t.db, events: bus, clock, rules: DEFAULT_ALERT_RULES });
+    const rules = createAlertRuleService({ db: t.db, flavor: t.flavor, events: bus, clock });
+    await rules.seedDefaults(DEFAULT_ALERT_RULES, SYSTEM);
+    const alerts = createAlertService({ db: t.db, flavor: t.flavor, events: bus, clock, rules });
     // Generous: the test is about exactness under 200 concurrent commands, on a shared 2-core machine (a pool wait counts against the connect timeout).
     recorder = createCommandRecorder(t.url, t.flavor, { timeoutMs: 30_000, connectTimeoutMs: 30_000, poolSize: 4 });
     commands = createCommandService({ db: t.db, events: bus, clock, alerts, quotas: cache, recorder });
@@ -83,7 +85,7 @@ describe("quotas", () => {
     assert.equal((await commands.execute(ann, "code")).allowed, true, "no quota: unlimited");
   });
 
-  it("raises each alert rule once per user and day: warning at 3, critical at 5", async () => {
+  it("raises each seeded alert rule once per user within its cooldown: warning at 3, critical at 5", async () => {
     clock.set("2026-11-24T09:00:00Z");
     await admin.set({ user_id: bob.id, command_type: "deploy", period: "daily", limit: 0 }, SYSTEM);
     const severities = [];
@@ -97,7 +99,7 @@ describe("quotas", () => {
       );
     }
     assert.deepEqual(severities, ["", "", "warning", "", "critical", "", ""]);
-    assert.equal(await t.db.alert.count({ where: { userId: bob.id, windowKey: "2026-11-24" } }), 2);
+    assert.equal(await t.db.alert.count({ where: { userId: bob.id, createdAt: { gte: new Date("2026-11-24") } } }), 2);
   });
 
   it("publishes throttle when a user's factor crosses a band", async () => {
@@ -125,7 +127,11 @@ describe("quotas", () => {
     const counter = await t.db.quotaUsage.findFirst({ where: { userId: ann.id, commandType: "burst" } });
     assert.equal(counter?.count, 50);
     assert.equal(await t.db.violation.count({ where: { userId: ann.id, commandType: "burst" } }), 150);
-    assert.equal(await t.db.alert.count({ where: { userId: ann.id, windowKey: "2026-11-26" } }), 2, "each rule once, despite the race");
+    assert.equal(
+      await t.db.alert.count({ where: { userId: ann.id, createdAt: { gte: new Date("2026-11-26") } } }),
+      2,
+      "each rule once, despite the race",
+    );
   });
 
   it("computes stats from today's rows and the current windows", async () => {

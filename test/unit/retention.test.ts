@@ -70,6 +70,21 @@ describe("retention", () => {
     });
     const entry = (at: Date) => ({ at, actorLabel: "system", action: "updated", entity: "risk", entityId: "1", changes: "{}" });
     await t.db.auditEntry.createMany({ data: [entry(ago(95)), entry(ago(95)), entry(ago(10))] });
+    const hook = await t.db.webhook.create({ data: { url: "http://127.0.0.1:1/", events: "[]", format: "json", secret: "s" } });
+    const delivery = (createdAt: Date, status: string, deliveryId: string) => ({
+      channel: "webhook",
+      webhookId: hook.id,
+      event: "alert",
+      deliveryId,
+      body: "{}",
+      status,
+      nextAttemptAt: createdAt,
+      expiresAt: createdAt,
+      createdAt,
+    });
+    await t.db.outboxMessage.createMany({
+      data: [delivery(ago(100), "delivered", "d1"), delivery(ago(100), "pending", "d2"), delivery(ago(1), "delivered", "d3")],
+    });
     await t.db.session.createMany({
       data: [
         { id: "old", userId, expiresAt: ago(3) },
@@ -102,10 +117,24 @@ describe("retention", () => {
 
     const retention = createRetention({ db: t.db, clock, log: silentLogger, days, flavor: t.flavor });
     const counts = await retention.run();
-    assert.deepEqual(counts, { executions: 2500, violations: 2, alerts: 1, quotaWindows: 1, audit: 3, sessions: 1, scoreHistory: 3 });
+    assert.deepEqual(counts, {
+      executions: 2500,
+      violations: 2,
+      alerts: 1,
+      quotaWindows: 1,
+      audit: 3,
+      sessions: 1,
+      scoreHistory: 3,
+      deliveries: 1,
+    });
 
     assert.equal(await t.db.commandExecution.count(), 7);
     assert.equal(await t.db.violation.count(), 2);
+    assert.deepEqual(
+      (await t.db.outboxMessage.findMany({ orderBy: { deliveryId: "asc" } })).map((m) => m.deliveryId),
+      ["d2", "d3"],
+      "a pending delivery is kept",
+    );
     assert.deepEqual(
       (await t.db.alert.findMany({ orderBy: { ruleKey: "asc" } })).map((a) => a.ruleKey),
       ["b", "c"],
@@ -139,6 +168,7 @@ describe("retention", () => {
       audit: 0,
       sessions: 0,
       scoreHistory: 0,
+      deliveries: 0,
     });
   });
 });

@@ -26,9 +26,13 @@ export interface ViolationDto {
 
 export interface AlertDto {
   alert_id: number;
+  /** quota_violation | high_utilization | sustained_throttling | high_system_load */
   alert_type: string;
   severity: "warning" | "critical";
-  user_id: number;
+  /** null: about the server (a system rule), not one user. */
+  user_id: number | null;
+  /** The rule that raised it (null once the rule is deleted). */
+  rule_id?: number | null;
   username: string | null;
   message: string;
   violation_count: number;
@@ -71,6 +75,7 @@ export function alertDto(a: Alert & { user?: { name: string } | null; acknowledg
     alert_type: a.alertType,
     severity: a.severity === "critical" ? "critical" : "warning",
     user_id: a.userId,
+    rule_id: a.ruleId,
     username: a.user?.name ?? null,
     message: a.message,
     violation_count: a.violationCount,

@@ -6,6 +6,7 @@ import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
+import { EMAIL, WEBHOOKS } from "./webhooks";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
 
@@ -18,9 +19,11 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
   ...Object.values(QUOTAS),
+  ...Object.values(WEBHOOKS),
   ...Object.values(USERS),
   ...Object.values(PEOPLE),
   ...Object.values(ACCOUNT),
+  ...Object.values(EMAIL),
   ...Object.values(TOKENS),
   ...Object.values(AUDIT),
   ...AUTH,
@@ -28,4 +31,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };
+export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };

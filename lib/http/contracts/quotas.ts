@@ -1,5 +1,6 @@
 // Commands, quotas, violations and alerts (README "REST API").
 import { alertListSchema, commandSchema, quotaListSchema, quotaSetSchema, violationListSchema } from "../../domain/quota/schemas";
+import { alertRuleCreateSchema, alertRulePatchSchema } from "../../domain/quota/alert-rules";
 import type { RouteContract } from "../contract";
 
 export const QUOTAS = {
@@ -91,5 +92,48 @@ export const QUOTAS = {
     description: "Acknowledging twice keeps the first acknowledgement.",
     params: { id: { description: "the alert's id" } },
     replies: { 200: { description: "the alert, acknowledged", body: "Alert" } },
+  },
+  alertRules: {
+    method: "GET",
+    path: "/api/v1/alert-rules",
+    tag: "commands and quotas",
+    access: "admin",
+    summary: "List alert rules",
+    description: "Enabled and disabled, oldest first.",
+    replies: { 200: { description: "every alert rule", body: "AlertRuleList" } },
+  },
+  createAlertRule: {
+    method: "POST",
+    path: "/api/v1/alert-rules",
+    tag: "commands and quotas",
+    access: "admin",
+    summary: "Create an alert rule",
+    description:
+      "`kind` decides the other fields: `violations` (`count` in `window_minutes`), `utilization` (`percent` of any quota), " +
+      "`throttle` (factor below `factor` for `minutes`), `system` (`resource` cpu|memory above `percent` for `minutes`). " +
+      "`user_id` null or omitted: every user. An alert repeats for the same rule and subject only after `cooldown_minutes`.",
+    body: alertRuleCreateSchema,
+    replies: { 201: { description: "the rule as stored (400 when user `user_id` does not exist)", body: "AlertRule" } },
+  },
+  updateAlertRule: {
+    method: "PATCH",
+    path: "/api/v1/alert-rules/{id}",
+    tag: "commands and quotas",
+    access: "admin",
+    summary: "Change an alert rule",
+    description: "Any of the rule's fields; the rule with them applied must be valid for its (new) kind.",
+    params: { id: { description: "the rule's id" } },
+    body: alertRulePatchSchema,
+    replies: { 200: { description: "the rule as stored", body: "AlertRule" } },
+  },
+  deleteAlertRule: {
+    method: "DELETE",
+    path: "/api/v1/alert-rules/{id}",
+    tag: "commands and quotas",
+    access: "admin",
+    summary: "Delete an alert rule",
+    description: "Its alerts stay, without a rule.",
+    params: { id: { description: "the rule's id" } },
+    replies: { 204: { description: "deleted" } },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -19,8 +19,8 @@ export class QuotaFeed {
   private leader = false;
   lastError: string | null = null;
   lastStatsMs = 0;
-  /** `computed`: each stats computation's time (metrics). */
-  readonly events = new Listeners<{ computed: [ms: number] }>();
+  /** `computed`: each stats computation's time (metrics); `published`: the leader's stats of a tick (alert rules). */
+  readonly events = new Listeners<{ computed: [ms: number]; published: [stats: QuotaStats] }>();
 
   constructor(
     private deps: {
@@ -84,6 +84,7 @@ export class QuotaFeed {
       if (!this.leader) return;
       await this.deps.channel.publish("stats", stats, { fence: true });
       this.lastError = null;
+      this.events.emit("published", stats);
     } catch (err) {
       this.lastError = (err as Error).message;
       this.deps.log.error({ err }, "quota stats failed");

@@ -52,7 +52,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
                     <td>
                       <span className={`sev sev-${a.severity === "critical" ? "critical" : "medium"}`}>{a.severity}</span>
                     </td>
-                    <td>{a.username ?? `user ${a.user_id}`}</td>
+                    <td>{a.user_id === null ? <i>the server</i> : (a.username ?? `user ${a.user_id}`)}</td>
                     <td>{a.message}</td>
                     <td>
                       {a.acknowledged_at ? (
