@@ -136,7 +136,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const health = createHealth({ db, cluster });
   // Auth changes made outside the servers (`npm run user`), read from the database.
   const signals = watchSignals({ db, bus, log });
-  const risks = createRiskService({ db, events: bus, clock, flavor });
+  const risks = createRiskService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))

@@ -24,6 +24,12 @@ export interface RiskFact {
   score: number;
   status: string;
   openedAt: number;
+  /** Register fields (optional: events from instances of an older version carry none). */
+  treatment?: string | null;
+  /** The residual values in effect (the inherent ones when unset). */
+  residualLikelihood?: number;
+  residualImpact?: number;
+  nextReviewAt?: number | null;
 }
 export interface MitigationFact {
   id: number;

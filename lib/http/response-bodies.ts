@@ -36,6 +36,7 @@ export interface ResponseBodies {
   Risk: Result<App["risks"]["get"]>;
   RiskCreated: Result<App["risks"]["create"]>;
   RiskUpdated: Result<App["risks"]["update"]>;
+  RiskReviewed: Result<App["risks"]["review"]>;
   MitigationPage: Result<App["mitigations"]["list"]>;
   Mitigation: Result<App["mitigations"]["get"]>;
   MitigationCreated: Result<App["mitigations"]["create"]>;
