@@ -84,6 +84,7 @@ const ONCE = new Set([
   "limits-docs.test.ts",
   "metrics-labels.test.ts",
   "metrics.test.ts",
+  "monitoring.test.ts",
   "plain-websocket.test.ts",
   "sockets.test.ts",
 ]);
@@ -95,7 +96,10 @@ const files = (dir, { once = true } = {}) =>
     .sort()
     .map((f) => path.join(dir, f));
 
-/** Installs Debian packages the suites drive (Chromium for e2e, nginx for the cluster e2e) when missing. */
+/**
+ * Installs Debian packages the suites drive when missing: Chromium for e2e, nginx for the cluster
+ * suite, Prometheus (promtool and the server) for the monitoring suite, systemd-analyze for the unit file.
+ */
 function ensurePackages(wanted) {
   const missing = wanted.filter(([, bin]) => !fs.existsSync(bin)).map(([pkg]) => pkg);
   if (missing.length === 0) return;
@@ -117,11 +121,12 @@ let ok = true;
 const step = async (...a) => (ok = (await run(...a)) && ok);
 
 if (flavors.length === 1) console.warn("\n!!! TEST_POSTGRES=0: the PostgreSQL pass is SKIPPED !!!\n");
-if (wants("e2e"))
-  ensurePackages([
-    ["chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"],
-    ["nginx", "/usr/sbin/nginx"],
-  ]);
+ensurePackages([
+  ...(wants("e2e") ? [["chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"]] : []),
+  ...(wants("e2e") || wants("cluster") ? [["nginx", "/usr/sbin/nginx"]] : []),
+  ...(wants("integration") ? [["prometheus", "/usr/bin/prometheus"]] : []),
+  ...(wants("unit") ? [["systemd", "/usr/bin/systemd-analyze"]] : []),
+]);
 // The generated Prisma client first (a no-op when its schema is unchanged): typecheck reads it.
 if (!(await run("prisma client", process.execPath, ["scripts/db-generate.mjs"]))) process.exit(1);
 // Lint, typecheck and build are independent; the build skips Next's own type check (tsc runs it).

@@ -75,6 +75,10 @@ const dto = (t: TokenRow): TokenDto => ({
   expires_at: t.expiresAt?.toISOString() ?? null,
 });
 
+/**
+ * API tokens: create (the secret returned once, stored as SHA-256), list, revoke; a revocation
+ * publishes an event so live connections on that token close at once, on every instance.
+ */
 export function createApiTokenService(deps: { db: Db; events: EventPublisher; clock: Clock }) {
   const { db, events, clock } = deps;
 

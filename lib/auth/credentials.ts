@@ -18,6 +18,10 @@ export interface CheckedUser {
   role: Role;
 }
 
+/**
+ * The user an e-mail and password sign in as, or null (wrong, unknown, disabled, or not a valid
+ * form) — equally slow either way; an old hash is upgraded on success.
+ */
 export async function checkCredentials(db: Db, input: unknown): Promise<CheckedUser | null> {
   const parsed = loginSchema.safeParse(input);
   if (!parsed.success) return null;

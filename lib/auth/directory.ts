@@ -30,6 +30,10 @@ export interface SessionRecord {
   revoked: boolean;
 }
 
+/**
+ * The cached auth lookups (users, tokens, sessions): each read is cached for `ttlMs` at most and
+ * dropped as soon as an event says the record changed (onEvent(), the bus subscriber).
+ */
 export function createAuthDirectory(deps: { db: Db; ttlMs?: number }) {
   const { db } = deps;
   const ttlMs = deps.ttlMs ?? 30_000;

@@ -71,6 +71,11 @@ class Windows {
   }
 }
 
+/**
+ * Password-check throttling per account and per client address, in one sliding window each:
+ * reserve() checks and counts the attempt as failed in one step (parallel guesses cannot slip
+ * past the count); the caller settles it with succeeded() or cancel().
+ */
 export function createLoginThrottle(opts: { perAccount: number; perAddress: number; windowMs: number; now?: () => number }) {
   const now = opts.now ?? Date.now;
   const accounts = new Windows(opts.perAccount, opts.windowMs, now);

@@ -44,6 +44,7 @@ export interface AuthDeps {
   onTokenUse?: (tokenId: number) => void;
 }
 
+/** The hex SHA-256 of an API token: the only form tokens are stored and looked up in. */
 export const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -110,6 +111,10 @@ async function viaSession(cookies: Credentials["cookies"], deps: AuthDeps): Prom
   };
 }
 
+/**
+ * Who is asking: the API token when there is one, else the session cookie — checked against the
+ * directory (revoked, expired, disabled) on every call, so a changed credential fails at once.
+ */
 export async function resolvePrincipal(creds: Credentials, deps: AuthDeps): Promise<AuthResult> {
   if (creds.apiToken) return viaToken(creds.apiToken, deps);
   return viaSession(creds.cookies, deps);

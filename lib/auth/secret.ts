@@ -8,6 +8,7 @@ import path from "node:path";
 
 export const MIN_SECRET_LENGTH = 32;
 
+/** The secret file is unsafe (readable by others) or too short: the server refuses to start, saying how to fix it. */
 export class SecretError extends Error {}
 
 function readSecretFile(file: string): string {
@@ -24,6 +25,10 @@ function readSecretFile(file: string): string {
   return secret;
 }
 
+/**
+ * The JWT secret and where it came from: NEXTAUTH_SECRET, the data directory's file, or one
+ * generated into it now (two first starts at once agree on one).
+ */
 export function resolveSecret(configured: string | undefined, dataDir: string): { secret: string; source: "env" | "file" | "generated" } {
   if (configured) return { secret: configured, source: "env" };
   const file = path.join(dataDir, ".auth-secret");

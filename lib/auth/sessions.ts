@@ -7,6 +7,10 @@ import type { Db } from "../db/client";
 import type { EventPublisher } from "../domain/events";
 import type { Clock } from "../domain/time";
 
+/**
+ * Browser sessions: creates the row a sign-in's cookie names (expiring after `maxAgeS`), and
+ * ends one or all of a user's, publishing session.revoked so every instance drops them at once.
+ */
 export function createSessionService(deps: { db: Db; events: EventPublisher; clock: Clock; maxAgeS: number }) {
   const { db, events, clock } = deps;
   return {

@@ -11,6 +11,11 @@ import type { Keys, RedisHandle } from "./redis";
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
+/**
+ * Leadership by a lease in Redis (see the file comment): start() tries at once and then every
+ * third of the lease, telling `onChange` each time this instance gains or loses it; never two
+ * leaders at once, as long as clocks tick at the same rate.
+ */
 export class RedisLease implements Leadership {
   isLeader = false;
   private timer: NodeJS.Timeout | null = null;

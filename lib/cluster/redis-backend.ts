@@ -55,6 +55,11 @@ function toLogged(streamId: string, fields: string[], fallback: string): Logged 
   return { envelope: envelope(f.t, id, JSON.parse(f.d) as unknown, f.ts), json: envelopeJson(f.t, id, f.ts, f.d), epoch };
 }
 
+/**
+ * The shared log (cluster mode): append() adds to the channel's stream through the fenced,
+ * idempotent script; one XREAD loop delivers every channel's new entries (and other instances'
+ * domain events) to this instance, resuming after the last id read once Redis is back.
+ */
 export class RedisLogBackend implements LogBackend {
   readonly shared = true;
   private channels!: Record<ChannelName, ChannelLog>;

@@ -23,6 +23,7 @@ function makeClient(url: string, name: string) {
 }
 export type Redis = ReturnType<typeof makeClient>;
 
+/** Every Redis key the cluster uses, under `prefix` (REDIS_PREFIX): nothing is written outside it. */
 export function keys(prefix: string) {
   return {
     stream: (channel: string) => `${prefix}:stream:${channel}`,
@@ -46,6 +47,10 @@ export interface RedisHandle {
   close(): Promise<void>;
 }
 
+/**
+ * One Redis connection that reconnects on its own (capped back-off) and says since when it has
+ * been down; errors are logged every 10 s at most. Resolves once first connected.
+ */
 export async function connectRedis(url: string, log: Logger, name: string): Promise<RedisHandle> {
   let downSince: number | null = null;
   let lastError: string | null = null;

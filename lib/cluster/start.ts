@@ -15,6 +15,10 @@ import type { ClusterRuntime, ClusterView } from "./runtime";
 const PRESENCE_EVERY_MS = 2000;
 const PRESENCE_TTL_MS = 10_000;
 
+/**
+ * Starts cluster mode: two Redis connections, the leader lease, the shared log, the relay of
+ * CLUSTER_EVENTS to the other instances, and this instance's presence record every 2 s.
+ */
 export async function startCluster(config: Config, log: Logger, bus: EventBus): Promise<ClusterRuntime> {
   const url = config.REDIS_URL!;
   const keys = keysFor(config.REDIS_PREFIX);

@@ -1,7 +1,8 @@
 // Every refusal and in-band error code of the real-time API, named once. `terminal` codes mean
 // retrying cannot help until the user acts (signs in again, asks an admin); every other code is
 // worth retrying with backoff. The server sends { code, error } with these names on every
-// transport; the browser decides with isTerminal(). Imports nothing (the browser uses it).
+// transport; the browser decides with isTerminal(). REST answers use these and REST_CODES below.
+// Imports nothing (the browser uses it).
 export const CODES = {
   unauthorized: { status: 401, terminal: true, message: "unauthorized: sign in or pass a valid API token" },
   session_ended: { status: 401, terminal: true, message: "your session has ended: sign in again" },
@@ -25,7 +26,61 @@ export const CODES = {
 
 export type Code = keyof typeof CODES;
 
+/** Is this a code of the real-time catalogue (CODES)? Anything a peer sends may be checked with it. */
 export const isCode = (c: unknown): c is Code => typeof c === "string" && Object.hasOwn(CODES, c);
+
+/**
+ * Codes only REST answers carry, beside CODES (which REST refusals use too: `unauthorized`,
+ * `forbidden`, `rate_limited`, `unavailable` …). Every REST error body has a code of one of the
+ * two catalogues (README "REST API"; test/integration/rest-errors.test.ts walks the routes).
+ */
+export const REST_CODES = {
+  invalid_input: { status: 400, message: "the input is not valid: see details [{field, message}]" },
+  invalid_json: { status: 400, message: "the body is not valid JSON" },
+  bad_path: { status: 400, message: "the path is not valid URL encoding" },
+  page_too_deep: { status: 400, message: "a page past row 100,000: narrow the filters" },
+  wrong_credentials: { status: 401, message: "wrong e-mail or password" },
+  token_in_query: { status: 401, message: "?token= is accepted only on the SSE and WebSocket handshakes" },
+  session_required: { status: 403, message: "needs a signed-in session, not an API token" },
+  current_password_required: { status: 403, message: "confirm with your current password" },
+  current_password_wrong: { status: 403, message: "your current password is wrong" },
+  form_expired: { status: 403, message: "the sign-in form has expired: reload the page" },
+  not_found: { status: 404, message: "not found" },
+  method_not_allowed: { status: 405, message: "method not allowed" },
+  conflict: { status: 409, message: "conflicts with the current state" },
+  length_required: { status: 411, message: "Content-Length required" },
+  payload_too_large: { status: 413, message: "the body is too large" },
+  unsupported_media_type: { status: 415, message: "the body's content-type is not accepted" },
+  upgrade_required: { status: 426, message: "this endpoint speaks WebSocket only" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A code a REST error body may carry: the real-time catalogue's or a REST-only one. */
+export type RestCode = Code | keyof typeof REST_CODES;
+
+/** Is this a code a REST error body may carry (CODES or REST_CODES)? */
+export const isRestCode = (c: unknown): c is RestCode => isCode(c) || (typeof c === "string" && Object.hasOwn(REST_CODES, c));
+
+/**
+ * The code a REST refusal carries when its thrower named none, by status: 404 `not_found`, 409
+ * `conflict`, 429 `rate_limited` …; an unexpected status is `internal` (a bug to name properly).
+ */
+export function restCodeOfStatus(status: number): RestCode {
+  const byStatus: Record<number, RestCode> = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    411: "length_required",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    426: "upgrade_required",
+    429: "rate_limited",
+    503: "unavailable",
+  };
+  return byStatus[status] ?? "internal";
+}
 
 /** Retrying cannot help: stop and tell the user. Unknown codes are retried. */
 export const isTerminal = (c: unknown): boolean => isCode(c) && CODES[c].terminal;
@@ -45,6 +100,13 @@ export interface ErrorData {
  */
 export const closeCodeOf = (c: Code): number => 4000 + CODES[c].status;
 
+/**
+ * The payload of an `error` message or a refusal: the code, in words (the catalogue's unless
+ * given), and extras such as `retry_after_ms`. Every transport sends it as it is.
+ *
+ * @example
+ * errorData("rate_limited", "refresh rate limit: retry in 4s", { retry_after_ms: 4000 });
+ */
 export function errorData(code: Code, error: string = CODES[code].message, extra: Partial<ErrorData> = {}): ErrorData {
   return { code, error, ...extra };
 }

@@ -23,6 +23,7 @@ export function parseId(id: string): [number, number, number] | null {
   return parts.every(Number.isSafeInteger) ? parts : null;
 }
 
+/** Is this an envelope id (logged or direct, with or without an epoch)? Cursors from clients are checked with it. */
 export function isId(id: unknown): id is string {
   return typeof id === "string" && parseId(id) !== null;
 }
@@ -80,6 +81,10 @@ export class OffsetGenerator {
 
 /** Ids for messages sent to one client: "<offset>-<n>.<epoch>", n counting up for the life of the process. */
 let directCounter = 0;
+/**
+ * A fresh id for a message sent to one client, sent at `position`: it sorts after that offset
+ * and before the next logged message, is unique for the life of the process, and keeps the epoch.
+ */
 export function directId(position: string): string {
   directCounter = (directCounter + 1) % Number.MAX_SAFE_INTEGER;
   const epoch = epochOf(position);

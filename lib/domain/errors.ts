@@ -10,7 +10,7 @@ export class DomainError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
-    /** A stable machine-readable name for the refusal, sent as the body's `code`. */
+    /** A stable machine-readable name for the refusal, sent as the body's `code`: a name of contract/codes.ts (REST_CODES). */
     readonly code?: string,
   ) {
     super(message);
@@ -23,11 +23,11 @@ export function isDomainError(err: unknown): err is DomainError {
 }
 export class NotFoundError extends DomainError {
   constructor(what: string, id: number | string) {
-    super(`${what} ${id} not found`, 404);
+    super(`${what} ${id} not found`, 404, undefined, "not_found");
   }
 }
 export class ValidationError extends DomainError {
-  constructor(message: string, details?: unknown, code?: string) {
+  constructor(message: string, details?: unknown, code = "invalid_input") {
     super(message, 400, details, code);
   }
 }
@@ -39,6 +39,6 @@ export class ReauthError extends DomainError {
 }
 export class ConflictError extends DomainError {
   constructor(message: string, details?: unknown) {
-    super(message, 409, details);
+    super(message, 409, details, "conflict");
   }
 }

@@ -2,6 +2,7 @@
 // does not answer in time) is 503 with Retry-After — a client should retry, and no SQL, host
 // or port ever reaches the body.
 import type { ZodError } from "zod";
+import { isRestCode, restCodeOfStatus, type RestCode } from "../contract/codes";
 import { restError } from "../contract/rest-error";
 import { isDomainError } from "../domain/errors";
 import type { Logger } from "../log";
@@ -12,10 +13,10 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
 }
 
 /**
- * The one way a REST error is answered: `{error, code?, details?}` (contract/rest-error.ts) with
+ * The one way a REST error is answered: `{error, code, details?}` (contract/rest-error.ts) with
  * its status and headers. Every error body of every route is made here.
  */
-export function errorJson(status: number, error: string, opts: { code?: string; details?: unknown; headers?: HeadersInit } = {}): Response {
+export function errorJson(status: number, error: string, opts: { code: RestCode; details?: unknown; headers?: HeadersInit }): Response {
   return json(restError(error, opts), status, opts.headers);
 }
 
@@ -26,8 +27,8 @@ export class HttpError extends Error {
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
-    /** A stable machine-readable name for the refusal, sent as the body's `code`. */
-    readonly code?: string,
+    /** A stable machine-readable name for the refusal, sent as the body's `code` (default: its status's, restCodeOfStatus). */
+    readonly code?: RestCode,
   ) {
     super(message);
   }
@@ -95,10 +96,11 @@ export const RETRY_AFTER_S = 5;
 
 /** Any error thrown by route code, as the answer a client gets (never a stack, SQL or host). */
 export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void): Response {
-  if (isZodError(err)) return errorJson(400, "validation failed", { details: zodDetails(err) });
+  if (isZodError(err)) return errorJson(400, "validation failed", { code: "invalid_input", details: zodDetails(err) });
   if (err instanceof HttpError || isDomainError(err)) {
     return errorJson(err.status, err.message, {
-      code: err.code,
+      // The domain names its codes as plain strings (it sits below the contract); an uncatalogued one is a bug, answered by status.
+      code: isRestCode(err.code) ? err.code : restCodeOfStatus(err.status),
       details: err.details,
       headers: err instanceof HttpError ? err.headers : undefined,
     });
@@ -112,8 +114,8 @@ export function errorResponse(err: unknown, log?: Logger, onDbError?: () => void
     });
   }
   const code = (err as { code?: string })?.code;
-  if (code === "P2025") return errorJson(404, "not found");
-  if (code === "P2002") return errorJson(409, "already exists");
+  if (code === "P2025") return errorJson(404, "not found", { code: "not_found" });
+  if (code === "P2002") return errorJson(409, "already exists", { code: "conflict" });
   onDbError?.();
   log?.error({ err }, "unhandled error in route");
   return errorJson(500, "internal error", { code: "internal" });

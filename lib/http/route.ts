@@ -98,7 +98,7 @@ async function readLimited(req: NextRequest, limit: number): Promise<string> {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => undefined);
-      throw new HttpError(413, `request body too large: at most ${limit} bytes`);
+      throw new HttpError(413, `request body too large: at most ${limit} bytes`, undefined, undefined, "payload_too_large");
     }
     chunks.push(value);
   }
@@ -108,14 +108,14 @@ async function readLimited(req: NextRequest, limit: number): Promise<string> {
 /** Parses a JSON body; mutating requests must be JSON (plain HTML forms on other sites cannot send it). */
 export async function body<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.infer<S>> {
   if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
-    throw new HttpError(415, "content-type must be application/json");
+    throw new HttpError(415, "content-type must be application/json", undefined, undefined, "unsupported_media_type");
   }
   const text = await readLimited(req, getContext().config.MAX_BODY_BYTES);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "body is not valid JSON");
+    throw new HttpError(400, "body is not valid JSON", undefined, undefined, "invalid_json");
   }
   return schema.parse(raw);
 }
@@ -130,7 +130,7 @@ export function query<S extends z.ZodType>(req: NextRequest, schema: S): z.infer
 export function idParam(value: string | string[] | undefined, what: string): number {
   const id = Number(value);
   if (typeof value !== "string" || !/^\d{1,10}$/.test(value) || id < 1 || id > 2_147_483_647) {
-    throw new HttpError(404, `${what} ${String(value).slice(0, 40)} not found`);
+    throw new HttpError(404, `${what} ${String(value).slice(0, 40)} not found`, undefined, undefined, "not_found");
   }
   return id;
 }

@@ -9,7 +9,7 @@ export function testEndpoint(
   fn: (ctx: RouteCtx<Record<string, string | string[]>>) => Promise<unknown>,
 ) {
   return route(contract, async (ctx) => {
-    if (!ctx.app.config.testEndpoints) throw new HttpError(404, "not found");
+    if (!ctx.app.config.testEndpoints) throw new HttpError(404, "not found", undefined, undefined, "not_found");
     return fn(ctx);
   });
 }

@@ -4,6 +4,7 @@ import "server-only";
 import client from "prom-client";
 import { CHANNEL_NAMES } from "../contract/channels";
 import type { EventBus } from "../domain/bus";
+import type { Health } from "../health";
 import { TRANSPORTS } from "../realtime/connections";
 import type { RealtimeHub } from "../realtime/hub";
 import { appRoutePatterns, createRouteLabeler } from "./routes";
@@ -65,8 +66,45 @@ export function createMetrics() {
       labelNames: ["reason"],
       registers: [registry],
     }),
-    bind(app: { realtime: RealtimeHub; bus: EventBus }) {
+    bind(app: { realtime: RealtimeHub; bus: EventBus; health: Health; config: { MAX_CONNECTIONS: number } }) {
       const hub = app.realtime;
+      // What the shipped alerting rules (deploy/prometheus/) need beside the figures above: whether
+      // this instance takes traffic (/api/ready's answer), whether it leads, how often it became
+      // the leader (churn), and the cap riskpulse_live_clients is compared with.
+      new client.Gauge({
+        name: "riskpulse_ready",
+        help: "1 while /api/ready answers ready (database and Redis reachable, not draining), else 0",
+        registers: [registry],
+        async collect() {
+          this.set((await app.health.ready()).ready ? 1 : 0);
+        },
+      });
+      let leader = false;
+      const elections = new client.Counter({
+        name: "riskpulse_leader_elections_total",
+        help: "Times this instance became the leader (computing dashboards and stats)",
+        registers: [registry],
+      });
+      hub.onLeadership((now) => {
+        if (now && !leader) elections.inc();
+        leader = now;
+      });
+      new client.Gauge({
+        name: "riskpulse_leader",
+        help: "1 while this instance is the leader, else 0",
+        registers: [registry],
+        collect() {
+          this.set(leader ? 1 : 0);
+        },
+      });
+      new client.Gauge({
+        name: "riskpulse_max_connections",
+        help: "MAX_CONNECTIONS: live clients allowed per channel on this instance",
+        registers: [registry],
+        collect() {
+          this.set(app.config.MAX_CONNECTIONS);
+        },
+      });
       for (const c of Object.values(hub.channels)) {
         c.events.on("delivered", (type, _ms, _sinks, sincePublish) => {
           m.broadcasts.inc({ channel: c.name, type });

@@ -6,6 +6,7 @@ export interface Leadership {
   readonly isLeader: boolean;
 }
 
+/** Embedded mode's leadership: this instance leads from start() until stop(). */
 export class SoloLeadership implements Leadership {
   isLeader = false;
   async start(onChange: (leader: boolean) => void) {

@@ -80,6 +80,16 @@ export type Admission = { ok: true; session: LiveSession } | { ok: false; code: 
 /** A client command's answer: the message to send back. */
 export type CommandRunner = (session: LiveSession, command: string) => Promise<Logged> | Logged;
 
+/**
+ * The rules every live transport shares (see the file comment): admit() under the caps,
+ * subscribe() to resume and go live, release() when the client goes away; start() runs the
+ * fan-out, the one slow-client sweep and the app-level ping, stop() ends them.
+ *
+ * @example
+ * const admitted = core.admit("dashboard", { principal, recheck }, adapter);
+ * if (!admitted.ok) return refuse(admitted.code, admitted.message);
+ * await core.subscribe(admitted.session, cursor, () => closed);
+ */
 export class TransportCore {
   private sessions = new Set<SessionState>();
   private liveByChannel = new Map<ChannelName, Set<SessionState>>();

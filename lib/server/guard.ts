@@ -9,6 +9,7 @@
 // Next never sees it, so an anonymous client cannot make the server buffer more than the limit.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { plainWebSocketChannel } from "../contract/channels";
+import type { RestCode } from "../contract/codes";
 import { restError } from "../contract/rest-error";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -16,7 +17,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 /** After a 413 the client gets this long to read it before its connection is cut (it may still be sending). */
 const LINGER_MS = 2_000;
 
-function reply(res: ServerResponse, status: number, error: string, code: string, headers: Record<string, string> = {}) {
+function reply(res: ServerResponse, status: number, error: string, code: RestCode, headers: Record<string, string> = {}) {
   const body = JSON.stringify(restError(error, { code }));
   res.writeHead(status, {
     "content-type": "application/json",

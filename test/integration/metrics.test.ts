@@ -84,6 +84,10 @@ describe("metrics", () => {
       ["riskpulse_sse_streams", "gauge"],
       ["riskpulse_slow_client_evictions_total", "counter"],
       ["riskpulse_db_errors_total", "counter"],
+      ["riskpulse_ready", "gauge"],
+      ["riskpulse_leader", "gauge"],
+      ["riskpulse_leader_elections_total", "counter"],
+      ["riskpulse_max_connections", "gauge"],
     ])
       assert.equal(types.get(name!), type, name);
   });

@@ -25,6 +25,11 @@ export type { DashboardChange };
 const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 const FOLLOWER_WAIT_MS = 1000;
 
+/**
+ * Recomputes the dashboard after changes (coalesced, see the file comment) while this instance
+ * leads, and publishes each difference once as a dashboard_patch; current() answers the snapshot
+ * after a change pending here (read-your-writes, bounded). `events.recomputed` reports each recompute.
+ */
 export class DashboardFeed {
   private dirtyGen = 0;
   private doneGen = 0;

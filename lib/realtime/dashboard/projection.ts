@@ -12,6 +12,10 @@ export interface DashboardState {
   snapshot: DashboardSnapshot;
 }
 
+/**
+ * The dashboard state as of the newest patch delivered here: what a new client starts from. A
+ * patch that does not fit its version sets `gap`, and the owner reloads the state.
+ */
 export class DashboardProjection implements Projection<"dashboard"> {
   private state: DashboardState | null = null;
   private waiters: (() => void)[] = [];

@@ -4,6 +4,10 @@
 // rewrites every row below it); replacing that one list is then far cheaper.
 import jsonpatch, { type Operation } from "fast-json-patch"; // CommonJS: use the default export
 
+/**
+ * The JSON Patch from `prev` to `next`: applying it to `prev` gives `next`. Per top-level key,
+ * the smaller of fine-grained operations and one `replace`.
+ */
 export function diffSnapshots<T extends object>(prev: T, next: T): Operation[] {
   const ops: Operation[] = [];
   const keys = new Set([...Object.keys(prev), ...Object.keys(next)]);

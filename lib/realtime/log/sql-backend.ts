@@ -26,6 +26,11 @@ const split = (id: string) => {
   return { ms: BigInt(p[0]), seq: p[1] };
 };
 
+/**
+ * The message log in the database (embedded mode): appends are batched per channel and written
+ * in order, each message gets the next offset of its channel's epoch, and the rows are the
+ * resume log (not shared with other instances: `shared = false`).
+ */
 export class SqlLogBackend implements LogBackend {
   readonly shared = false;
   private channels!: Record<ChannelName, ChannelLog>;

@@ -10,6 +10,10 @@ import type { Channel } from "../channel";
 import { Listeners } from "../listeners";
 import type { StatsProjection } from "./projection";
 
+/**
+ * Publishes the quotas channel: this instance's domain events as they happen, and `stats` every
+ * STATS_INTERVAL_MS while this instance leads. `events.computed` reports each computation.
+ */
 export class QuotaFeed {
   private timer: NodeJS.Timeout | null = null;
   private leader = false;

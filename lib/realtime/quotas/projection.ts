@@ -3,6 +3,7 @@ import type { QuotaStats } from "../../domain/quota/stats";
 import type { Projection } from "../channel";
 import type { Message, SnapshotMessage } from "../../contract/protocol";
 
+/** Keeps the newest `stats` seen on the quotas channel: the snapshot a new client starts from; ready() waits for the first. */
 export class StatsProjection implements Projection<"quotas"> {
   latest: QuotaStats | null = null;
   private waiters: (() => void)[] = [];

@@ -11,6 +11,11 @@ import type { ChannelName, DashboardUpdate } from "../../contract/protocol";
 export type Refreshed =
   { ok: true; message: Logged; update: DashboardUpdate } | { ok: false; message: Logged; error: string; retryAfterMs: number };
 
+/**
+ * The `refresh` command, on any transport and over REST: within the user's rate limit, re-reads
+ * the dashboard now and returns the update for the asker (every client gets what changed as a
+ * patch); past it, a `rate_limited` error with the wait.
+ */
 export async function refreshCommand(
   hub: RealtimeHub,
   principal: Principal,
@@ -32,6 +37,7 @@ export async function refreshCommand(
   return { ok: true, message: channel.direct("dashboard_update", update) as Logged, update };
 }
 
+/** The `ping` command's answer: a `pong` on the channel, for this client only. */
 export function pingCommand(hub: RealtimeHub, name: ChannelName): Logged {
   return (hub.channels[name] as Channel).direct("pong", {});
 }

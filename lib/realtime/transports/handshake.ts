@@ -11,6 +11,11 @@ import type { Code } from "../../contract/codes";
 
 export type Handshake = { ok: true; principal: Principal; recheck: () => Promise<AuthResult> } | { ok: false; code: Code; error?: string };
 
+/**
+ * Who opens a live connection: an API token (socket auth, Bearer header or `?token=`) or the
+ * session cookie, the cookie only from our own origin (else `cross_origin`). Never throws: an
+ * auth store that fails is `unavailable`. The result's `recheck` asks again later.
+ */
 export async function authenticateHandshake(
   input: { headers: HeaderSource; queryToken?: string | null; authToken?: string | null },
   deps: { auth: AuthDeps; config: Pick<Config, "publicOrigin" | "TRUST_PROXY"> },

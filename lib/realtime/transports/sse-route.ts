@@ -10,11 +10,16 @@ import type { RouteContract } from "../../http/contract";
 import { HttpError } from "../../http/errors";
 import { route } from "../../http/route";
 
+/**
+ * The GET and HEAD handlers of one channel's SSE route: GET checks the cursor and streams
+ * (a core refusal becomes its code's status and body); HEAD answers the stream's headers only.
+ */
 export function sseRoute(name: ChannelName, contracts: { get: RouteContract; head: RouteContract }) {
   return {
     GET: route(contracts.get, async ({ req, app, principal, recheck }) => {
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
-      if (cursor !== null && cursor.length > 64) throw new HttpError(400, "Last-Event-ID: not an envelope id");
+      if (cursor !== null && cursor.length > 64)
+        throw new HttpError(400, "Last-Event-ID: not an envelope id", undefined, undefined, "bad_request");
       try {
         const conn = req.headers.get(CONN_HEADER);
         const destroySocket = () => app.rawResponses.destroy(conn);

@@ -41,6 +41,7 @@ export interface SseDeps {
   log: Logger;
 }
 
+/** The transport core refused an SSE client: the route answers it with the code's status and the REST error body. */
 export class SseRefusal extends Error {
   constructor(
     readonly code: Code,

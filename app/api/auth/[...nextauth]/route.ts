@@ -19,20 +19,22 @@ type Ctx = { params: Promise<{ nextauth: string[] }> };
 /** A sign-in form is a few short fields. */
 const MAX_SIGN_IN_BYTES = 8 * 1024;
 
+const tooLarge = () => errorJson(413, `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes`, { code: "payload_too_large" });
+
 /** The sign-in body, rebuilt from one strict parse; or the answer refusing it. */
 async function canonicalSignIn(req: NextRequest): Promise<NextRequest | Response> {
   const length = req.headers.get("content-length");
-  if (!length) return errorJson(411, "Content-Length required");
-  if (Number(length) > MAX_SIGN_IN_BYTES) return errorJson(413, `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes`);
+  if (!length) return errorJson(411, "Content-Length required", { code: "length_required" });
+  if (Number(length) > MAX_SIGN_IN_BYTES) return tooLarge();
   if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    return errorJson(415, "content-type must be application/x-www-form-urlencoded");
+    return errorJson(415, "content-type must be application/x-www-form-urlencoded", { code: "unsupported_media_type" });
   }
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_SIGN_IN_BYTES) return errorJson(413, `sign-in body too large: at most ${MAX_SIGN_IN_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_SIGN_IN_BYTES) return tooLarge();
   const fields = new URLSearchParams(text);
   const seen = new Set<string>();
   for (const k of fields.keys()) {
-    if (seen.has(k)) return errorJson(400, `field ${k.slice(0, 40)} given more than once`);
+    if (seen.has(k)) return errorJson(400, `field ${k.slice(0, 40)} given more than once`, { code: "invalid_input" });
     seen.add(k);
   }
   const headers = new Headers(req.headers);
@@ -45,7 +47,7 @@ const retry = (s: number | undefined) => ({ "retry-after": String(Math.max(1, s 
 async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
   const app = getContext();
   const { nextauth } = await ctx.params;
-  if (nextauth[0] === "_log") return errorJson(404, "not found");
+  if (nextauth[0] === "_log") return errorJson(404, "not found", { code: "not_found" });
   const address = addressKey(clientAddress(req.headers, req.headers.get("x-riskpulse-peer") ?? undefined, app.config.TRUST_PROXY));
   const signIn = req.method === "POST" && nextauth[0] === "callback" && nextauth[1] === "credentials";
   let request = req;
@@ -61,7 +63,7 @@ async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
     case "ok":
       return res; // `{url}` for json=true, else the redirect itself
     case "invalid":
-      return errorJson(401, "wrong e-mail or password");
+      return errorJson(401, "wrong e-mail or password", { code: "wrong_credentials" });
     case "throttled": {
       const s = outcome.retryAfterS ?? 60;
       return errorJson(429, `too many failed sign-in attempts; try again in ${s} s`, {
@@ -83,7 +85,7 @@ async function handler(req: NextRequest, ctx: Ctx): Promise<Response> {
       });
     default:
       // The credentials were never looked at: next-auth refused the form (its CSRF token).
-      return errorJson(403, "the sign-in form has expired; reload the page");
+      return errorJson(403, "the sign-in form has expired; reload the page", { code: "form_expired" });
   }
 }
 

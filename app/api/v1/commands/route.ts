@@ -10,7 +10,8 @@ export const POST = route(QUOTAS.command, async ({ req, app, principal }) => {
   const input = await body(req, commandSchema);
   let user = { id: principal.userId, name: principal.name };
   if (input.user_id !== undefined && input.user_id !== principal.userId) {
-    if (principal.role !== "admin") throw new HttpError(403, "forbidden: only admins may record commands for another user");
+    if (principal.role !== "admin")
+      throw new HttpError(403, "forbidden: only admins may record commands for another user", undefined, undefined, "forbidden");
     const named = await app.directory.user(input.user_id);
     if (!named) throw new NotFoundError("user", input.user_id);
     user = { id: named.id, name: named.name };

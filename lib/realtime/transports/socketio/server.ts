@@ -66,6 +66,12 @@ function socketAdapter(socket: Socket): TransportAdapter {
   };
 }
 
+/**
+ * The Socket.IO adapter: serves every channel's namespace on the HTTP server, authenticates each
+ * handshake, admits it through the transport core (a refusal is sent as `connect_error` with
+ * its code) and resumes it from its cursor. Returns the server and close(), which disconnects
+ * every socket and closes engine.io but leaves the HTTP server to the drain.
+ */
 export function createSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;

@@ -8,9 +8,11 @@ import { LIVE } from "@/lib/http/contracts";
 
 export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, params, principal }) => {
   const name = params.channel;
-  if (name !== "dashboard" && name !== "quotas") throw new HttpError(404, `no channel ${name.slice(0, 40)}`);
-  if (name === "quotas" && principal.role !== "admin") throw new HttpError(403, "forbidden: admin role required");
+  if (name !== "dashboard" && name !== "quotas")
+    throw new HttpError(404, `no channel ${name.slice(0, 40)}`, undefined, undefined, "not_found");
+  if (name === "quotas" && principal.role !== "admin")
+    throw new HttpError(403, "forbidden: admin role required", undefined, undefined, "forbidden");
   const since = req.nextUrl.searchParams.get("since");
-  if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id");
+  if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id", undefined, undefined, "bad_request");
   return name === "dashboard" ? poll(app.realtime.channels.dashboard, since) : poll(app.realtime.channels.quotas, since);
 });

@@ -26,7 +26,13 @@ export const POST = route(ACCOUNT.password, async ({ req, app, principal }) => {
   const slot = app.loginThrottle.reserve(principal.email, address);
   if (!slot.allowed) {
     const s = Math.max(1, Math.ceil(slot.retryAfterMs / 1000));
-    throw new HttpError(429, `too many wrong passwords; try again in ${s} s`, undefined, { "retry-after": String(s) });
+    throw new HttpError(
+      429,
+      `too many wrong passwords; try again in ${s} s`,
+      { retry_after_s: s },
+      { "retry-after": String(s) },
+      "rate_limited",
+    );
   }
   try {
     await withHashClaim({ purpose: "account", keys: [`addr:${address}`, `user:${principal.userId}`] }, () =>
@@ -35,9 +41,13 @@ export const POST = route(ACCOUNT.password, async ({ req, app, principal }) => {
   } catch (err) {
     if (isHashingBusy(err)) {
       // Counted, like a busy sign-in: flooding the pool spends the caller's attempts.
-      throw new HttpError(503, "password checks are busy right now; try again shortly", undefined, {
-        "retry-after": String(err.retryAfterS),
-      });
+      throw new HttpError(
+        503,
+        "password checks are busy right now; try again shortly",
+        { retry_after_s: err.retryAfterS },
+        { "retry-after": String(err.retryAfterS) },
+        "unavailable",
+      );
     }
     if (wrongCurrent(err)) throw err; // counted
     // The current password was right (the new one is refused), or it was never checked.
