@@ -48,6 +48,7 @@ export const REST_CODES = {
   not_found: { status: 404, message: "not found" },
   method_not_allowed: { status: 405, message: "method not allowed" },
   conflict: { status: 409, message: "conflicts with the current state" },
+  edit_conflict: { status: 409, message: "someone else changed it since the version you edited: details.current holds its values now" },
   length_required: { status: 411, message: "Content-Length required" },
   payload_too_large: { status: 413, message: "the body is too large" },
   unsupported_media_type: { status: 415, message: "the body's content-type is not accepted" },
