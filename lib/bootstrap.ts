@@ -24,6 +24,7 @@ import { createCommandService } from "./domain/quota/commands";
 import { createCommandRecorder } from "./domain/quota/recorder";
 import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
+import { createRiskTransferService } from "./domain/risk-transfer";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
@@ -138,6 +139,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const signals = watchSignals({ db, bus, log });
   const risks = createRiskService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
+  const transfer = createRiskTransferService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))
       ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands })
@@ -163,6 +165,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     audit: createAuditService({ db }),
     risks,
     mitigations,
+    transfer,
     demoTraffic,
     quotas,
     realtime,

@@ -36,6 +36,7 @@ export const isCode = (c: unknown): c is Code => typeof c === "string" && Object
  */
 export const REST_CODES = {
   invalid_input: { status: 400, message: "the input is not valid: see details [{field, message}]" },
+  import_invalid: { status: 400, message: "the import has problems and wrote nothing: details.errors lists them by line" },
   invalid_json: { status: 400, message: "the body is not valid JSON" },
   bad_path: { status: 400, message: "the path is not valid URL encoding" },
   page_too_deep: { status: 400, message: "a page past row 100,000: narrow the filters" },

@@ -60,6 +60,8 @@ export type DomainEvent =
       before: MitigationFact | null;
       after: MitigationFact | null;
     }
+  /** A CSV import committed (one transaction, one dashboard sequence number): the dashboard re-reads once. */
+  | { type: "risks.imported"; seq: number; created: number; updated: number }
   | { type: "command.executed"; userId: number; commandType: string; allowed: boolean }
   | { type: "violation.created"; violation: ViolationDto }
   | { type: "alert.raised"; alert: AlertDto }
@@ -79,6 +81,7 @@ export type DomainEventType = DomainEvent["type"];
  */
 export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
   "risk.changed",
+  "risks.imported",
   "mitigation.changed",
   "quota.changed",
   "token.revoked",

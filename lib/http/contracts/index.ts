@@ -6,6 +6,7 @@ import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
+import { TRANSFER } from "./transfer";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
 
@@ -17,6 +18,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseQuotas.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
+  ...Object.values(TRANSFER),
   ...Object.values(QUOTAS),
   ...Object.values(USERS),
   ...Object.values(PEOPLE),
@@ -28,4 +30,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS };
+export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS };
