@@ -4,6 +4,39 @@
 import AxeBuilder from "@axe-core/playwright";
 import { ADMIN, ANALYST, expect, test } from "./fixtures";
 
+function register(rows: number, bad: number[]): string {
+  const lines = ["external_id,title,severity,likelihood,impact,treatment"];
+  for (let i = 1; i <= rows; i++) lines.push(`E2E-${i},E2E imported ${i},${bad.includes(i) ? "severe" : "medium"},0.3,0.3,mitigate`);
+  return lines.join("\n");
+}
+
+test("import a 200-row CSV: the dry run shows the 2 bad rows by line, the fixed file imports", async ({ page, signIn }) => {
+  await signIn(page, ANALYST);
+  await page.goto("/risks");
+  await page.getByRole("link", { name: "Import CSV" }).click();
+  await expect(page).toHaveURL(/\/risks\/import$/);
+  const upload = (text: string) =>
+    page.getByLabel("CSV file").setInputFiles({ name: "register.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+
+  await upload(register(200, [40, 120]));
+  await page.getByRole("button", { name: "Check file" }).click();
+  const errors = page.getByTestId("import-errors");
+  await expect(errors.locator("tbody tr")).toHaveCount(2);
+  await expect(errors.locator("tbody tr").nth(0)).toContainText("41"); // row 40 is line 41: the header is line 1
+  await expect(errors.locator("tbody tr").nth(1)).toContainText("121");
+  await expect(page.getByRole("button", { name: /^Import \d+ rows/ })).toHaveCount(0);
+
+  await upload(register(200, []));
+  await page.getByRole("button", { name: "Check file" }).click();
+  await expect(page.getByTestId("import-report")).toContainText("200 to create");
+  await page.getByRole("button", { name: "Import 200 rows" }).click();
+  await expect(page.getByTestId("import-done")).toContainText("200 created");
+  const list = await page.request.get("/api/v1/risks?q=E2E imported&page_size=1");
+  expect(((await list.json()) as { total: number }).total).toBe(200);
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+});
+
 test("live heat map → filtered list; two editors resolve an edit conflict without loss", async ({ page, browser, baseURL, signIn }) => {
   await signIn(page, ANALYST);
   await expect(page.getByTestId("connection-status")).toHaveText("Live");
@@ -61,7 +94,11 @@ test("live heat map → filtered list; two editors resolve an edit conflict with
   await expect(mine).toBeHidden();
 
   // Graded by the API: both changes are kept.
-  const final = (await (await other.request.get(`/api/v1/risks/${risk.id}`)).json()) as { title: string; category: string; version: number };
+  const final = (await (await other.request.get(`/api/v1/risks/${risk.id}`)).json()) as {
+    title: string;
+    category: string;
+    version: number;
+  };
   expect(final.title).toBe("E2E: renamed by the admin");
   expect(final.category).toBe("Operations");
   expect(final.version).toBe(risk.version + 2);

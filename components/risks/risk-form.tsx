@@ -28,7 +28,11 @@ export function RiskDialogButton({
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const r = mode.kind === "edit" ? mode.risk : undefined;
+  const latest = mode.kind === "edit" ? mode.risk : undefined;
+  // The risk as it was when the dialog opened: the form edits that version, whatever the live
+  // page receives meanwhile, so a change saved by someone else shows as a conflict, never silently.
+  const [opened, setOpened] = useState(latest);
+  const r = latest && opened;
 
   async function save(payload: Record<string, unknown>, version: number | undefined) {
     setBusy(true);
@@ -98,6 +102,8 @@ export function RiskDialogButton({
         onClick={() => {
           setConflict(null);
           setMessage(undefined);
+          setErrors([]);
+          setOpened(latest);
           dialog.current?.showModal();
         }}
       >
@@ -113,7 +119,7 @@ export function RiskDialogButton({
             onSave={(payload) => save(payload, conflict.current.version)}
           />
         ) : (
-          <form className="form" onSubmit={onSubmit} noValidate>
+          <form className="form" onSubmit={onSubmit} noValidate key={r ? `${r.id}@${r.version}` : "new"}>
             <h1>{r ? `Edit risk #${r.id}` : "New risk"}</h1>
             <label>
               Title

@@ -159,7 +159,12 @@ export function openApiDocument(opts: { version: string; contracts?: readonly Ro
       security: security(c),
       ...(parameters.length ? { parameters } : {}),
       ...(c.csv
-        ? { requestBody: { required: true, content: { "text/csv": { schema: { type: "string", description: "a CSV file, header first" } } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "text/csv": { schema: { type: "string", description: "a CSV file, header first" } } },
+            },
+          }
         : {}),
       ...(c.body
         ? {

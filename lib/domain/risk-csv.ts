@@ -157,11 +157,18 @@ export function parseRiskCsv(text: string): ParsedImport {
     return { rows: [], errors: [{ line, message: `not readable as CSV: ${(e as Error).message}` }], ignored_columns: [], total_rows: 0 };
   }
   const [head, ...body] = records;
-  if (!head) return { rows: [], errors: [{ line: 1, message: "the file is empty: a header line is required" }], ignored_columns: [], total_rows: 0 };
+  if (!head)
+    return { rows: [], errors: [{ line: 1, message: "the file is empty: a header line is required" }], ignored_columns: [], total_rows: 0 };
   const names = head.record.map(normaliseHeader);
   const ignored = head.record.filter((_, i) => !WRITABLE.has(names[i] as Column) && !COMPUTED.has(names[i]!));
   const missing = REQUIRED.filter((c) => !names.includes(c));
-  if (missing.length) return { rows: [], errors: [{ line: 1, message: `missing columns: ${missing.join(", ")}` }], ignored_columns: ignored, total_rows: body.length };
+  if (missing.length)
+    return {
+      rows: [],
+      errors: [{ line: 1, message: `missing columns: ${missing.join(", ")}` }],
+      ignored_columns: ignored,
+      total_rows: body.length,
+    };
 
   const rows: ImportRow[] = [];
   const errors: ImportProblem[] = [];
@@ -186,7 +193,11 @@ export function parseRiskCsv(text: string): ParsedImport {
       treatment: cell.treatment ? cell.treatment.toLowerCase() : undefined,
       residual_likelihood: nullableNum("residual_likelihood"),
       residual_impact: nullableNum("residual_impact"),
-      next_review_at: cell.next_review_at ? (/^\d{4}-\d{2}-\d{2}$/.test(cell.next_review_at) ? `${cell.next_review_at}T00:00:00Z` : cell.next_review_at) : undefined,
+      next_review_at: cell.next_review_at
+        ? /^\d{4}-\d{2}-\d{2}$/.test(cell.next_review_at)
+          ? `${cell.next_review_at}T00:00:00Z`
+          : cell.next_review_at
+        : undefined,
       category: cell.category || undefined,
       tags: cell.tags
         ? cell.tags

@@ -27,7 +27,9 @@ export const EXPORT_PAGE = 500;
 const IMPORT_TIMEOUT_MS = 120_000;
 
 export const exportFormat = z.enum(["csv", "json"]).default("csv");
-export const riskExportSchema = riskListSchema.omit({ sort: true, order: true, page: true, page_size: true }).extend({ format: exportFormat });
+export const riskExportSchema = riskListSchema
+  .omit({ sort: true, order: true, page: true, page_size: true })
+  .extend({ format: exportFormat });
 export const mitigationExportSchema = z.object({
   risk_id: dbIdQuery().optional(),
   owner_id: ownerQuery.optional(),
@@ -54,7 +56,13 @@ export interface ImportReport {
 
 const MITIGATION_COLUMNS = ["id", "risk_id", "title", "status", "completion_percent", "due_date", "completed_at", "owner_email"] as const;
 
-export function createRiskTransferService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; reviewCadence?: ReviewCadence }) {
+export function createRiskTransferService(deps: {
+  db: Db;
+  events: EventPublisher;
+  clock: Clock;
+  flavor: DbFlavor;
+  reviewCadence?: ReviewCadence;
+}) {
   const { db, events, clock, flavor } = deps;
   const cadence = deps.reviewCadence ?? DEFAULT_REVIEW_CADENCE;
 
@@ -69,7 +77,13 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
       after = rows.at(-1)!.id;
     }
   }
-  async function* render<R>(format: "csv" | "json", header: string, rows: AsyncGenerator<R[]>, csv: (r: R) => string, json: (r: R) => unknown) {
+  async function* render<R>(
+    format: "csv" | "json",
+    header: string,
+    rows: AsyncGenerator<R[]>,
+    csv: (r: R) => string,
+    json: (r: R) => unknown,
+  ) {
     let first = true;
     yield format === "csv" ? header : "[";
     for await (const page of rows) {
@@ -92,7 +106,12 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
     exportRisks(q: z.infer<typeof riskExportSchema>): AsyncGenerator<string> {
       const where = riskWhere(q, flavor, clock.now());
       const rows = pages((after) =>
-        db.risk.findMany({ where: { AND: [where, { id: { gt: after } }] }, include: riskInclude, orderBy: { id: "asc" }, take: EXPORT_PAGE }),
+        db.risk.findMany({
+          where: { AND: [where, { id: { gt: after } }] },
+          include: riskInclude,
+          orderBy: { id: "asc" },
+          take: EXPORT_PAGE,
+        }),
       );
       return render(q.format, RISK_HEADER, rows, (r) => riskCsvRow(riskDto(r)), riskDto);
     },
@@ -101,13 +120,28 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
       const now = clock.now();
       const where: Prisma.MitigationWhereInput = { riskId: q.risk_id, status: q.status, ...ownerWhere(q.owner_id) };
       const rows = pages((after) =>
-        db.mitigation.findMany({ where: { AND: [where, { id: { gt: after } }] }, include: withOwner, orderBy: { id: "asc" }, take: EXPORT_PAGE }),
+        db.mitigation.findMany({
+          where: { AND: [where, { id: { gt: after } }] },
+          include: withOwner,
+          orderBy: { id: "asc" },
+          take: EXPORT_PAGE,
+        }),
       );
       return render(
         q.format,
         csvLine([...MITIGATION_COLUMNS]),
         rows,
-        (m) => csvLine([m.id, m.riskId, m.title, m.status, m.completionPercent, m.dueDate.toISOString(), m.completedAt?.toISOString(), m.owner?.email]),
+        (m) =>
+          csvLine([
+            m.id,
+            m.riskId,
+            m.title,
+            m.status,
+            m.completionPercent,
+            m.dueDate.toISOString(),
+            m.completedAt?.toISOString(),
+            m.owner?.email,
+          ]),
         (m) => mitigationDto(m, now),
       );
     },
@@ -127,13 +161,19 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
       const emails = [...new Set(parsed.rows.flatMap((r) => (r.ownerEmail ? [r.ownerEmail.toLowerCase()] : [])))];
       const owners = new Map<string, { id: number; disabled: boolean }>();
       for (let i = 0; i < emails.length; i += 500) {
-        for (const u of await db.user.findMany({ where: { email: { in: emails.slice(i, i + 500) } }, select: { id: true, email: true, disabled: true } }))
+        for (const u of await db.user.findMany({
+          where: { email: { in: emails.slice(i, i + 500) } },
+          select: { id: true, email: true, disabled: true },
+        }))
           owners.set(u.email.toLowerCase(), u);
       }
       const externalIds = parsed.rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
       const byExternal = new Map<string, number>();
       for (let i = 0; i < externalIds.length; i += 500) {
-        for (const r of await db.risk.findMany({ where: { externalId: { in: externalIds.slice(i, i + 500) } }, select: { id: true, externalId: true } }))
+        for (const r of await db.risk.findMany({
+          where: { externalId: { in: externalIds.slice(i, i + 500) } },
+          select: { id: true, externalId: true },
+        }))
           byExternal.set(r.externalId!, r.id);
       }
       const ids = parsed.rows.flatMap((r) => (r.id !== undefined && !r.externalId ? [r.id] : []));
@@ -148,7 +188,11 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
         if (row.ownerEmail) {
           const u = owners.get(row.ownerEmail.toLowerCase());
           if (!u || u.disabled) {
-            errors.push({ line: row.line, field: "owner_email", message: u ? `${row.ownerEmail} is disabled` : `no user ${row.ownerEmail}` });
+            errors.push({
+              line: row.line,
+              field: "owner_email",
+              message: u ? `${row.ownerEmail} is disabled` : `no user ${row.ownerEmail}`,
+            });
             ok = false;
           } else ownerId = u.id;
         }
@@ -178,7 +222,8 @@ export function createRiskTransferService(deps: { db: Db; events: EventPublisher
         ignored_columns: parsed.ignored_columns,
       };
       if (opts.dryRun) return report;
-      if (errors.length) throw new ValidationError(`the import has ${errors.length} problem(s); nothing was written`, report, "import_invalid");
+      if (errors.length)
+        throw new ValidationError(`the import has ${errors.length} problem(s); nothing was written`, report, "import_invalid");
       if (rows.length === 0) return report;
 
       const now = clock.now();

@@ -34,7 +34,13 @@ describe("risk register over REST", () => {
     assert.equal(c.body.residual_score, 0.3);
     assert.equal(c.body.version, 1);
     assert.ok(c.body.next_review_at, "a default review date");
-    for (const q of ["tag=it-tag", "category=Insurance-it", "treatment=transfer&tag=it-tag", "likelihood_band=5&impact_band=5&tag=it-tag", "matrix=residual&likelihood_band=1&impact_band=2&tag=it-tag"]) {
+    for (const q of [
+      "tag=it-tag",
+      "category=Insurance-it",
+      "treatment=transfer&tag=it-tag",
+      "likelihood_band=5&impact_band=5&tag=it-tag",
+      "matrix=residual&likelihood_band=1&impact_band=2&tag=it-tag",
+    ]) {
       const l = await call(srv.url, admin, "GET", `/api/v1/risks?${q}`);
       assert.deepEqual(
         l.body.items.map((r: { id: number }) => r.id),
@@ -54,7 +60,10 @@ describe("risk register over REST", () => {
       );
     }
     const open = (await call(srv.url, admin, "GET", "/api/v1/risks?status=open&likelihood_band=5&impact_band=5&page_size=1")).body.total;
-    assert.equal(d.risk_matrix.inherent.find((x: { likelihood: number; impact: number }) => x.likelihood === 5 && x.impact === 5).count, open);
+    assert.equal(
+      d.risk_matrix.inherent.find((x: { likelihood: number; impact: number }) => x.likelihood === 5 && x.impact === 5).count,
+      open,
+    );
     const transfer = (await call(srv.url, admin, "GET", "/api/v1/risks?status=open&treatment=transfer&page_size=1")).body.total;
     assert.equal(d.risks_by_treatment.transfer, transfer);
     const overdue = (await call(srv.url, admin, "GET", "/api/v1/risks?status=open&review=overdue&page_size=1")).body.total;
@@ -62,7 +71,9 @@ describe("risk register over REST", () => {
   });
 
   it("records a review and refuses a stale edit with 409 edit_conflict and the current values", async () => {
-    const c = (await call(srv.url, analyst, "POST", "/api/v1/risks", { title: "Edited twice", severity: "low", likelihood: 0.2, impact: 0.2 })).body;
+    const c = (
+      await call(srv.url, analyst, "POST", "/api/v1/risks", { title: "Edited twice", severity: "low", likelihood: 0.2, impact: 0.2 })
+    ).body;
     const first = await call(srv.url, admin, "PATCH", `/api/v1/risks/${c.id}`, { title: "Admin's", version: c.version });
     assert.equal(first.status, 200);
     assert.equal(first.body.version, 2);
@@ -74,7 +85,11 @@ describe("risk register over REST", () => {
     assert.equal(stale.body.details.current.version, 2);
 
     const headers = { cookie: (analyst as { cookie: string }).cookie, "content-type": "application/json", "if-match": '"1"' };
-    const viaHeader = await fetch(`${srv.url}/api/v1/risks/${c.id}`, { method: "PATCH", headers, body: JSON.stringify({ title: "Analyst's" }) });
+    const viaHeader = await fetch(`${srv.url}/api/v1/risks/${c.id}`, {
+      method: "PATCH",
+      headers,
+      body: JSON.stringify({ title: "Analyst's" }),
+    });
     assert.equal(viaHeader.status, 409);
     assert.equal((await call(srv.url, admin, "GET", `/api/v1/risks/${c.id}`)).body.title, "Admin's", "no lost update");
 
@@ -84,9 +99,59 @@ describe("risk register over REST", () => {
     assert.equal(reviewed.body.version, 3);
     const audit = await call(srv.url, admin, "GET", `/api/v1/audit?entity=risk&entity_id=${c.id}`);
     assert.equal(audit.status, 200, JSON.stringify(audit.body));
+    assert.deepEqual(audit.body.items.map((a: { action: string }) => a.action).sort(), ["created", "reviewed", "updated"]);
+  });
+
+  it("imports CSV over REST: a dry run reports lines, a bad file is refused whole, a good one lands; the export streams it back", async () => {
+    const file = (bad: boolean) =>
+      [
+        "external_id,title,severity,likelihood,impact,tags",
+        ...Array.from({ length: 10 }, (_, i) => `IT-${i},Imported ${i},${bad && i === 3 ? "huge" : "high"},0.5,0.5,it-import`),
+      ].join("\n");
+    const post = (path: string, text: string) =>
+      fetch(`${srv.url}${path}`, {
+        method: "POST",
+        headers: { cookie: (analyst as { cookie: string }).cookie, "content-type": "text/csv" },
+        body: text,
+      });
+    const dry = await post("/api/v1/risks/import?dry_run=1", file(true));
+    assert.equal(dry.status, 200);
+    const report = await dry.json();
+    assert.equal(report.valid, false);
     assert.deepEqual(
-      audit.body.items.map((a: { action: string }) => a.action).sort(),
-      ["created", "reviewed", "updated"],
+      report.errors.map((e: { line: number }) => e.line),
+      [5],
     );
+    const refused = await post("/api/v1/risks/import", file(true));
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).code, "import_invalid");
+    assert.equal((await call(srv.url, admin, "GET", "/api/v1/risks?tag=it-import")).body.total, 0, "nothing written");
+    assert.equal((await post("/api/v1/risks/import", "title\nx")).status, 200, "a report, not a crash, for a file missing columns");
+    const wrongType = await fetch(`${srv.url}/api/v1/risks/import`, {
+      method: "POST",
+      headers: { cookie: (analyst as { cookie: string }).cookie, "content-type": "text/plain" },
+      body: file(false),
+    });
+    assert.equal(wrongType.status, 415);
+
+    const done = await post("/api/v1/risks/import", file(false));
+    assert.equal(done.status, 200);
+    assert.equal((await done.json()).created, 10);
+    assert.equal((await call(srv.url, admin, "GET", "/api/v1/risks?tag=it-import")).body.total, 10);
+    const audit = await call(srv.url, admin, "GET", "/api/v1/audit?entity=risk&entity_id=import");
+    assert.equal(audit.body.items.length, 1);
+
+    const exp = await fetch(`${srv.url}/api/v1/risks/export?format=csv&tag=it-import`, {
+      headers: { cookie: (admin as { cookie: string }).cookie },
+    });
+    assert.equal(exp.status, 200);
+    assert.match(exp.headers.get("content-type")!, /text\/csv/);
+    const lines = (await exp.text()).trim().split("\r\n");
+    assert.equal(lines.length, 11);
+    assert.match(lines[0]!, /^id,external_id,title/);
+    const json = await fetch(`${srv.url}/api/v1/risks/export?format=json&tag=it-import`, {
+      headers: { cookie: (admin as { cookie: string }).cookie },
+    });
+    assert.equal((await json.json()).length, 10);
   });
 });

@@ -15,6 +15,7 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
   await requirePrincipal("/risks");
   const { raw, q, ok } = await listQuery(riskListSchema, searchParams);
   const page = await getContext().risks.list(q);
+  const withoutPage = Object.fromEntries(Object.entries(raw).filter(([k]) => !["page", "page_size", "sort", "order"].includes(k)));
   const cell = q.likelihood_band !== undefined || q.impact_band !== undefined;
   const withoutCell = Object.fromEntries(
     Object.entries(raw).filter(([k]) => !["likelihood_band", "impact_band", "matrix", "page"].includes(k)),
@@ -23,7 +24,15 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
     <>
       <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between" }}>
         <h1>Risks</h1>
-        <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
+        <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+          <a className="button secondary" href={`/api/v1/risks/export?${new URLSearchParams({ ...withoutPage, format: "csv" })}`}>
+            Export CSV
+          </a>
+          <Link className="button secondary" href="/risks/import">
+            Import CSV
+          </Link>
+          <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
+        </div>
       </div>
       <IgnoredFilters ok={ok} />
       <FilterForm label="Filter risks">
