@@ -34,7 +34,8 @@ test("import a 200-row CSV: the dry run shows the 2 bad rows by line, the fixed 
   const list = await page.request.get("/api/v1/risks?q=E2E imported&page_size=1");
   expect(((await list.json()) as { total: number }).total).toBe(200);
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(" ")).join(", ")}`)).toEqual([]);
 });
 
 test("live heat map → filtered list; two editors resolve an edit conflict without loss", async ({ page, browser, baseURL, signIn }) => {

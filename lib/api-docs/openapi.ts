@@ -83,9 +83,9 @@ function standardReplies(c: RouteContract): Record<number, Reply> {
     r[403] = err(`forbidden: ${why.join("; ")}`);
   }
   if (c.params || c.testOnly) r[404] = err(c.testOnly ? "not found (test endpoints are off)" : "no such record");
-  if (c.body) {
+  if (c.body || c.csv) {
     r[413] = err("the body is larger than MAX_BODY_BYTES");
-    r[415] = err("the body is not application/json");
+    r[415] = err(c.csv ? "the body is not text/csv" : "the body is not application/json");
   }
   r[500] = err("internal error");
   r[503] = err("the database is unavailable; retry shortly", { "retry-after": "seconds" });

@@ -11,7 +11,10 @@ export default async function ImportPage() {
   return (
     <>
       <nav aria-label="Breadcrumb" className="muted">
-        <Link href="/risks">Risks</Link> / import
+        <Link href="/risks" style={{ textDecoration: "underline" }}>
+          Risks
+        </Link>{" "}
+        / import
       </nav>
       <h1>Import risks from CSV</h1>
       <p className="muted">
