@@ -184,7 +184,7 @@ export function openApiDocument(opts: { version: string; contracts?: readonly Ro
       title: "RiskPulse API",
       version: opts.version,
       description:
-        "JSON everywhere; errors are `{error, code?, details?}`. Paged lists take `page` (from 1) and `page_size` (1–200); a page past row 100,000 is refused with 400 `page_too_deep`. Cookie-authenticated changes must be same-origin. The real-time protocol (Socket.IO, plain WebSocket, SSE, polling) is described in `/api/asyncapi.json`.",
+        "JSON everywhere; errors are `{error, code, details?}`: `error` in words, `code` a stable name (e.g. `unauthorized`, `forbidden`, `not_found`, `invalid_input`, `rate_limited`, `unavailable`), `details` `[{field, message}]` for bad input. Paged lists take `page` (from 1) and `page_size` (1–200); a page past row 100,000 is refused with 400 `page_too_deep`. Cookie-authenticated changes must be same-origin. The real-time protocol (Socket.IO, plain WebSocket, SSE, polling) is described in `/api/asyncapi.json`.",
     },
     servers: [{ url: "/", description: "this server" }],
     tags: TAGS,

@@ -36,6 +36,7 @@ export function changedFields(
   return out;
 }
 
+/** Writes one audit entry with `tx`, the transaction of the change it records: both are stored or neither. */
 export async function audit(
   tx: Tx | Db,
   entry: { actor: Actor; action: string; entity: AuditEntity; entityId: number | string; changes?: FieldChanges; at: Date },
@@ -74,6 +75,7 @@ export interface AuditDto {
   changes: FieldChanges;
 }
 
+/** Reads the audit log (filters, paging), newest first. */
 export function createAuditService(deps: { db: Db }) {
   return {
     async list(q: AuditList) {

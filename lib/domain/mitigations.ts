@@ -113,6 +113,10 @@ function normalise(
   return { status, completionPercent, completedAt: status === "completed" ? (cur?.completedAt ?? now) : null };
 }
 
+/**
+ * Mitigations: list, get, create, update, remove — each write audited in its transaction (under
+ * the risk-writes lock) and published after commit.
+ */
 export function createMitigationService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor }) {
   const { db, events, clock, flavor } = deps;
   const write = <T>(fn: (tx: Tx) => Promise<T>) => lockedTransaction(db, flavor, LOCKS.riskWrites, fn);

@@ -234,6 +234,10 @@ const orderOf = (q: RiskList) =>
     ? [{ owner: { name: q.order } }, { ownerId: q.order }, { id: "asc" as const }]
     : [{ [SORT_COLUMN[q.sort]]: q.order }, { id: "asc" as const }];
 
+/**
+ * Risks: list, get, create, update, review, remove. Each write runs in one transaction under the
+ * risk-writes lock with its audit entry and the day's trend, and publishes its event after commit.
+ */
 export function createRiskService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; reviewCadence?: ReviewCadence }) {
   const { db, events, clock, flavor } = deps;
   const cadence = deps.reviewCadence ?? DEFAULT_REVIEW_CADENCE;

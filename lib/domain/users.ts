@@ -105,6 +105,11 @@ export interface SessionEnder {
   revokeAll(userId: number, keep?: string): Promise<unknown>;
 }
 
+/**
+ * Users (see the file comment): every change that narrows access publishes user.changed and ends
+ * the user's sessions; sensitive changes through the API need the requester's current password;
+ * the last active admin cannot be demoted, disabled or deleted (ConflictError).
+ */
 export function createUserService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; sessions: SessionEnder }) {
   const { db, events, clock, flavor } = deps;
 

@@ -66,7 +66,7 @@ export interface ResponseBodies {
   Poll: PollAnswer<"dashboard"> | PollAnswer<"quotas">;
   WsStats: Result<App["realtime"]["stats"]> & { instance?: string; cluster?: Cluster };
   WsHealth: (Omit<Exclude<RtHealth, AdminHealth>, "status"> | AdminHealthOnWire) & { status: "ok" | "draining" | "degraded" };
-  TestBroadcast: { published: number; channel: "dashboard" | "quotas"; last_id: string | null };
+  TestBroadcast: { published: number; channel: ChannelName; last_id: string | null };
   TestPublished: { published: Result<App["realtime"]["channels"]["quotas"]["publish"]>["envelope"] };
   AuthCsrf: { csrfToken: string };
   AuthSignIn: { url: string };

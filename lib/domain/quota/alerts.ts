@@ -16,6 +16,10 @@ import type { AlertList } from "./schemas";
 const ruleKey = (r: AlertRule) => `violations_per_day:${r.count}`;
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === "P2002";
 
+/**
+ * Alerts: evaluate() raises each rule a user's violations today reach, at most once per user,
+ * rule and day, publishing alert.raised; acknowledge() is audited and publishes alert.acknowledged.
+ */
 export function createAlertService(deps: { db: Db; events: EventPublisher; clock: Clock; rules: AlertRule[] }) {
   const { db, events, clock, rules } = deps;
   const withUsers = { user: { select: { name: true } }, acknowledgedBy: { select: { name: true } } } as const;

@@ -42,6 +42,10 @@ function at<T>(xs: T[], i: number): T {
 
 const factorOf = (quotas: Quota[], counts: number[]) => Math.min(1, ...quotas.map((q, i) => throttleFactor(at(counts, i), q.limit)));
 
+/**
+ * Records a command against the user's quotas (see the file comment): allowed and counted, or
+ * refused and recorded as a violation (published after commit), never partly counted.
+ */
 export function createCommandService(deps: {
   db: Db;
   events: EventPublisher;

@@ -50,6 +50,10 @@ export type QuotaCache = ReturnType<typeof createQuotaCache>;
 
 const auditable = (q: CommandQuota) => ({ user_id: q.userId, command_type: q.commandType, period: q.period, limit: q.limit });
 
+/**
+ * The admin's quota reads and writes: list, set (create or update), remove — each audited, and
+ * published as quota.changed after commit (the quota cache and the consoles follow it).
+ */
 export function createQuotaAdmin(deps: { db: Db; events: EventPublisher; cache?: QuotaCache; clock?: { now(): Date } }) {
   const { db, events } = deps;
   const now = () => deps.clock?.now() ?? new Date();

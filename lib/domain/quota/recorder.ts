@@ -116,6 +116,10 @@ function pgRecorder(url: string, opts: { timeoutMs: number; connectTimeoutMs: nu
   };
 }
 
+/**
+ * The command recorder for the database at `url` (prepared statements on its own connection):
+ * records an allowed command with every quota count, all or nothing (see the file comment).
+ */
 export function createCommandRecorder(
   url: string,
   flavor: DbFlavor,

@@ -65,6 +65,7 @@ export async function currentUsage(db: Db, clock: Clock): Promise<UsageRow[]> {
     .sort((a, b) => b.utilization - a.utilization || a.user_id - b.user_id);
 }
 
+/** The quota console's `stats` as of now: today's counts, the current windows' utilisation and the system load. */
 export async function computeQuotaStats(db: Db, clock: Clock, load: () => SystemLoad): Promise<QuotaStats> {
   const today = { gte: startOfUtcDay(clock.now()) };
   const [totalUsers, commandsToday, violationsToday, usage] = await Promise.all([

@@ -2,7 +2,7 @@
 // the synthetic-broadcast test endpoints. The messages themselves are in the AsyncAPI document
 // (GET /api/asyncapi.json).
 import { z } from "zod";
-import { CHANNELS } from "../../contract/channels";
+import { CHANNEL_NAMES, CHANNELS } from "../../contract/channels";
 import type { ChannelName } from "../../contract/protocol";
 import type { RouteContract } from "../contract";
 
@@ -24,7 +24,7 @@ const sseQuery = z.object({
 
 /** Synthetic messages on a channel (load and slow-client checks). */
 export const testBroadcastSchema = z.strictObject({
-  channel: z.enum(["dashboard", "quotas"]).default("quotas"),
+  channel: z.enum(CHANNEL_NAMES).default("quotas"),
   data: z.record(z.string(), z.unknown()).default({ message: "test broadcast" }),
   count: z.number().int().min(1).max(5000).default(1),
 });
@@ -80,7 +80,7 @@ export const LIVE = {
     access: "user",
     summary: "Polling with a cursor",
     description: `The messages after \`since\` and the cursor for the next call; without a usable cursor, a snapshot to start from (\`resync\` says whether the cursor was refused). The quotas channel is for admins. ${ASYNCAPI}`,
-    params: { channel: { description: "the channel", schema: z.enum(["dashboard", "quotas"]) } },
+    params: { channel: { description: "the channel", schema: z.enum(CHANNEL_NAMES) } },
     query: pollQuery,
     replies: { 200: { description: "messages, or a snapshot", body: "Poll" } },
   },
