@@ -126,7 +126,9 @@ describe("risk register over REST", () => {
     assert.equal(refused.status, 400);
     assert.equal((await refused.json()).code, "import_invalid");
     assert.equal((await call(srv.url, admin, "GET", "/api/v1/risks?tag=it-import")).body.total, 0, "nothing written");
-    assert.equal((await post("/api/v1/risks/import", "title\nx")).status, 200, "a report, not a crash, for a file missing columns");
+    const missing = await post("/api/v1/risks/import", "title\nx");
+    assert.equal(missing.status, 400, "a report, not a crash, for a file missing columns");
+    assert.equal((await missing.json()).details.errors[0].line, 1);
     const wrongType = await fetch(`${srv.url}/api/v1/risks/import`, {
       method: "POST",
       headers: { cookie: (analyst as { cookie: string }).cookie, "content-type": "text/plain" },
