@@ -44,7 +44,7 @@ const clientComponents = fs
   .readdirSync("components", { recursive: true })
   .map((f) => path.posix.join("components", String(f).split(path.sep).join("/")))
   .filter((f) => /\.tsx?$/.test(f) && /^\s*["']use client["']/.test(fs.readFileSync(f, "utf8")));
-const BROWSER = ["hooks/**", "lib/client/**", ...clientComponents];
+const BROWSER = ["hooks/**", "lib/client/**", "packages/client/src/**", ...clientComponents];
 const browserOnly = { group: ["@/lib/*", "!@/lib/client", "!@/lib/contract"], allowTypeImports: true };
 const BROWSER_MESSAGE = 'Browser code imports lib/contract and lib/client only (other modules as types): see README "Architecture".';
 
@@ -53,6 +53,7 @@ export default tseslint.config(
     ignores: [
       ".next/**",
       "dist/**",
+      "packages/*/dist/**",
       "node_modules/**",
       "lib/db/generated/**",
       "prisma/generated/**",
@@ -104,6 +105,24 @@ export default tseslint.config(
     },
   },
   {
+    // The client package's relative imports: its own files and the server's lib/contract (bundled in).
+    files: ["packages/client/src/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./){3,}(?!\\.\\./|lib/contract/)",
+              allowTypeImports: true,
+              message: "@riskpulse/client imports its own files and lib/contract only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The contract reaches the browser: it imports the domain's DTO types, never its code.
     files: ["lib/contract/**"],
     rules: {
@@ -118,6 +137,8 @@ export default tseslint.config(
     files: [
       "lib/config.ts",
       "scripts/**",
+      "examples/**",
+      "packages/client/build.mjs",
       "test/**",
       "e2e/**",
       "bench/**",

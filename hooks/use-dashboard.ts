@@ -3,8 +3,7 @@
 // channel (full updates and patches) over whichever source is live. Returns the data, the
 // connection's state and notice, the freshness and session state the page shows, and refresh.
 import { useCallback, useRef, useState } from "react";
-import { applyDashboardMessage } from "@/lib/client/dashboard-state";
-import type { LiveOptions } from "@/lib/client/options";
+import { applyDashboardMessage, type LiveOptions } from "@riskpulse/client";
 import { isTerminal } from "@/lib/contract/codes";
 import type { DashboardUpdate } from "@/lib/contract/protocol";
 import { useLiveChannel } from "./use-live-channel";

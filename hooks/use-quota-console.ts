@@ -8,7 +8,7 @@ import useSWR, { mutate } from "swr";
 import { api } from "@/lib/client/api";
 import type { AlertDto, ViolationDto } from "@/lib/domain/quota/dto";
 import type { QuotaStats, UsageRow } from "@/lib/domain/quota/stats";
-import type { LiveOptions } from "@/lib/client/options";
+import type { LiveOptions } from "@riskpulse/client";
 import { isTerminal } from "@/lib/contract/codes";
 import { useLiveChannel } from "./use-live-channel";
 

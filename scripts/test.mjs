@@ -80,6 +80,7 @@ const playwrightCount = (out) => ({
 // is otherwise the shorter one.
 const ONCE = new Set([
   "bench.test.ts",
+  "client-sdk.test.ts",
   "headers.test.ts",
   "limits-docs.test.ts",
   "metrics-labels.test.ts",

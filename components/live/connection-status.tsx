@@ -2,7 +2,7 @@
 // The status light in the header: which channel is live, or that it is not, and a Reconnect
 // button. Pages without a live connection show nothing.
 import { useSyncExternalStore } from "react";
-import { statusStore, type LiveState } from "@/lib/client/status-store";
+import { statusStore, type LiveState } from "@riskpulse/client";
 import { useNow } from "./clock";
 
 const LABEL: Record<LiveState, string> = {

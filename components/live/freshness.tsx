@@ -2,7 +2,7 @@
 // "updated 3 s ago": when the page's data last changed, and — while the channel is live — when
 // it last proved alive; while offline or reconnecting the data is marked stale.
 import { useNow } from "./clock";
-import type { LiveState } from "@/lib/client/status-store";
+import type { LiveState } from "@riskpulse/client";
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -3,7 +3,7 @@
 // scenario can check it against the server's log: ids strictly increasing, nothing missing,
 // nothing twice, and the dashboard each client holds equal to the server's.
 import { io, type Socket } from "socket.io-client";
-import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { applyDashboardMessage } from "@riskpulse/client";
 import { CHANNELS } from "../../lib/contract/channels";
 import { compareIds, cursorOf, parseId } from "../../lib/contract/ids";
 import {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createDb } from "../../lib/db/client";
-import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { applyDashboardMessage } from "@riskpulse/client";
 import type { DashboardPatch, DashboardUpdate, Message } from "../../lib/contract/protocol";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";

@@ -3,10 +3,15 @@
 // WebSocket, terminal codes, and the cursor every (re)start resumes from.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import { ChannelConnection, type ChannelSources, type SourceFactory } from "../../lib/client/connection";
-import { DEFAULT_LIVE_OPTIONS } from "../../lib/client/options";
-import type { SourceEvents, SourceName } from "../../lib/client/sources/source";
-import type { LiveStatus } from "../../lib/client/status-store";
+import {
+  ChannelConnection,
+  DEFAULT_LIVE_OPTIONS,
+  type ChannelSources,
+  type LiveStatus,
+  type SourceEvents,
+  type SourceFactory,
+  type SourceName,
+} from "@riskpulse/client";
 import type { Message } from "../../lib/contract/protocol";
 
 /** A source whose life the test drives: it records each start (with its cursor) and stop. */

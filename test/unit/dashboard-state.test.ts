@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyDashboardMessage } from "../../lib/client/dashboard-state";
+import { applyDashboardMessage } from "@riskpulse/client";
 import type { DashboardUpdate, Message } from "../../lib/contract/protocol";
 
 const snap = (version: number, total: number) => ({ version, metrics: { total_risks: total } }) as unknown as DashboardUpdate;

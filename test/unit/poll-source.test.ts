@@ -1,7 +1,7 @@
 // The browser's polling source: a restart while a fetch is in flight must not leave two loops.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { PollSource } from "../../lib/client/sources/poll-source";
+import { PollSource } from "@riskpulse/client";
 import { until } from "../support/socket";
 
 const realFetch = globalThis.fetch;

@@ -1,7 +1,7 @@
 // Applies dashboard messages to the snapshot a client holds. Pure, so the browser hook, the
 // tests and any other client share one definition of "what a patch means".
 import jsonpatch from "fast-json-patch"; // CommonJS: named exports are not detectable
-import type { DashboardUpdate, Message } from "../contract/protocol";
+import type { DashboardUpdate, Message } from "../../../lib/contract/protocol";
 
 export type Applied =
   | { kind: "updated"; data: DashboardUpdate }

@@ -1,5 +1,5 @@
-import type { Code } from "../../contract/codes";
-import type { ChannelName, Message } from "../../contract/protocol";
+import type { Code } from "../../../../lib/contract/codes";
+import type { ChannelName, Message } from "../../../../lib/contract/protocol";
 
 export type SourceName = "websocket" | "sse" | "polling";
 

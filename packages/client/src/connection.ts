@@ -5,19 +5,20 @@
 // including each WebSocket (re)connect — resumes after the last envelope id the page holds, so
 // nothing is missed or doubled across a drop or a switch. Codes the server calls terminal stop
 // the retries: the page says the session ended instead of reconnecting forever.
-import type { Code } from "../contract/codes";
-import { compareIds, epochOf, parseId } from "../contract/ids";
-import { backoffDelay } from "../contract/backoff";
-import { CHANNELS } from "../contract/channels";
-import type { ErrorData } from "../contract/codes";
-import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message, type SnapshotMessage } from "../contract/protocol";
-import { isRestError } from "../contract/rest-error";
+import type { Code } from "../../../lib/contract/codes";
+import { compareIds, epochOf, parseId } from "../../../lib/contract/ids";
+import { backoffDelay } from "../../../lib/contract/backoff";
+import { CHANNELS } from "../../../lib/contract/channels";
+import type { ErrorData } from "../../../lib/contract/codes";
+import { LOGGED_TYPES, SNAPSHOT_TYPE, type ChannelName, type Message, type SnapshotMessage } from "../../../lib/contract/protocol";
+import { isRestError } from "../../../lib/contract/rest-error";
+import { href, SAME_ORIGIN, type Endpoint } from "./endpoint";
 import type { LiveOptions } from "./options";
 import { PollSource } from "./sources/poll-source";
 import { SocketSource } from "./sources/socket-source";
-import type { Source, SourceEvents } from "./sources/source";
+import type { Source, SourceEvents, SourceName } from "./sources/source";
 import { SseSource } from "./sources/sse-source";
-import { INITIAL_STATUS, type LiveStatus } from "./status-store";
+import { INITIAL_STATUS, type LiveStatus } from "./status";
 
 /** A WebSocket that has never connected on this page is probably blocked: fall back sooner. */
 const BLOCKED_AFTER = 2;
@@ -35,21 +36,35 @@ export type SourceFactory<C extends ChannelName> = (
   channel: C,
   opts: LiveOptions,
   events: { socket: SourceEvents<C>; sse: SourceEvents<C>; poll: SourceEvents<C> },
+  ep: Endpoint,
 ) => ChannelSources<C>;
 
-/** The browser's sources: Socket.IO, EventSource, fetch. */
+/** The real sources: Socket.IO, Server-Sent Events, polling. */
 export function browserSources<C extends ChannelName>(
   channel: C,
   opts: LiveOptions,
   events: Parameters<SourceFactory<C>>[2],
+  ep: Endpoint = SAME_ORIGIN,
 ): ChannelSources<C> {
   const paths = CHANNELS[channel];
   return {
-    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket),
-    sse: new SseSource<C>(paths.sse, channel, events.sse),
-    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll),
+    socket: new SocketSource<C>(paths.namespace, opts.connectTimeout, events.socket, ep),
+    sse: new SseSource<C>(paths.sse, channel, events.sse, ep),
+    poll: new PollSource<C>(paths.poll, opts.pollInterval, events.poll, ep),
   };
 }
+
+/** Where a connection goes, over which transports, and from which envelope on. */
+export interface ConnectionTarget {
+  /** The server and the credential (default: the page's own origin and cookie). */
+  endpoint?: Endpoint;
+  /** The transports to use, in the fallback order WebSocket → SSE → polling (default: all three). */
+  transports?: readonly SourceName[];
+  /** Resume after this envelope id (a cursor kept from an earlier connection). */
+  lastId?: string | null;
+}
+
+export const ALL_TRANSPORTS: readonly SourceName[] = ["websocket", "sse", "polling"];
 
 /**
  * The live connection of one page to one channel: Socket.IO, else SSE, else polling, with one
@@ -60,7 +75,9 @@ export class ChannelConnection<C extends ChannelName> {
   private sse: Source;
   private poll: Source;
   private active: Source | null = null;
-  private lastId: string | null = null;
+  private lastId: string | null;
+  private ep: Endpoint;
+  private transports: ReadonlySet<SourceName>;
   private attempt = 0;
   private socketEverLive = false;
   private probing = false;
@@ -82,22 +99,43 @@ export class ChannelConnection<C extends ChannelName> {
     /** A refresh over REST (SSE and polling): the channel's snapshot data, as a snapshot message carries it. */
     private onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
     sources: SourceFactory<C> = browserSources,
+    target: ConnectionTarget = {},
   ) {
-    const made = sources(channel, opts, {
-      socket: this.events(() => this.socket, { open: () => this.socketOpen(), fail: (e, t) => this.socketFail(e, t) }),
-      sse: this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
-      poll: this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
-    });
+    this.ep = target.endpoint ?? SAME_ORIGIN;
+    this.lastId = target.lastId ?? null;
+    this.transports = new Set(target.transports?.length ? target.transports : ALL_TRANSPORTS);
+    const made = sources(
+      channel,
+      opts,
+      {
+        socket: this.events(() => this.socket, { open: () => this.socketOpen(), fail: (e, t) => this.socketFail(e, t) }),
+        sse: this.events(() => this.sse, { open: () => this.fallbackOpen("sse"), fail: (e, t) => this.sseFail(e, t) }),
+        poll: this.events(() => this.poll, { open: () => this.fallbackOpen("polling"), fail: (e, t) => this.pollFail(e, t) }),
+      },
+      this.ep,
+    );
     this.socket = made.socket;
     this.sse = made.sse;
     this.poll = made.poll;
   }
 
-  /** Connects (Socket.IO first), resuming after the last envelope this connection holds. */
+  /** The last envelope id this connection holds: pass it as `lastId` to resume elsewhere. */
+  get cursor(): string | null {
+    return this.lastId;
+  }
+
+  /** Connects (Socket.IO first, or the first transport allowed), resuming after the last envelope this connection holds. */
   start(): void {
     this.closed = false;
     this.set(INITIAL_STATUS);
-    this.socket.start(this.lastId);
+    this.first();
+  }
+
+  /** The first transport of the chain that is allowed. */
+  private first(): void {
+    if (this.transports.has("websocket")) return this.socket.start(this.lastId);
+    this.active = this.transports.has("sse") ? this.sse : this.poll;
+    this.active.start(this.lastId);
   }
 
   /** Drop everything and start again from WebSocket now (the Reconnect button). */
@@ -110,7 +148,7 @@ export class ChannelConnection<C extends ChannelName> {
     this.socket.stop();
     this.active = null;
     this.set(INITIAL_STATUS);
-    this.socket.start(this.lastId);
+    this.first();
   }
 
   /**
@@ -127,7 +165,10 @@ export class ChannelConnection<C extends ChannelName> {
       return;
     }
     if (name === "ping") return;
-    const res = await fetch(`${CHANNELS[this.channel].snapshot}?refresh=1`, { cache: "no-store" });
+    const res = await fetch(href(this.ep, CHANNELS[this.channel].snapshot, { refresh: "1" }), {
+      cache: "no-store",
+      headers: this.ep.headers,
+    });
     const body = (await res.json().catch(() => ({}))) as unknown;
     if (!res.ok) throw new Error(isRestError(body) ? body.error : `refresh failed: HTTP ${res.status}`);
     this.aliveAt = Date.now();
@@ -207,7 +248,8 @@ export class ChannelConnection<C extends ChannelName> {
       ? this.attempt > this.opts.maxReconnectAttempts
       : this.attempt >= Math.min(BLOCKED_AFTER, this.opts.maxReconnectAttempts);
     if (exhausted) {
-      if (this.opts.fallbackToPoll) return this.fallTo(this.sse, error);
+      if (this.opts.fallbackToPoll && this.transports.has("sse")) return this.fallTo(this.sse, error);
+      if (this.opts.fallbackToPoll && this.transports.has("polling")) return this.fallTo(this.poll, error);
       return this.offline(`${error}; gave up after ${this.attempt} attempts`);
     }
     const delay = backoffDelay(this.attempt - 1, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
@@ -220,7 +262,16 @@ export class ChannelConnection<C extends ChannelName> {
 
   private sseFail(error: string, terminal?: Code): void {
     if (terminal) return this.offline(error, terminal);
-    this.fallTo(this.poll, `${error}; polling instead`);
+    if (this.transports.has("polling")) return this.fallTo(this.poll, `${error}; polling instead`);
+    // No polling allowed: try SSE again after the back-off (or WebSocket, at the next upgrade probe).
+    if (this.retryTimer) return;
+    this.attempt++;
+    const delay = backoffDelay(this.attempt - 1, this.opts.reconnectInterval, this.opts.maxReconnectDelay);
+    this.set({ ...INITIAL_STATUS, state: "reconnecting", error, attempt: this.attempt, nextRetryAt: Date.now() + delay });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.sse.start(this.lastId);
+    }, delay);
   }
 
   private pollFail(error: string, terminal?: Code): void {
@@ -251,7 +302,7 @@ export class ChannelConnection<C extends ChannelName> {
   }
 
   private scheduleUpgrade(): void {
-    if (this.upgradeTimer || this.closed) return;
+    if (this.upgradeTimer || this.closed || !this.transports.has("websocket")) return;
     this.upgradeTimer = setTimeout(() => {
       this.upgradeTimer = null;
       this.probing = true;

@@ -1,5 +1,6 @@
-import { isCode, isTerminal } from "../../contract/codes";
-import type { ChannelName, Message, PollAnswer } from "../../contract/protocol";
+import { isCode, isTerminal } from "../../../../lib/contract/codes";
+import type { ChannelName, Message, PollAnswer } from "../../../../lib/contract/protocol";
+import { href, SAME_ORIGIN, type Endpoint } from "../endpoint";
 import type { Source, SourceEvents } from "./source";
 
 /** Polls GET …/events/<channel>?since=<cursor>: every message, in order, at pollInterval. */
@@ -15,6 +16,7 @@ export class PollSource<C extends ChannelName> implements Source {
     private url: string,
     private intervalMs: number,
     private on: SourceEvents<C>,
+    private ep: Endpoint = SAME_ORIGIN,
   ) {}
 
   get live() {
@@ -37,7 +39,7 @@ export class PollSource<C extends ChannelName> implements Source {
   private async poll(gen: number): Promise<void> {
     this.timer = null;
     try {
-      const res = await fetch(this.cursor ? `${this.url}?since=${encodeURIComponent(this.cursor)}` : this.url, { cache: "no-store" });
+      const res = await fetch(href(this.ep, this.url, { since: this.cursor }), { cache: "no-store", headers: this.ep.headers });
       if (gen !== this.generation) return;
       if (!res.ok) {
         const body = (await res.json().catch(() => ({}))) as { code?: unknown; error?: string };

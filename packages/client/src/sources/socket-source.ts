@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
-import { isCode, isTerminal, type Code, type ErrorData } from "../../contract/codes";
-import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../contract/protocol";
+import { isCode, isTerminal, type Code, type ErrorData } from "../../../../lib/contract/codes";
+import type { ChannelName, ClientToServerEvents, Message, ServerToClientEvents, SocketAuth } from "../../../../lib/contract/protocol";
+import { SAME_ORIGIN, type Endpoint } from "../endpoint";
 import type { Source, SourceEvents } from "./source";
 
 type Refusal = Error & { data?: { code?: unknown } };
@@ -20,6 +21,7 @@ export class SocketSource<C extends ChannelName> implements Source {
     private namespace: string,
     private connectTimeout: number,
     private on: SourceEvents<C>,
+    private ep: Endpoint = SAME_ORIGIN,
   ) {}
 
   get live() {
@@ -30,13 +32,20 @@ export class SocketSource<C extends ChannelName> implements Source {
     this.lastId = lastId;
     this.ending = null;
     if (!this.socket) {
-      const s: Socket<ServerToClientEvents<C>, ClientToServerEvents[C]> = io(this.namespace, {
+      const s: Socket<ServerToClientEvents<C>, ClientToServerEvents[C]> = io(`${this.ep.url}${this.namespace}`, {
         autoConnect: false,
         reconnection: false,
         transports: ["websocket"],
         timeout: this.connectTimeout,
         // Read on every connect attempt: always the newest cursor.
-        auth: (cb: (auth: SocketAuth) => void) => cb(this.lastId ? { lastId: this.lastId } : {}),
+        auth: (cb: (auth: SocketAuth & { sections?: string[] }) => void) =>
+          cb({
+            ...(this.lastId ? { lastId: this.lastId } : {}),
+            ...(this.ep.token ? { token: this.ep.token } : {}),
+            ...(this.ep.sections?.length ? { sections: [...this.ep.sections] } : {}),
+          }),
+        // Outside a browser (Node), a session cookie goes in the handshake's headers.
+        ...(this.ep.headers.cookie ? { extraHeaders: { cookie: this.ep.headers.cookie } } : {}),
       });
       s.on("connect", () => this.on.open());
       s.on("disconnect", (reason) => {
