@@ -7,6 +7,7 @@ import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
 import { EMAIL, WEBHOOKS } from "./webhooks";
+import { TRANSFER } from "./transfer";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
 
@@ -18,6 +19,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseQuotas.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
+  ...Object.values(TRANSFER),
   ...Object.values(QUOTAS),
   ...Object.values(WEBHOOKS),
   ...Object.values(USERS),
@@ -32,3 +34,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
 ];
 
 export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };
+export { ACCOUNT, AUDIT, AUTH, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS };
