@@ -25,6 +25,7 @@ import { createCommandService } from "./domain/quota/commands";
 import { createCommandRecorder } from "./domain/quota/recorder";
 import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
+import { createRiskTransferService } from "./domain/risk-transfer";
 import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
@@ -153,7 +154,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   const health = createHealth({ db, cluster });
   // Auth changes made outside the servers (`npm run user`), read from the database.
   const signals = watchSignals({ db, bus, log });
-  const risks = createRiskService({ db, events: bus, clock, flavor });
+  const risks = createRiskService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const mitigations = createMitigationService({ db, events: bus, clock, flavor });
   const webhooks = createWebhookService({ db, clock, allowHosts: config.WEBHOOK_ALLOW_HOSTS });
   const email = createEmailService({ db, clock, enabled: config.SMTP_URL !== undefined });
@@ -195,6 +196,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     if (queued.type !== "acceptance.requested")
       email.emit(queued.type, queued.summary, emailText(queued), e.type === "alert.raised" ? e.alert.severity : undefined).catch(failed);
   });
+  const transfer = createRiskTransferService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))
       ? createDemoTraffic({ db, clock, log, risks, mitigations, commands: quotas.commands })
@@ -220,6 +222,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     audit: createAuditService({ db }),
     risks,
     mitigations,
+    transfer,
     demoTraffic,
     quotas,
     webhooks,

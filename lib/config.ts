@@ -19,6 +19,24 @@ export function parseAlertRules(spec: string): { count: number; severity: "warni
   });
 }
 
+/** Days until the next review by severity, the default of REVIEW_CADENCE_DAYS. */
+export const DEFAULT_REVIEW_CADENCE = { critical: 30, high: 60, medium: 90, low: 180 } as const;
+export type ReviewCadence = Record<keyof typeof DEFAULT_REVIEW_CADENCE, number>;
+
+/**
+ * REVIEW_CADENCE_DAYS written "critical:30,high:60,medium:90,low:180"; severities left out keep
+ * their default. Throws on anything else (reported with the other settings).
+ */
+export function parseReviewCadence(spec: string): ReviewCadence {
+  const out: ReviewCadence = { ...DEFAULT_REVIEW_CADENCE };
+  for (const part of spec.split(",").filter((p) => p.trim() !== "")) {
+    const m = /^\s*(critical|high|medium|low)\s*:\s*(\d+)\s*$/.exec(part);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 3650) throw new Error(`"${part}" is not <severity>:<days 1-3650>`);
+    out[m[1] as keyof ReviewCadence] = Number(m[2]);
+  }
+  return out;
+}
+
 const bool = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) => ["1", "true", "yes", "on"].includes(v));
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
 const count = (def: number) => z.coerce.number().int().positive().default(def);
@@ -73,6 +91,18 @@ const schema = z.object({
     .transform((spec, ctx) => {
       try {
         return parseAlertRules(spec);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  // Days between reviews by severity; a risk's next_review_at defaults to now + its severity's days.
+  REVIEW_CADENCE_DAYS: z
+    .string()
+    .default("critical:30,high:60,medium:90,low:180")
+    .transform((spec, ctx) => {
+      try {
+        return parseReviewCadence(spec);
       } catch (e) {
         ctx.addIssue({ code: "custom", message: (e as Error).message });
         return z.NEVER;

@@ -1,6 +1,7 @@
 "use client";
 import type { DashboardSnapshot } from "@/lib/domain/dashboard/snapshot";
 import { MitigationChart, SeverityChart, TrendChart } from "./charts";
+import { HeatMap, TreatmentSummary } from "./heat-map";
 import { MetricCards } from "./metric-cards";
 import { MitigationProgress, TopRisks } from "./tables";
 
@@ -19,6 +20,18 @@ export function DashboardView({ data }: { data: DashboardSnapshot }) {
           <SeverityChart data={data.severity_distribution} />
         </section>
       </div>
+      {data.risk_matrix && (
+        <div className="grid two">
+          <section className="panel">
+            <h2>Heat map: likelihood × impact</h2>
+            <HeatMap matrix={data.risk_matrix} />
+          </section>
+          <section className="panel">
+            <h2>Treatment and reviews</h2>
+            <TreatmentSummary treatments={data.risks_by_treatment} reviews={data.review_status} />
+          </section>
+        </div>
+      )}
       <div className="grid two">
         <section className="panel">
           <h2>Top risks</h2>

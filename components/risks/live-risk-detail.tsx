@@ -96,6 +96,13 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
     ["Opened", new Date(risk.opened_at).toLocaleString()],
     ["Closed", risk.closed_at ? new Date(risk.closed_at).toLocaleString() : "—"],
     ["Last change", new Date(risk.updated_at).toLocaleString()],
+    ["Treatment", risk.treatment ?? "undecided"],
+    ["Residual score", risk.residual_score.toFixed(2)],
+    ["Next review", risk.next_review_at ? risk.next_review_at.slice(0, 10) : "—"],
+    ["Last reviewed", risk.last_reviewed_at ? new Date(risk.last_reviewed_at).toLocaleString() : "never"],
+    ["Category", risk.category ?? "—"],
+    ["Tags", risk.tags.length ? risk.tags.join(", ") : "—"],
+    ["Version", risk.version],
   ];
   return (
     <>
@@ -109,6 +116,19 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
         <div className="page-actions">
           <Freshness updatedAt={updatedAt} aliveAt={aliveAt} state={status.state} />
           <RiskDialogButton mode={{ kind: "edit", risk }} label="Edit risk" className="secondary" onSaved={refetch} />
+          <button
+            className="secondary"
+            onClick={async () => {
+              try {
+                await api("POST", `/api/v1/risks/${risk.id}/reviews`, {});
+                await refetch();
+              } catch (e) {
+                setNotice(e instanceof Error ? e.message : "Could not record the review.");
+              }
+            }}
+          >
+            Record review
+          </button>
           <DeleteRiskButton id={risk.id} title={risk.title} onDeleted={() => router.push("/risks")} />
         </div>
       </div>

@@ -83,9 +83,9 @@ function standardReplies(c: RouteContract): Record<number, Reply> {
     r[403] = err(`forbidden: ${why.join("; ")}`);
   }
   if (c.params || c.testOnly) r[404] = err(c.testOnly ? "not found (test endpoints are off)" : "no such record");
-  if (c.body) {
+  if (c.body || c.csv) {
     r[413] = err("the body is larger than MAX_BODY_BYTES");
-    r[415] = err("the body is not application/json");
+    r[415] = err(c.csv ? "the body is not text/csv" : "the body is not application/json");
   }
   r[500] = err("internal error");
   r[503] = err("the database is unavailable; retry shortly", { "retry-after": "seconds" });
@@ -111,7 +111,12 @@ function responses(c: RouteContract, refOf: Record<string, string>) {
       ...(reply.body
         ? { content: { "application/json": { schema: { $ref: refOf[reply.body] } } } }
         : reply.content
-          ? { content: { [reply.content]: { schema: { type: "string" } } } }
+          ? {
+              content: {
+                [reply.content]: { schema: { type: "string" } },
+                ...(reply.alsoJson ? { "application/json": { schema: { $ref: refOf[reply.alsoJson] } } } : {}),
+              },
+            }
           : {}),
     };
   }
@@ -128,7 +133,11 @@ export function operationId(c: Pick<RouteContract, "method" | "path">): string {
 export function openApiDocument(opts: { version: string; contracts?: readonly RouteContract[] }) {
   const contracts = opts.contracts ?? ROUTE_CONTRACTS;
   const bodyNames = new Set<BodyName>(["Error"]);
-  for (const c of contracts) for (const r of Object.values(c.replies)) if (r?.body) bodyNames.add(r.body);
+  for (const c of contracts)
+    for (const r of Object.values(c.replies)) {
+      if (r?.body) bodyNames.add(r.body);
+      if (r?.alsoJson) bodyNames.add(r.alsoJson);
+    }
   const named = Object.fromEntries([...bodyNames].sort().map((n) => [n, rootProperty("ResponseBodies", n)]));
   const { schemas, refOf } = buildComponents(named, COMPONENTS, "2020-12");
 
@@ -149,6 +158,14 @@ export function openApiDocument(opts: { version: string; contracts?: readonly Ro
         : {}),
       security: security(c),
       ...(parameters.length ? { parameters } : {}),
+      ...(c.csv
+        ? {
+            requestBody: {
+              required: true,
+              content: { "text/csv": { schema: { type: "string", description: "a CSV file, header first" } } },
+            },
+          }
+        : {}),
       ...(c.body
         ? {
             requestBody: {

@@ -8,6 +8,9 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: FieldError[] = [],
+    /** The body's `code` and `details` (e.g. `edit_conflict` with the current values). */
+    readonly code?: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -21,6 +24,13 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   });
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
-  if (!res.ok) throw new ApiError(res.status, data.error ?? `HTTP ${res.status}`, Array.isArray(data.details) ? data.details : []);
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      data.error ?? `HTTP ${res.status}`,
+      Array.isArray(data.details) ? data.details : [],
+      data.code,
+      data.details,
+    );
   return data as T;
 }

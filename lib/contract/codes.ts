@@ -36,6 +36,7 @@ export const isCode = (c: unknown): c is Code => typeof c === "string" && Object
  */
 export const REST_CODES = {
   invalid_input: { status: 400, message: "the input is not valid: see details [{field, message}]" },
+  import_invalid: { status: 400, message: "the import has problems and wrote nothing: details.errors lists them by line" },
   invalid_json: { status: 400, message: "the body is not valid JSON" },
   bad_path: { status: 400, message: "the path is not valid URL encoding" },
   page_too_deep: { status: 400, message: "a page past row 100,000: narrow the filters" },
@@ -49,6 +50,7 @@ export const REST_CODES = {
   not_found: { status: 404, message: "not found" },
   method_not_allowed: { status: 405, message: "method not allowed" },
   conflict: { status: 409, message: "conflicts with the current state" },
+  edit_conflict: { status: 409, message: "someone else changed it since the version you edited: details.current holds its values now" },
   length_required: { status: 411, message: "Content-Length required" },
   payload_too_large: { status: 413, message: "the body is too large" },
   unsupported_media_type: { status: 415, message: "the body's content-type is not accepted" },

@@ -39,17 +39,28 @@ const queues = new WeakMap<Db, Map<number, Promise<unknown>>>();
  * times out waiting for the pool. Other instances still meet at the advisory lock. A write whose
  * turn has not come within `maxWaitMs` fails (503) instead of queueing behind a stalled database.
  */
-export function lockedTransaction<T>(db: Db, flavor: DbFlavor, key: number, fn: (tx: Tx) => Promise<T>, maxWaitMs = 5000): Promise<T> {
+export function lockedTransaction<T>(
+  db: Db,
+  flavor: DbFlavor,
+  key: number,
+  fn: (tx: Tx) => Promise<T>,
+  maxWaitMs = 5000,
+  /** Prisma's interactive-transaction timeout (its default, 5 s, when left out); a bulk import needs more. */
+  timeoutMs?: number,
+): Promise<T> {
   let byKey = queues.get(db);
   if (!byKey) queues.set(db, (byKey = new Map()));
   const queued = Date.now();
   const turn = (byKey.get(key) ?? Promise.resolve()).then(() => {
     const waited = Date.now() - queued;
     if (waited > maxWaitMs) throw new WriteQueueTimeout(waited);
-    return db.$transaction(async (tx) => {
-      await lock(tx, flavor, key);
-      return fn(tx);
-    });
+    return db.$transaction(
+      async (tx) => {
+        await lock(tx, flavor, key);
+        return fn(tx);
+      },
+      timeoutMs === undefined ? undefined : { timeout: timeoutMs, maxWait: maxWaitMs },
+    );
   });
   const done = turn.then(
     () => undefined,

@@ -24,6 +24,12 @@ export interface RiskFact {
   score: number;
   status: string;
   openedAt: number;
+  /** Register fields (optional: events from instances of an older version carry none). */
+  treatment?: string | null;
+  /** The residual values in effect (the inherent ones when unset). */
+  residualLikelihood?: number;
+  residualImpact?: number;
+  nextReviewAt?: number | null;
 }
 export interface MitigationFact {
   id: number;
@@ -54,6 +60,8 @@ export type DomainEvent =
       before: MitigationFact | null;
       after: MitigationFact | null;
     }
+  /** A CSV import committed (one transaction, one dashboard sequence number): the dashboard re-reads once. */
+  | { type: "risks.imported"; seq: number; created: number; updated: number }
   | { type: "command.executed"; userId: number; commandType: string; allowed: boolean }
   | { type: "violation.created"; violation: ViolationDto }
   | { type: "alert.raised"; alert: AlertDto }
@@ -75,6 +83,7 @@ export type DomainEventType = DomainEvent["type"];
  */
 export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
   "risk.changed",
+  "risks.imported",
   "mitigation.changed",
   "quota.changed",
   "alert_rule.changed",

@@ -21,7 +21,9 @@ export interface Reply {
   /** A JSON body, by its name in response-bodies.ts; none: an empty body. */
   body?: BodyName;
   /** A body that is not JSON (SSE, Prometheus text). */
-  content?: "text/event-stream" | "text/plain";
+  content?: "text/event-stream" | "text/plain" | "text/csv";
+  /** Also answered as JSON (a body named in response-bodies.ts) when asked for, e.g. `?format=json`. */
+  alsoJson?: BodyName;
   /** Response headers worth knowing, name → meaning. */
   headers?: Record<string, string>;
 }
@@ -42,6 +44,8 @@ export interface RouteContract {
   body?: z.ZodType;
   /** The body is a form (application/x-www-form-urlencoded) instead of JSON. */
   form?: boolean;
+  /** The body is a CSV file (text/csv) instead of JSON. */
+  csv?: boolean;
   /** Answers beyond the ones every route of its kind may give (see openapi.ts: 400, 401, 403, 404, 413, 415, 503). */
   replies: Partial<Record<number, Reply>>;
   /** Served only with ENABLE_TEST_ENDPOINTS (404 otherwise). */

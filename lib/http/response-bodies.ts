@@ -5,6 +5,8 @@
 import type { AppContext } from "../context";
 import type { ChannelName, PollAnswer } from "../contract/protocol";
 import type { RestError } from "../contract/rest-error";
+import type { MitigationDto } from "../domain/mitigations";
+import type { RiskDto } from "../domain/risks";
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 type App = AppContext;
@@ -36,6 +38,10 @@ export interface ResponseBodies {
   Risk: Result<App["risks"]["get"]>;
   RiskCreated: Result<App["risks"]["create"]>;
   RiskUpdated: Result<App["risks"]["update"]>;
+  RiskReviewed: Result<App["risks"]["review"]>;
+  RiskExport: RiskDto[];
+  MitigationExport: MitigationDto[];
+  ImportReport: Result<App["transfer"]["importCsv"]>;
   MitigationPage: Result<App["mitigations"]["list"]>;
   Mitigation: Result<App["mitigations"]["get"]>;
   MitigationCreated: Result<App["mitigations"]["create"]>;

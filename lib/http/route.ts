@@ -138,3 +138,32 @@ export function idParam(value: string | string[] | undefined, what: string): num
 export function created(data: unknown): Response {
   return json(data, 201);
 }
+
+/**
+ * A streamed download: each chunk is pulled from `chunks` only when the client has taken the
+ * previous one, so a slow reader holds back the database reads instead of filling memory.
+ */
+export function streamed(chunks: AsyncGenerator<string>, contentType: string, filename: string): Response {
+  const enc = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(enc.encode(value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": contentType, "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" },
+  });
+}
+
+/** A CSV body (text/csv only: a plain HTML form on another site cannot send it), at most MAX_BODY_BYTES. */
+export async function csvBody(req: NextRequest): Promise<string> {
+  if (!req.headers.get("content-type")?.toLowerCase().startsWith("text/csv")) {
+    throw new HttpError(415, "content-type must be text/csv", undefined, undefined, "unsupported_media_type");
+  }
+  return readLimited(req, getContext().config.MAX_BODY_BYTES);
+}

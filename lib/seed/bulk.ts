@@ -15,7 +15,7 @@ export async function bulkRisks(db: Db, count: number, clock: Clock, chunk = INS
     await db.$transaction(
       async (tx) => {
         const first = (await tx.risk.aggregate({ _max: { id: true } }))._max.id ?? 0;
-        await tx.risk.createMany({ data: batch.map(({ history: _h, mitigations: _m, ...row }) => row) });
+        await tx.risk.createMany({ data: batch.map(({ history: _h, mitigations: _m, tags: _t, ...row }) => row) });
         const ids = (await tx.risk.findMany({ where: { id: { gt: first } }, select: { id: true }, orderBy: { id: "asc" } })).map(
           (x) => x.id,
         );

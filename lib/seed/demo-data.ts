@@ -72,6 +72,35 @@ export interface SeedRisk {
   closedAt: Date | null;
   history: { score: number; recordedAt: Date }[];
   mitigations: SeedMitigation[];
+  treatment: string | null;
+  residualLikelihood: number | null;
+  residualImpact: number | null;
+  residualScore: number;
+  nextReviewAt: Date;
+  category: string;
+  tags: string[];
+}
+
+// The register fields follow from the row's index, not the random stream: the rest of the demo
+// data stays exactly what it was before these fields existed.
+const TREATMENT_CYCLE = ["mitigate", "mitigate", "accept", "transfer", "avoid", null] as const;
+const CATEGORIES = ["Technology", "Third party", "Compliance", "Operations", "Financial"];
+const TAG_SETS = [["cloud"], ["vendor"], ["gdpr", "privacy"], [], ["payments", "pci"]];
+function registerFields(i: number, likelihood: number, impact: number, now: Date) {
+  const treatment = TREATMENT_CYCLE[i % TREATMENT_CYCLE.length]!;
+  const mitigated = treatment === "mitigate";
+  const residualLikelihood = mitigated ? round(likelihood * 0.5, 2) : null;
+  const residualImpact = mitigated ? round(impact * 0.8, 2) : null;
+  return {
+    treatment,
+    residualLikelihood,
+    residualImpact,
+    residualScore: riskScore(residualLikelihood ?? likelihood, residualImpact ?? impact),
+    // One in seven is overdue for review, the rest due within three months.
+    nextReviewAt: addDays(now, i % 7 === 0 ? -((i % 20) + 1) : ((i * 7) % 90) + 1),
+    category: CATEGORIES[i % CATEGORIES.length]!,
+    tags: TAG_SETS[i % TAG_SETS.length]!,
+  };
 }
 export interface SeedMitigation {
   title: string;
@@ -103,6 +132,7 @@ export function makeRisks(r: Rng, count: number, now: Date): SeedRisk[] {
       closedAt,
       history: makeHistory(r, score, openedAt, closedAt ?? now, now),
       mitigations: makeMitigations(r, now),
+      ...registerFields(i, likelihood, impact, now),
     };
   });
 }

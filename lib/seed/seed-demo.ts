@@ -65,9 +65,14 @@ export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { r
         })),
       });
       for (const risk of risks) {
-        const { history, mitigations, ...row } = risk;
+        const { history, mitigations, tags, ...row } = risk;
         await tx.risk.create({
-          data: { ...row, history: { createMany: { data: history } }, mitigations: { createMany: { data: mitigations } } },
+          data: {
+            ...row,
+            history: { createMany: { data: history } },
+            mitigations: { createMany: { data: mitigations } },
+            tags: { createMany: { data: tags.map((tag) => ({ tag })) } },
+          },
         });
       }
       for (const data of chunks(trendDays(risks, now))) await tx.riskTrendDay.createMany({ data });

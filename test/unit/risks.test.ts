@@ -43,8 +43,13 @@ describe("risk service", () => {
         score: 4.2,
         status: "open",
         openedAt: Date.parse(r.opened_at),
+        treatment: null,
+        residualLikelihood: 0.6,
+        residualImpact: 0.7,
+        nextReviewAt: Date.parse(r.next_review_at!), // now + the high cadence (60 days)
       },
     });
+    assert.equal(Date.parse(r.next_review_at!) - Date.parse(r.opened_at), 60 * 86_400_000);
   });
 
   it("rescores on update and appends history only when the score changes", async () => {

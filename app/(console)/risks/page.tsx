@@ -7,6 +7,7 @@ import { riskListSchema, SEVERITIES } from "@/lib/domain/risks";
 import { DeleteRiskButton, RiskDialogButton } from "@/components/risks/risk-form";
 import { OwnerFilter } from "@/components/owners/owner-filter";
 import { OwnerName } from "@/components/owners/people";
+import { TREATMENTS } from "@/lib/domain/register";
 
 export const dynamic = "force-dynamic";
 
@@ -14,11 +15,24 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
   await requirePrincipal("/risks");
   const { raw, q, ok } = await listQuery(riskListSchema, searchParams);
   const page = await getContext().risks.list(q);
+  const withoutPage = Object.fromEntries(Object.entries(raw).filter(([k]) => !["page", "page_size", "sort", "order"].includes(k)));
+  const cell = q.likelihood_band !== undefined || q.impact_band !== undefined;
+  const withoutCell = Object.fromEntries(
+    Object.entries(raw).filter(([k]) => !["likelihood_band", "impact_band", "matrix", "page"].includes(k)),
+  );
   return (
     <>
       <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between" }}>
         <h1>Risks</h1>
-        <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
+        <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+          <a className="button secondary" href={`/api/v1/risks/export?${new URLSearchParams({ ...withoutPage, format: "csv" })}`}>
+            Export CSV
+          </a>
+          <Link className="button secondary" href="/risks/import">
+            Import CSV
+          </Link>
+          <RiskDialogButton mode={{ kind: "create" }} label="New risk" />
+        </div>
       </div>
       <IgnoredFilters ok={ok} />
       <FilterForm label="Filter risks">
@@ -29,6 +43,19 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
         <FilterSelect name="status" label="Status" value={q.status} options={["open", "closed"]} />
         <FilterSelect name="severity" label="Severity" value={q.severity} options={SEVERITIES} />
         <OwnerFilter value={q.owner_id} />
+        <FilterSelect name="treatment" label="Treatment" value={q.treatment} options={[...TREATMENTS, "undecided"]} />
+        <label>
+          Category
+          <input name="category" defaultValue={q.category} />
+        </label>
+        <label>
+          Tag
+          <input name="tag" defaultValue={q.tag} />
+        </label>
+        <FilterSelect name="review" label="Review" value={q.review} options={[["overdue", "overdue"]]} />
+        {q.likelihood_band !== undefined && <input type="hidden" name="likelihood_band" value={q.likelihood_band} />}
+        {q.impact_band !== undefined && <input type="hidden" name="impact_band" value={q.impact_band} />}
+        {q.matrix && <input type="hidden" name="matrix" value={q.matrix} />}
         <FilterSelect
           name="sort"
           label="Sort"
@@ -43,6 +70,12 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
           ]}
         />
       </FilterForm>
+      {cell && (
+        <div className="notice" data-testid="cell-filter">
+          Heat-map cell: {q.matrix === "residual" ? "residual " : ""}likelihood {q.likelihood_band ?? "any"} × impact{" "}
+          {q.impact_band ?? "any"}. <Link href={`/risks?${new URLSearchParams(withoutCell)}`}>Show all cells</Link>
+        </div>
+      )}
       <section className="panel">
         {page.items.length === 0 ? (
           <div className="empty">No risks match these filters.</div>
@@ -57,6 +90,10 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
                 <th className="num">Likelihood</th>
                 <th className="num">Impact</th>
                 <th className="num">Score</th>
+                <th>Treatment</th>
+                <th className="num">Residual</th>
+                <th>Next review</th>
+                <th>Tags</th>
                 <th>Status</th>
                 <th>
                   <span className="sr-only">Actions</span>
@@ -79,6 +116,12 @@ export default async function RisksPage({ searchParams }: { searchParams: Promis
                   <td className="num">{r.likelihood.toFixed(2)}</td>
                   <td className="num">{r.impact.toFixed(2)}</td>
                   <td className="num">{r.score.toFixed(2)}</td>
+                  <td>{r.treatment ?? <span className="muted">undecided</span>}</td>
+                  <td className="num">{r.residual_score.toFixed(2)}</td>
+                  <td>{r.next_review_at ? r.next_review_at.slice(0, 10) : <span className="muted">—</span>}</td>
+                  <td>
+                    {r.category && <span className="pill">{r.category}</span>} {r.tags.join(", ")}
+                  </td>
                   <td>
                     <span className="pill">{r.status}</span>
                   </td>

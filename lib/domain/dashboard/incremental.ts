@@ -12,6 +12,7 @@ import { isOverdue } from "../mitigations";
 import { SEVERITIES, type Severity } from "../risks";
 import { round, utcDay } from "../time";
 import { scoreUnits, trendValue } from "../trend";
+import { applyRiskToRegister } from "./risk-matrix";
 import { MITIGATION_PROGRESS, TOP_RISKS, type DashboardFigures, type DueMitigation, type MitigationCounts, type TopRisk } from "./snapshot";
 
 export type DashboardChange = Extract<DomainEvent, { type: "risk.changed" | "mitigation.changed" }>;
@@ -123,6 +124,7 @@ export class IncrementalDashboard {
       f.scoreUnits += scoreUnits(after.score);
       this.openCount++;
     }
+    applyRiskToRegister(f.register, before, after, this.asOf);
     const id = before?.id ?? after!.id;
     const at = f.top.findIndex((r) => r.id === id);
     const open = after?.status === "open" ? topRow(after) : null;

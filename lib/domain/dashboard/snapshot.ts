@@ -9,12 +9,14 @@ import { daysRemaining } from "../mitigations";
 import { SEVERITIES, type Severity } from "../risks";
 import { DAY_MS, round, type Clock } from "../time";
 import { averageOf, openScoreTotals, readTrend, trendingUpPercent, type TrendPoint } from "../trend";
+import { readRegisterFigures, registerSections, type RegisterFigures, type RegisterSections } from "./risk-matrix";
 import { currentDashboardSeq } from "./sequence";
 
 export const TOP_RISKS = 10;
 export const MITIGATION_PROGRESS = 10;
 
-export interface DashboardSnapshot {
+/** The original clients' keys, then the register's additive sections (risk-matrix.ts). */
+export interface DashboardSnapshot extends RegisterSections {
   metrics: {
     total_risks: number;
     critical_risks: number;
@@ -77,6 +79,8 @@ export interface DashboardFigures {
   top: TopRisk[];
   progress: DueMitigation[];
   trend: TrendPoint[];
+  /** The heat map, treatments and overdue reviews (risk-matrix.ts). */
+  register: RegisterFigures;
 }
 
 const emptySeverity = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -117,6 +121,7 @@ export function buildSnapshot(f: DashboardFigures, now: Date): DashboardSnapshot
       due_date: new Date(p.dueDate).toISOString(),
       days_remaining: daysRemaining(new Date(p.dueDate), now),
     })),
+    ...registerSections(f.register),
   };
 }
 
@@ -163,11 +168,12 @@ export async function readFigures(db: Db, now: Date, flavor: DbFlavor): Promise<
       const top = await readTopRisks(tx);
       const progress = await readDueSoonest(tx);
       const trend = await readTrend(tx, now);
+      const register = await readRegisterFigures(tx, now);
       const severity = emptySeverity();
       for (const g of bySeverity) if (Object.hasOwn(severity, g.severity)) severity[g.severity as Severity] = g._count._all;
       const mitigations: MitigationCounts = { completed: 0, in_progress: 0, not_started: 0 };
       for (const g of byStatus) if (Object.hasOwn(mitigations, g.status)) mitigations[g.status as keyof MitigationCounts] = g._count._all;
-      return { seq, figures: { severity, scoreUnits: totals.units, mitigations, overdue, top, progress, trend } };
+      return { seq, figures: { severity, scoreUnits: totals.units, mitigations, overdue, top, progress, trend, register } };
     },
     // SQLite transactions are serializable already (and Prisma accepts only that level there);
     // the app's client is typed as SQLite's, hence the cast for PostgreSQL's level.

@@ -6,6 +6,7 @@ import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
+import { TRANSFER } from "./transfer";
 import { EMAIL, WEBHOOKS } from "./webhooks";
 
 const { sseDashboard, sseQuotas, ...live } = LIVE;
@@ -18,6 +19,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseQuotas.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
+  ...Object.values(TRANSFER),
   ...Object.values(QUOTAS),
   ...Object.values(WEBHOOKS),
   ...Object.values(USERS),
@@ -31,4 +33,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, USERS, WEBHOOKS };
+export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS, WEBHOOKS };

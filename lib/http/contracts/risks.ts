@@ -1,6 +1,6 @@
 // Risks and mitigations (README "REST API").
 import { mitigationCreateSchema, mitigationListSchema, mitigationUpdateSchema } from "../../domain/mitigations";
-import { riskCreateSchema, riskListSchema, riskUpdateSchema } from "../../domain/risks";
+import { riskCreateSchema, riskListSchema, riskReviewSchema, riskUpdateSchema } from "../../domain/risks";
 import type { RouteContract } from "../contract";
 
 const riskId = { id: { description: "the risk's id" } };
@@ -13,7 +13,9 @@ export const RISKS = {
     tag: "risks",
     access: "user",
     summary: "List risks",
-    description: "Filters `status`, `severity`, `q` (title contains); sorted by `sort` and `order`; paged.",
+    description:
+      "Filters `status`, `severity`, `q` (title contains), `owner_id`, `treatment` (or `undecided`), `category`, `tag`, `review=overdue`, " +
+      "and a heat-map cell: `likelihood_band` and `impact_band` (1–5, of the residual values with `matrix=residual`); sorted by `sort` and `order`; paged.",
     query: riskListSchema,
     replies: { 200: { description: "a page of risks", body: "RiskPage" } },
   },
@@ -41,10 +43,30 @@ export const RISKS = {
     tag: "risks",
     access: "user",
     summary: "Change a risk",
-    description: "Only the fields given change; at least one is required.",
+    description:
+      "Only the fields given change; at least one is required. Send the `version` the edit started from (in the body, or as " +
+      '`If-Match: "<version>"`) and a risk changed meanwhile is refused with 409 `edit_conflict`, whose `details.current` is the risk as it is now.',
     params: riskId,
     body: riskUpdateSchema,
-    replies: { 200: { description: "the risk as it is now", body: "RiskUpdated" } },
+    replies: {
+      200: { description: "the risk as it is now", body: "RiskUpdated" },
+      409: {
+        description: "`edit_conflict`: the risk is no longer at the version given; `details: {your_version, current}`",
+        body: "Error",
+      },
+    },
+  },
+  review: {
+    method: "POST",
+    path: "/api/v1/risks/{id}/reviews",
+    tag: "risks",
+    access: "user",
+    summary: "Record a review of a risk",
+    description:
+      "Sets `last_reviewed_at` to now and `next_review_at` to the date given or now + the severity's cadence (REVIEW_CADENCE_DAYS); audited with its note.",
+    params: riskId,
+    body: riskReviewSchema,
+    replies: { 200: { description: "the risk as it is now", body: "RiskReviewed" } },
   },
   remove: {
     method: "DELETE",

@@ -92,9 +92,10 @@ export class DashboardFeed {
 
   /** The bus subscriber: only risk and mitigation changes touch the dashboard. */
   onEvent = (e: DomainEvent, origin: Origin = "local"): void => {
-    if (e.type !== "risk.changed" && e.type !== "mitigation.changed") return;
+    if (e.type !== "risk.changed" && e.type !== "mitigation.changed" && e.type !== "risks.imported") return;
     if (origin === "local" && !this.leader) this.localChangeAt = this.now();
-    this.markDirty(e);
+    // A bulk import is one change of many rows: one full re-read, hence one patch.
+    this.markDirty(e.type === "risks.imported" ? null : e);
   };
 
   /** Something changed (`null`: unknown what — re-read everything). */
