@@ -15,6 +15,9 @@ export const SECTION_NAMES = [
   "mitigation_status",
   "top_risks",
   "mitigation_progress",
+  "risk_matrix",
+  "risks_by_treatment",
+  "review_status",
 ] as const satisfies readonly (keyof DashboardSnapshot)[];
 
 export type Section = (typeof SECTION_NAMES)[number];

@@ -30,6 +30,9 @@ function snapshot(n: number): DashboardSnapshot {
     mitigation_status: { completed: 1, in_progress: 2, not_started: 3, overdue: 0 },
     top_risks: [{ id: 1, title: `risk ${n}`, severity: "high", likelihood: 0.5, impact: 0.5, score: 2.5, days_open: 1 }],
     mitigation_progress: [],
+    risk_matrix: { inherent: [], residual: [] },
+    risks_by_treatment: {} as DashboardSnapshot["risks_by_treatment"],
+    review_status: { overdue: 0 },
   };
 }
 
