@@ -177,7 +177,13 @@ describe("REST errors", () => {
 
   /** A body the route's PATCH accepts, so the missing id is what it answers. */
   const validPatch = (path: string) =>
-    path.includes("users") ? { name: "x" } : /alert-rules|webhooks/.test(path) ? { enabled: true } : { title: "x" };
+    path.includes("users")
+      ? { name: "x" }
+      : /alert-rules|webhooks/.test(path)
+        ? { enabled: true }
+        : path.endsWith("/reviews")
+          ? { note: "x" }
+          : { title: "x" };
 
   it("answers 404 not_found for ids that name nothing, unknown channels and the test endpoints", async () => {
     for (const c of walked.filter((c) => c.path.includes("{id}"))) {
