@@ -15,7 +15,7 @@ test("an analyst signs in, sees the API's numbers on the dashboard, and creates 
   await expect(page.getByTestId("top-risks").locator("tbody tr")).toHaveCount(10);
   await expect(page.getByTestId("top-risks").locator("tbody tr").first()).toContainText(api.top_risks[0].title);
 
-  await page.getByRole("link", { name: "Risks" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Risks" }).click();
   await page.getByRole("button", { name: "New risk" }).click();
   const dialog = page.getByRole("dialog", { name: "New risk" });
   await dialog.getByRole("button", { name: "Create risk" }).click();

@@ -75,29 +75,37 @@ const playwrightCount = (out) => ({
   passed: Number(out.match(/(\d+) passed/)?.[1] ?? 0),
   failed: Number(out.match(/(\d+) failed/)?.[1] ?? 0) + Number(out.match(/(\d+) flaky/)?.[1] ?? 0),
 });
-// Suites that exercise transports, route labels, headers or the bench harness, not database code
-// (the same code path on both databases): they run in one lane only — the PostgreSQL lane, which
-// is otherwise the shorter one.
-const ONCE = new Set([
-  "bench.test.ts",
-  "client-sdk.test.ts",
-  "headers.test.ts",
-  "limits-docs.test.ts",
-  "metrics-labels.test.ts",
-  "metrics.test.ts",
-  "monitoring.test.ts",
-  "plain-websocket.test.ts",
-  "sections.test.ts",
-  "socket-commands.test.ts",
-  "sockets.test.ts",
+// Files whose code path is the same on both databases (transports, route labels, headers, the
+// sign-in throttle, the bench harness, pure unit logic) run in one lane only: the cores are the
+// limit, and a second run would check nothing new. Each is given the lane that keeps the two
+// lanes (SQLite then the browser suite, PostgreSQL then the cluster suite) about even.
+const ONCE = new Map([
+  ...[
+    "integration/bench",
+    "integration/client-sdk",
+    "integration/headers",
+    "integration/limits-docs",
+    "integration/metrics-labels",
+    "integration/metrics",
+    "integration/monitoring",
+    "integration/plain-websocket",
+    "integration/sections",
+    "integration/socket-commands",
+    "integration/sockets",
+    // Unit files that never open a database.
+    ...["api-docs", "cache", "channel-connection", "client-address", "config", "connections", "dashboard-state"].map((f) => `unit/${f}`),
+    ...["data-dir", "lease", "metrics-routes", "periods", "poll-source", "route-contracts", "snapshot-diff"].map((f) => `unit/${f}`),
+  ].map((f) => [`test/${f}.test.ts`, "postgres"]),
+  ...["dashboard-live", "limits", "not-found", "rest-errors", "sign-in"].map((f) => [`test/integration/${f}.test.ts`, "sqlite"]),
 ]);
-const onceFlavor = flavors.includes("postgres") ? "postgres" : "sqlite";
-const files = (dir, { once = true } = {}) =>
+/** The test files of `dir` that run in `flavor`'s lane. */
+const files = (dir, flavor) =>
   fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith(".test.ts") && (once || !ONCE.has(f)))
+    .filter((f) => f.endsWith(".test.ts"))
     .sort()
-    .map((f) => path.join(dir, f));
+    .map((f) => path.join(dir, f))
+    .filter((f) => !ONCE.has(f) || ONCE.get(f) === flavor || !flavors.includes(ONCE.get(f)));
 
 /**
  * Installs Debian packages the suites drive when missing: Chromium for e2e, nginx for the cluster
@@ -191,7 +199,7 @@ async function lane(flavor) {
       "scripts/db-migration.ts",
       "--check",
     ]);
-  if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit")], testEnv, nodeTestCount);
+  if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit", flavor)], testEnv, nodeTestCount);
   // Integration files mostly wait on their own server (sockets, deadlines): two at a time per lane
   // keep the cores busy. Chaos suites stay one at a time: they restart servers under timed load.
   if (wants("integration")) {
@@ -202,23 +210,20 @@ async function lane(flavor) {
     await step(
       `integration (${flavor})`,
       process.execPath,
-      [
-        ...nodeTest,
-        `--test-concurrency=${process.env.TEST_FILES_AT_ONCE ?? 2}`,
-        ...files("test/integration", { once: flavor === onceFlavor }),
-      ],
+      [...nodeTest, `--test-concurrency=${process.env.TEST_FILES_AT_ONCE ?? 2}`, ...files("test/integration", flavor)],
       { ...testEnv, ...record },
       nodeTestCount,
     );
     await step(
       `contract: recorded answers vs the OpenAPI document (${flavor})`,
       process.execPath,
-      [...nodeTest, ...files("test/contract")],
+      [...nodeTest, ...files("test/contract", flavor)],
       { ...testEnv, ...record },
       nodeTestCount,
     );
   }
-  if (wants("chaos")) await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos")], testEnv, nodeTestCount);
+  if (wants("chaos"))
+    await step(`chaos (${flavor})`, process.execPath, [...nodeTest, ...files("test/chaos", flavor)], testEnv, nodeTestCount);
 }
 // Each lane goes on with the suite that needs its database when its own suites are done: the
 // browser suite (SQLite) after the SQLite lane, the two-instance cluster suite (PostgreSQL and
@@ -230,7 +235,7 @@ const cluster = () =>
     ? step(
         "cluster (2 instances, PostgreSQL + Redis)",
         process.execPath,
-        [...nodeTest, ...files("test/cluster")],
+        [...nodeTest, ...files("test/cluster", "postgres")],
         { TEST_DB: "postgres" },
         nodeTestCount,
       )

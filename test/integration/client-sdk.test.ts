@@ -1,7 +1,7 @@
 // @riskpulse/client, built (packages/client/dist, as a user installs it), run in Node against a
-// real server: each transport on its own, resume by lastId after a disconnect and across a
-// network cut, the fallback when a proxy refuses WebSocket (and SSE), and the package's exports
-// through the wallboard example in a plain `node` process.
+// real server: each transport on its own, with and without dashboard sections, resume by lastId
+// after a disconnect and across a network cut, the fallback when a proxy refuses WebSocket (and
+// SSE), and the package's exports through the wallboard example in a plain `node` process.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import http from "node:http";
@@ -116,6 +116,39 @@ describe("@riskpulse/client against a real server", () => {
       assert.equal(logged[0]?.type, "dashboard_patch", `resumed with ${logged.map((m) => m.type).join(", ")}`);
       assert.equal((logged[0] as Sdk.Message<"dashboard", "dashboard_patch">).data.base_version, held.version);
       assert.equal(fb.state.gaps, 0);
+      b.close();
+    });
+  }
+
+  for (const transport of ["websocket", "sse", "polling"] as const) {
+    it(`over ${transport} with sections: only those sections, live and on resume`, async () => {
+      const sections = ["metrics", "severity_distribution"] as const;
+      const only = (d: object | null | undefined) => Object.keys(d ?? {}).sort();
+      const a = open({ url: srv.url, token, transports: [transport], sections });
+      const fa = follow(a);
+      await until(() => a.status.source === transport && fa.state.data !== null, 15_000, `${transport} live with a sectioned snapshot`);
+      assert.deepEqual(only(fa.state.data), ["metrics", "severity_distribution", "version"]);
+      await change(`sdk ${transport} sections`);
+      await caughtUp(fa.state, `${transport} sectioned client has the change`);
+      const rest = (await call(srv.url, { token }, "GET", "/api/v1/dashboard")).body;
+      assert.deepEqual(fa.state.data!.severity_distribution, rest.severity_distribution);
+      for (const m of fa.got)
+        if (m.type === "dashboard_patch")
+          for (const op of m.data.patch)
+            assert.match(op.path, /^\/(metrics|severity_distribution)(\/|$)/, `a patch outside the sections: ${op.path}`);
+      const held = fa.state.data!;
+      const lastId = a.lastId!;
+      a.close();
+
+      // Missed while away, resumed with the same sections: patches only, still only those sections.
+      await change(`sdk ${transport} sections missed`);
+      const b = open({ url: srv.url, token, transports: [transport], sections, lastId });
+      const fb = follow(b);
+      fb.state.data = held;
+      await caughtUp(fb.state, `${transport} sectioned client resumed`);
+      assert.equal(fb.state.gaps, 0);
+      assert.ok(!fb.got.some((m) => m.type === "dashboard_update"), "resumed, not resent");
+      assert.deepEqual(only(fb.state.data), ["metrics", "severity_distribution", "version"]);
       b.close();
     });
   }

@@ -53,6 +53,11 @@ export interface WebhookDto {
   disabled_at: string | null;
   created_at: string;
 }
+
+/** A webhook as its creation answers it: the one time its signing secret is shown. */
+export interface WebhookCreated extends WebhookDto {
+  secret: string;
+}
 export interface DeliveryDto {
   id: number;
   delivery_id: string;
@@ -152,7 +157,7 @@ export function createWebhookService(deps: { db: Db; clock: Clock; allowHosts: R
   }
 
   return {
-    async create(input: z.infer<typeof webhookCreateSchema>, actor: Actor): Promise<WebhookDto & { secret: string }> {
+    async create(input: z.infer<typeof webhookCreateSchema>, actor: Actor): Promise<WebhookCreated> {
       await guard(input.url);
       const at = clock.now();
       const secret = newSecret();

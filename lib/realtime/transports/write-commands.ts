@@ -8,6 +8,9 @@
 // A per-connection limit (SOCKET_COMMAND_RATE_LIMIT per SOCKET_COMMAND_RATE_WINDOW_MS) keeps one
 // socket from writing faster than a client would over HTTP. `record_command` is POST
 // /api/v1/commands (the quota check, lib/http/record-command.ts), limited by the quotas themselves.
+// One connection's commands run one after another, in the order sent, as requests on one HTTP/1.1
+// connection do: a burst on a few sockets then waits in memory instead of taking every database
+// connection at once (200 at once on 10 sockets timed out waiting for the pool on PostgreSQL).
 import "server-only";
 import { z } from "zod";
 import type { AppContext } from "../../context";
@@ -49,6 +52,8 @@ const updateArgs = z.strictObject({ id, patch: z.unknown() });
  */
 export function writeCommands(app: AppContext) {
   const limit = new SlidingWindows<LiveSession>(app.config.SOCKET_COMMAND_RATE_LIMIT, app.config.SOCKET_COMMAND_RATE_WINDOW_MS);
+  /** The last command queued on each connection. */
+  const queues = new WeakMap<LiveSession, Promise<unknown>>();
 
   async function execute(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
     if (session.channel !== "dashboard") throw new HttpError(404, `unknown command: ${name}`, undefined, undefined, "unknown_command");
@@ -88,19 +93,25 @@ export function writeCommands(app: AppContext) {
      * Runs `name` with `arg` as the connection's user: the REST route's result, or its error as
      * `{ok: false, status, error: {code, message, details?}}` — never a throw.
      */
-    async run(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
-      try {
-        return await execute(session, name, arg);
-      } catch (err) {
-        const a = errorAnswer(err, app.log, () => app.metrics.dbErrors.inc());
-        const code = a.body.code ?? "internal"; // REST always names one
-        return {
-          ok: false,
-          status: a.status,
-          error: { code, message: a.body.error, ...(a.body.details !== undefined ? { details: a.body.details } : {}) },
-        };
-      }
+    run(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
+      const answer = (queues.get(session) ?? Promise.resolve()).then(() => answered(session, name, arg));
+      queues.set(session, answer);
+      return answer;
     },
   };
+
+  async function answered(session: LiveSession, name: WriteCommandName, arg: unknown): Promise<CommandResult> {
+    try {
+      return await execute(session, name, arg);
+    } catch (err) {
+      const a = errorAnswer(err, app.log, () => app.metrics.dbErrors.inc());
+      const code = a.body.code ?? "internal"; // REST always names one
+      return {
+        ok: false,
+        status: a.status,
+        error: { code, message: a.body.error, ...(a.body.details !== undefined ? { details: a.body.details } : {}) },
+      };
+    }
+  }
 }
 export type WriteCommands = ReturnType<typeof writeCommands>;
