@@ -7,6 +7,7 @@
 // webhook whose attempts failed WEBHOOK_MAX_FAILURES times in a row is disabled (onDisabled).
 // E-mail rows (channel "email") go the same way through the mailer.
 import "server-only";
+import { backoffDelay } from "../contract/backoff";
 import type { Db } from "../db/client";
 import type { OutboxMessage } from "../db/generated/sqlite/client";
 import type { Clock } from "../domain/time";
@@ -25,9 +26,9 @@ export interface OutboxWorkerOptions extends SendOptions {
   batch?: number;
 }
 
-/** The wait before attempt `attempts + 1`: base × 2^(attempts−1), at most `max`, with half of it jittered. */
+/** The wait before attempt `attempts + 1`: the one back-off (base × 2^(attempts−1), at most `max`), half of it jittered. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  const full = backoffDelay(attempts - 1, baseMs, maxMs);
   return Math.round(full / 2 + (random() * full) / 2);
 }
 
