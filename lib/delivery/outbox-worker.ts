@@ -8,7 +8,7 @@
 // E-mail rows (channel "email") go the same way through the mailer.
 import "server-only";
 import { backoffDelay } from "../contract/backoff";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import type { OutboxMessage } from "../db/generated/sqlite/client";
 import type { Clock } from "../domain/time";
 import { SIGNATURE_HEADER, sign } from "../domain/webhooks/signature";
@@ -83,32 +83,50 @@ export function createOutboxWorker(deps: {
     } catch (e) {
       error = (e as Error).message.slice(0, 500);
     }
+    const { ok, attempts } = await settle(m, "email", t0, null, error);
+    if (!ok) log.warn({ delivery: m.deliveryId, attempts, error }, "e-mail delivery failed");
+  }
+
+  /**
+   * After one attempt at `m` (started at `t0`): counts it, then in one transaction logs the attempt
+   * and settles the row — delivered, or due again after the back-off (dead past its expiry).
+   * `then` runs in the same transaction (the webhook's failure count).
+   */
+  async function settle<T = void>(
+    m: OutboxMessage,
+    channel: "email" | "webhook",
+    t0: number,
+    statusCode: number | null,
+    error: string | null,
+    then?: (tx: Tx, ok: boolean, now: Date) => Promise<T>,
+  ): Promise<{ ok: boolean; attempts: number; after: T | undefined }> {
     const seconds = (performance.now() - t0) / 1000;
     const ok = error === null;
-    deps.onAttempt?.("email", ok ? "delivered" : "failed", seconds);
+    deps.onAttempt?.(channel, ok ? "delivered" : "failed", seconds);
     const now = clock.now();
     const attempts = m.attempts + 1;
     const next = new Date(now.getTime() + backoffMs(attempts, opts.retryBaseMs, opts.retryMaxMs));
-    await db.$transaction(async (tx) => {
+    const after = await db.$transaction(async (tx) => {
       await tx.deliveryAttempt.create({
         data: {
           outboxId: m.id,
           at: now,
           instance: opts.instanceId,
           outcome: ok ? "delivered" : "failed",
-          statusCode: null,
+          statusCode,
           latencyMs: Math.round(seconds * 1000),
           error,
         },
       });
       await tx.outboxMessage.updateMany({
-        where: mineOnly,
+        where: { id: m.id, leaseOwner: opts.instanceId },
         data: ok
           ? { status: "delivered", deliveredAt: now, attempts, leaseOwner: null, leaseUntil: null }
           : { status: next > m.expiresAt ? "dead" : "pending", attempts, nextAttemptAt: next, leaseOwner: null, leaseUntil: null },
       });
+      return then?.(tx, ok, now);
     });
-    if (!ok) log.warn({ delivery: m.deliveryId, attempts, error }, "e-mail delivery failed");
+    return { ok, attempts, after };
   }
 
   async function deliver(m: OutboxMessage): Promise<void> {
@@ -142,38 +160,19 @@ export function createOutboxWorker(deps: {
     } catch (e) {
       error = (e as Error).message.slice(0, 500);
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const ok = error === null;
-    deps.onAttempt?.("webhook", ok ? "delivered" : "failed", seconds);
-    const now = clock.now();
-    const attempts = m.attempts + 1;
-    const next = new Date(now.getTime() + backoffMs(attempts, opts.retryBaseMs, opts.retryMaxMs));
-    const disabled = await db.$transaction(async (tx) => {
-      await tx.deliveryAttempt.create({
-        data: {
-          outboxId: m.id,
-          at: now,
-          instance: opts.instanceId,
-          outcome: ok ? "delivered" : "failed",
-          statusCode,
-          latencyMs: Math.round(seconds * 1000),
-          error,
-        },
-      });
-      await tx.outboxMessage.updateMany({
-        where: mineOnly,
-        data: ok
-          ? { status: "delivered", deliveredAt: now, attempts, leaseOwner: null, leaseUntil: null }
-          : { status: next > m.expiresAt ? "dead" : "pending", attempts, nextAttemptAt: next, leaseOwner: null, leaseUntil: null },
-      });
+    const {
+      ok,
+      attempts,
+      after: disabled,
+    } = await settle(m, "webhook", t0, statusCode, error, async (tx, ok, now) => {
       if (ok) {
         await tx.webhook.updateMany({ where: { id: w.id, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0 } });
         return null;
       }
-      const after = await tx.webhook.update({ where: { id: w.id }, data: { consecutiveFailures: { increment: 1 } } });
-      if (after.enabled && after.consecutiveFailures >= opts.maxFailures) {
+      const failed = await tx.webhook.update({ where: { id: w.id }, data: { consecutiveFailures: { increment: 1 } } });
+      if (failed.enabled && failed.consecutiveFailures >= opts.maxFailures) {
         await tx.webhook.update({ where: { id: w.id }, data: { enabled: false, disabledAt: now } });
-        return { id: w.id, url: w.url, failures: after.consecutiveFailures };
+        return { id: w.id, url: w.url, failures: failed.consecutiveFailures };
       }
       return null;
     });
