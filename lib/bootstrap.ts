@@ -19,6 +19,8 @@ import { flavorOf, redactUrl } from "./db/url";
 import { createAuditService, SYSTEM } from "./domain/audit";
 import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
+import { checkOverdue, notificationRules } from "./domain/notification-rules";
+import { createNotificationService } from "./domain/notifications";
 import { createAlertRuleService } from "./domain/quota/alert-rules";
 import { createAlertService } from "./domain/quota/alerts";
 import { createCommandService } from "./domain/quota/commands";
@@ -132,6 +134,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
   };
 
   const cluster: ClusterRuntime | null = config.cluster ? await startCluster(config, log, bus) : null;
+  const notifications = createNotificationService({ db, events: bus, clock });
   const realtime = createRealtimeHub({
     config,
     bus,
@@ -139,6 +142,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     backend: cluster?.backend ?? new SqlLogBackend(db, config.MESSAGE_LOG_SIZE, log),
     computer: createDashboardComputer({ db, clock, flavor }),
     quotaStats: quotas.stats,
+    unreadNotifications: notifications.unread,
     leadership: cluster?.leadership ?? new SoloLeadership(),
   });
   // The tick-time rules once per cluster: on the leader, after it published the stats.
@@ -147,9 +151,15 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
       .then((usage) => alerts.evaluateTick({ usage, load: stats.system_load }))
       .catch((err: unknown) => log.error({ err }, "alert rules failed on the stats tick"));
   });
+  bus.subscribe(notificationRules(notifications, (err, event) => log.error({ err, event }, "could not write a notification")));
+  // The overdue check on the same leader tick: once per cluster, each mitigation once per due date.
+  realtime.quotaFeed.events.on("published", () => {
+    checkOverdue({ db, clock, events: bus }).catch((err: unknown) => log.error({ err }, "the overdue check failed"));
+  });
   cluster?.setClientCounter(() => ({
     "/dashboard": realtime.connections.count("dashboard"),
     "/admin/quotas": realtime.connections.count("quotas"),
+    "/notifications": realtime.connections.count("notifications"),
   }));
   const health = createHealth({ db, cluster });
   // Auth changes made outside the servers (`npm run user`), read from the database.
@@ -227,6 +237,7 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     quotas,
     webhooks,
     email,
+    notifications,
     outbox,
     realtime,
     cluster,

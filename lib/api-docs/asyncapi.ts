@@ -24,6 +24,7 @@ export const COMMAND_ACKS = {
     record_command: "command_result",
   },
   quotas: { ping: "pong" },
+  notifications: { ping: "pong" },
 } as const satisfies { [C in ChannelName]: { [K in CommandName<C>]: MessageType<C> } };
 
 type Transport = "socketio" | "websocket" | "sse" | "polling";

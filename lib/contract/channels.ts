@@ -4,7 +4,7 @@
 import type { ChannelName } from "./protocol";
 
 /** Every channel, in a fixed order (the order streams are read and figures are listed in). */
-export const CHANNEL_NAMES = ["dashboard", "quotas"] as const satisfies readonly ChannelName[];
+export const CHANNEL_NAMES = ["dashboard", "quotas", "notifications"] as const satisfies readonly ChannelName[];
 
 export const SOCKET_PATH = "/socket.io";
 
@@ -25,6 +25,15 @@ export const CHANNELS = {
     websocket: "/ws/admin/quotas",
     snapshot: "/api/v1/quotas/stats",
     role: "admin",
+  },
+  /** The signed-in user's own notifications; the user is the connection's, never the client's choice. */
+  notifications: {
+    namespace: "/notifications",
+    sse: "/api/v1/sse/notifications",
+    poll: "/api/v1/events/notifications",
+    websocket: "/api/v1/ws/notifications",
+    snapshot: "/api/v1/me/notifications",
+    role: null,
   },
 } as const satisfies {
   [C in ChannelName]: { namespace: string; sse: string; poll: string; websocket: string; snapshot: string; role: "admin" | null };

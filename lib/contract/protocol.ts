@@ -14,6 +14,7 @@ import type { MitigationDto } from "../domain/mitigations";
 import type { RiskDto } from "../domain/risks";
 import type { CommandResult as QuotaAnswer } from "../domain/quota/commands";
 import type { Section } from "./sections";
+import type { NotificationDto } from "../domain/notifications";
 
 /** The one message shape on every channel and transport. */
 export interface Envelope<T extends string = string, D = unknown> {
@@ -72,6 +73,24 @@ export type Empty = Record<string, never>;
 export type TestData = Record<string, unknown>;
 export type QuotaChange = QuotaDto & { change: "created" | "updated" | "deleted"; username?: string | null };
 
+/** `notification`: a new notification for the connection's user, and their unread count after it. */
+export interface NotificationMessage {
+  user_id: number;
+  notification: NotificationDto;
+  unread: number;
+}
+/** `notifications_read`: the user marked these (or all) read, in some tab; clear them everywhere. */
+export interface NotificationsRead {
+  user_id: number;
+  ids: number[] | "all";
+  unread: number;
+  read_at: string;
+}
+/** `notifications_state`: what a notifications client starts from — its user's unread count. */
+export interface NotificationsState {
+  unread: number;
+}
+
 export interface ChannelMessages {
   dashboard: {
     dashboard_update: DashboardView;
@@ -94,6 +113,15 @@ export interface ChannelMessages {
     resync: ResyncData;
     test: TestData;
   };
+  /** One user's own messages: every connection sees only its authenticated user's. */
+  notifications: {
+    notifications_state: NotificationsState;
+    notification: NotificationMessage;
+    notifications_read: NotificationsRead;
+    pong: Empty;
+    error: ErrorData;
+    resync: ResyncData;
+  };
 }
 export type ChannelName = keyof ChannelMessages;
 export type MessageType<C extends ChannelName> = keyof ChannelMessages[C] & string;
@@ -105,18 +133,26 @@ export type Message<C extends ChannelName, T extends MessageType<C> = MessageTyp
 export const LOGGED_TYPES = {
   dashboard: ["dashboard_patch", "test"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "test"],
+  notifications: ["notification", "notifications_read"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
 
 /** The message a client starts from (on connect, after a resync) and gets for `refresh`. */
-export const SNAPSHOT_TYPE = { dashboard: "dashboard_update", quotas: "stats" } as const satisfies { [C in ChannelName]: MessageType<C> };
+export const SNAPSHOT_TYPE = {
+  dashboard: "dashboard_update",
+  quotas: "stats",
+  notifications: "notifications_state",
+} as const satisfies { [C in ChannelName]: MessageType<C> };
 export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
   ? Message<"dashboard", "dashboard_update">
-  : Message<"quotas", "stats">;
+  : C extends "quotas"
+    ? Message<"quotas", "stats">
+    : Message<"notifications", "notifications_state">;
 
 /** Every type a channel can carry (SSE delivers only the named events a client listens to). */
 export const MESSAGE_TYPES = {
   dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test", "command_result"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
+  notifications: ["notifications_state", "notification", "notifications_read", "pong", "error", "resync"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
 
 // ---- Socket.IO ---------------------------------------------------------------------------------
@@ -142,6 +178,9 @@ export interface ClientToServerEvents {
   };
   quotas: {
     ping: (ack?: Reply<"quotas", "pong">) => void;
+  };
+  notifications: {
+    ping: (ack?: Reply<"notifications", "pong">) => void;
   };
 }
 export type CommandName<C extends ChannelName> = keyof ClientToServerEvents[C] & string;

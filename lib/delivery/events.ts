@@ -1,6 +1,6 @@
 // Which domain events become webhook events, and what they carry. `acceptance.requested` has no
-// source yet (risks have no acceptances) and `mitigation.overdue` none yet either: webhooks may
-// subscribe to both, nothing sends them.
+// source yet (risks have no acceptances): webhooks may subscribe to it, nothing sends it.
+// `mitigation.overdue` comes from the leader's overdue check (domain/notification-rules.ts).
 import type { DomainEvent } from "../domain/events";
 import type { WebhookEvent } from "../domain/webhooks/webhooks";
 
@@ -23,6 +23,12 @@ export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: s
           data: e.after,
         };
       return null;
+    case "mitigation.overdue":
+      return {
+        type: "mitigation.overdue",
+        summary: `mitigation ${e.mitigation.id} "${e.mitigation.title}" is overdue (due ${e.mitigation.due_date.slice(0, 10)})`,
+        data: e.mitigation,
+      };
     default:
       return null;
   }

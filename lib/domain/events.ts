@@ -2,6 +2,7 @@
 // Broadcasters, caches and live connections subscribe; domain code never imports a transport.
 // Events are plain JSON (no Dates) so cluster mode can carry them between instances.
 import type { AlertDto, QuotaDto, ViolationDto } from "./quota/dto";
+import type { NotificationDto } from "./notifications";
 
 export type Change = "created" | "updated" | "deleted";
 
@@ -72,6 +73,17 @@ export type DomainEvent =
   | { type: "throttle.changed"; throttle: ThrottleChange }
   | { type: "token.revoked"; tokenId: number; userId: number }
   | { type: "user.changed"; userId: number; change: Change }
+  /** A risk or mitigation got a new owner (set or changed to them by someone else). */
+  | { type: "owner.assigned"; entity: "risk" | "mitigation"; id: number; riskId: number; title: string; ownerId: number; actorId: number | null }
+  /** An open mitigation passed its due date (claimed once per due date, cluster-wide). */
+  | {
+      type: "mitigation.overdue";
+      mitigation: { id: number; risk_id: number; title: string; due_date: string; status: string; owner_id: number | null };
+    }
+  /** A notification was written for `notification.user_id`; `unread`: their count after it. */
+  | { type: "notification.created"; notification: NotificationDto; unread: number }
+  /** A user marked notifications read (`ids`, or all); `unread`: their count after it. */
+  | { type: "notifications.read"; userId: number; ids: number[] | "all"; unread: number; readAt: string }
   /** Sessions ended server-side: the listed ones, or all of the user's except `keep`. */
   | { type: "session.revoked"; userId: number; sessionIds?: string[]; keep?: string };
 

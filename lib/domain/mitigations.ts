@@ -10,7 +10,7 @@ import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
 import { NotFoundError, ValidationError } from "./errors";
 import type { EventPublisher, MitigationFact } from "./events";
-import { assertOwner, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
+import { assertOwner, assigned, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { boundedDay, dbId, dbIdQuery, text } from "./schema-helpers";
 import { DAY_MS, type Clock } from "./time";
@@ -178,6 +178,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
         before: null,
         after: mitigationFact(m),
       });
+      assigned(events, "mitigation", m, null, actor);
       return mitigationDto(m, now);
     },
 
@@ -220,6 +221,7 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
         before: mitigationFact(before),
         after: mitigationFact(after),
       });
+      assigned(events, "mitigation", after, before.ownerId, actor);
       return mitigationDto(after, now);
     },
 

@@ -4,6 +4,8 @@
 import "server-only";
 import { z } from "zod";
 import type { Tx } from "../db/client";
+import type { Actor } from "./audit";
+import type { EventPublisher } from "./events";
 import { ValidationError } from "./errors";
 import { dbId, MAX_INT4 } from "./schema-helpers";
 
@@ -30,4 +32,27 @@ export async function assertOwner(tx: Tx, ownerId: number | null | undefined): P
   const u = await tx.user.findUnique({ where: { id: ownerId }, select: { disabled: true } });
   if (!u) throw new ValidationError("validation failed", [{ field: "owner_id", message: `user ${ownerId} not found` }]);
   if (u.disabled) throw new ValidationError("validation failed", [{ field: "owner_id", message: `user ${ownerId} is disabled` }]);
+}
+
+/**
+ * Publishes `owner.assigned` when a write gave `row` a new owner who is not the one writing (the
+ * owner is told; someone taking a thing on themselves is not).
+ */
+export function assigned(
+  events: EventPublisher,
+  entity: "risk" | "mitigation",
+  row: { id: number; title: string; ownerId: number | null; riskId?: number },
+  before: number | null,
+  actor: Actor,
+): void {
+  if (row.ownerId === null || row.ownerId === before || row.ownerId === actor.id) return;
+  events.publish({
+    type: "owner.assigned",
+    entity,
+    id: row.id,
+    riskId: row.riskId ?? row.id,
+    title: row.title,
+    ownerId: row.ownerId,
+    actorId: actor.id,
+  });
 }

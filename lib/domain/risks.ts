@@ -14,7 +14,7 @@ import { nextDashboardSeq } from "./dashboard/sequence";
 import { DomainError, NotFoundError } from "./errors";
 import type { EventPublisher, MitigationFact, RiskFact } from "./events";
 import { mitigationFact } from "./mitigations";
-import { assertOwner, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
+import { assertOwner, assigned, ownerDto, ownerField, ownerQuery, ownerWhere, withOwner, type OwnerDto } from "./owners";
 import { pageArgs, pageQuery, toPage } from "./pagination";
 import { bandRange, categoryField, residualField, tagSchema, tagsField, TREATMENTS, treatmentField, type Treatment } from "./register";
 import { boundedDate, text } from "./schema-helpers";
@@ -315,6 +315,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         return { r, seq: await nextDashboardSeq(tx) };
       });
       events.publish({ type: "risk.changed", seq, change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
+      assigned(events, "risk", risk, null, actor);
       return riskDto(risk);
     },
 
@@ -366,6 +367,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
       });
       events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      assigned(events, "risk", after, before.ownerId, actor);
       return riskDto(after);
     },
 

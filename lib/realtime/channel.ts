@@ -237,4 +237,4 @@ export class Channel<C extends ChannelName = ChannelName> implements ChannelLog 
 }
 
 /** Either channel, for code that only uses what both have. */
-export type AnyChannel = Channel<"dashboard"> | Channel<"quotas">;
+export type AnyChannel = Channel<"dashboard"> | Channel<"quotas"> | Channel<"notifications">;

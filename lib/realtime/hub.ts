@@ -17,6 +17,7 @@ import { DashboardProjection, type DashboardState } from "./dashboard/projection
 import { DashboardSections } from "./dashboard/sections";
 import type { Leadership } from "./leadership";
 import type { LogBackend } from "./log/backend";
+import { NotificationsProjection, notificationPublisher, UserViews } from "./notifications/feed";
 import { QuotaFeed } from "./quotas/feed";
 import { StatsProjection } from "./quotas/projection";
 import { TransportCore } from "./transport-core";
@@ -34,6 +35,8 @@ export function createRealtimeHub(deps: {
   backend: LogBackend;
   computer: DashboardComputer;
   quotaStats: () => Promise<QuotaStats>;
+  /** A user's unread notifications in the database (seeds their count when they connect). */
+  unreadNotifications: (userId: number) => Promise<number>;
   leadership: Leadership;
 }) {
   const { config, bus, log, backend } = deps;
@@ -41,14 +44,19 @@ export function createRealtimeHub(deps: {
   const sections = new DashboardSections(config.MESSAGE_LOG_SIZE);
   const dashboardProjection = new DashboardProjection((m) => sections.record(m));
   const statsProjection = new StatsProjection();
+  const notificationsProjection = new NotificationsProjection();
+  const userViews = new UserViews(notificationsProjection, deps.unreadNotifications);
   const connections = new ConnectionRegistry({
-    maxPerChannel: { dashboard: config.MAX_CONNECTIONS, quotas: config.MAX_CONNECTIONS },
+    maxPerChannel: { dashboard: config.MAX_CONNECTIONS, quotas: config.MAX_CONNECTIONS, notifications: config.MAX_CONNECTIONS },
     maxPerUser: config.MAX_CONNECTIONS_PER_USER,
     log,
   });
   const channels = {
     dashboard: new Channel("dashboard", config.MESSAGE_LOG_SIZE, backend, dashboardProjection, () => connections.count("dashboard")),
     quotas: new Channel("quotas", config.MESSAGE_LOG_SIZE, backend, statsProjection, () => connections.count("quotas")),
+    notifications: new Channel("notifications", config.MESSAGE_LOG_SIZE, backend, notificationsProjection, () =>
+      connections.count("notifications"),
+    ),
   };
   for (const c of Object.values(channels)) c.events.on("failed", (err) => log.error({ err, channel: c.name }, "a real-time sink failed"));
   const feed = new DashboardFeed({
@@ -69,7 +77,7 @@ export function createRealtimeHub(deps: {
   /** `refresh` is limited per user across all their sockets, not per socket (reconnecting must not reset it). */
   const refreshLimit = new SlidingWindows<number>(config.REFRESH_RATE_LIMIT, config.REFRESH_RATE_WINDOW_MS);
   const counters = { unknownCommands: 0, slowClientEvictions: 0 };
-  const core = new TransportCore({ channels, connections, counters, config, log });
+  const core = new TransportCore({ channels, connections, counters, config, log, userView: (id) => userViews.forUser(id) });
   const startedAt = Date.now();
   let unsubscribe: (() => void)[] = [];
   let started = false;
@@ -109,6 +117,8 @@ export function createRealtimeHub(deps: {
     core,
     /** The dashboard's section views: `sections.view(["metrics"])` for a session's setView(). */
     sections,
+    /** Each user's view of the notifications channel (polling; the live transports get it from the core). */
+    userViews,
     refreshLimit,
     counters,
     /** Told when this instance starts or stops leading (cluster-wide jobs follow it). */
@@ -121,7 +131,12 @@ export function createRealtimeHub(deps: {
       // The latest stats in the log (a restart, or joining a cluster) serve until fresh ones come.
       const lastStats = channels.quotas.entries().findLast((m) => m.envelope.type === "stats");
       if (lastStats) statsProjection.set(lastStats.envelope.data as QuotaStats);
-      unsubscribe = [bus.subscribe(feed.onEvent), bus.subscribe(quotaFeed.onEvent), bus.subscribe(connections.onEvent)];
+      unsubscribe = [
+        bus.subscribe(feed.onEvent),
+        bus.subscribe(quotaFeed.onEvent),
+        bus.subscribe(notificationPublisher(channels.notifications, log)),
+        bus.subscribe(connections.onEvent),
+      ];
       connections.start();
       core.start();
       await deps.leadership.start((leader) => {

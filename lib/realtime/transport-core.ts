@@ -23,6 +23,9 @@ import type { AnyChannel, Channel } from "./channel";
 import type { Connection, ConnectionRegistry, Transport } from "./connections";
 import type { Logged } from "./log/logged";
 
+/** What a notifications session sees before its user's view is set: its own errors only. */
+const NOBODY: SessionView = { key: "nobody", apply: (m) => (m.envelope.type === "error" ? m : null) };
+
 /**
  * How long an evicted slow client gets to read its `slow_consumer` notice (queued after what it
  * has not read yet, with nothing new added) before its socket is destroyed.
@@ -124,6 +127,8 @@ export class TransportCore {
       counters: { slowClientEvictions: number };
       config: Pick<Config, "SLOW_CLIENT_MAX_QUEUE" | "PING_INTERVAL_MS" | "PING_TIMEOUT_MS" | "HEARTBEAT_INTERVAL_MS">;
       log: Logger;
+      /** The notifications channel's view of one user (the session's authenticated user). */
+      userView?: (userId: number) => Promise<SessionView>;
     },
   ) {
     const { config } = deps;
@@ -177,7 +182,9 @@ export class TransportCore {
     };
     const refused = connections.admit(connection);
     if (refused) return { ok: false, code: refused, message: connections.refusalMessage(refused, channel) };
-    state = { channel, connection, adapter, view: null, strikes: 0, live: false, ended: false, onLive: [] };
+    // A notifications session sees nothing until subscribe() sets its user's view.
+    const view = channel === "notifications" ? NOBODY : null;
+    state = { channel, connection, adapter, view, strikes: 0, live: false, ended: false, onLive: [] };
     this.sessions.add(state);
     return { ok: true, session: state };
   }
@@ -189,8 +196,13 @@ export class TransportCore {
    */
   async subscribe(session: LiveSession, cursor: string | null, isClosed: () => boolean): Promise<void> {
     const s = session as SessionState;
-    const channel: AnyChannel = this.deps.channels[s.channel];
+    const channel = this.deps.channels[s.channel] as AnyChannel;
     try {
+      // The user comes from the credential the connection was admitted with, never from the client.
+      if (s.channel === "notifications") {
+        if (!this.deps.userView) throw new Error("no user views for the notifications channel");
+        s.view = await this.deps.userView(s.connection.principal.userId);
+      }
       await channel.attach(cursor, {
         send: (m) => this.sendTo(s, m),
         live: () => {
@@ -210,6 +222,7 @@ export class TransportCore {
 
   /** Sets what a session sees, before subscribe() (the handshake's sections). */
   setView(session: LiveSession, view: SessionView | null): void {
+    if (session.channel === "notifications") return; // only ever its user's (subscribe())
     (session as SessionState).view = view;
   }
 
@@ -221,8 +234,9 @@ export class TransportCore {
    */
   async changeView(session: LiveSession, view: SessionView | null): Promise<Logged | null> {
     const s = session as SessionState;
+    if (s.channel === "notifications") return null;
     if (!s.live && !s.ended) await new Promise<void>((resolve) => s.onLive.push(resolve));
-    const channel: AnyChannel = this.deps.channels[s.channel];
+    const channel = this.deps.channels[s.channel] as AnyChannel;
     await channel.projection.ready();
     if (s.ended) return null;
     // From here on synchronous: the snapshot is "as of" the position the new view starts after.

@@ -15,7 +15,7 @@ const BATCH = 1000;
 const pause = () => new Promise((r) => setTimeout(r, 5));
 
 export type PruneCounts = Record<
-  "executions" | "violations" | "alerts" | "quotaWindows" | "audit" | "sessions" | "scoreHistory" | "deliveries",
+  "executions" | "violations" | "alerts" | "quotaWindows" | "audit" | "sessions" | "scoreHistory" | "deliveries" | "notifications",
   number
 >;
 
@@ -67,6 +67,10 @@ export function createRetention(deps: { db: Db; clock: Clock; log: Logger; days:
       deliveries: await inBatches(
         () => db.outboxMessage.findMany({ where: { createdAt: { lt: cutoff }, status: { in: ["delivered", "dead"] } }, ...ids }),
         (id: number[]) => db.outboxMessage.deleteMany({ where: { id: { in: id } } }),
+      ),
+      notifications: await inBatches(
+        () => db.notification.findMany({ where: { createdAt: { lt: cutoff } }, ...ids }),
+        (id: number[]) => db.notification.deleteMany({ where: { id: { in: id } } }),
       ),
     };
     return counts;

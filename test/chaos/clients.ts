@@ -18,6 +18,7 @@ import {
 const CURSOR = {
   dashboard: new Set<string>([...LOGGED_TYPES.dashboard, SNAPSHOT_TYPE.dashboard]),
   quotas: new Set<string>([...LOGGED_TYPES.quotas, SNAPSHOT_TYPE.quotas]),
+  notifications: new Set<string>([...LOGGED_TYPES.notifications, SNAPSHOT_TYPE.notifications]),
 };
 
 export interface StreamClient {

@@ -8,6 +8,7 @@ import { DashboardProjection } from "../../lib/realtime/dashboard/projection";
 import { compareIds, cursorOf, directId, OffsetGenerator, parseId } from "../../lib/contract/ids";
 import { SqlLogBackend } from "../../lib/realtime/log/sql-backend";
 import { StatsProjection } from "../../lib/realtime/quotas/projection";
+import { NotificationsProjection } from "../../lib/realtime/notifications/feed";
 import { silentLogger } from "../../lib/log";
 import type { DashboardSnapshot } from "../../lib/domain/dashboard/snapshot";
 import { testDb } from "../support/db";
@@ -49,7 +50,8 @@ describe("a channel over the persisted log", () => {
     const backend = new SqlLogBackend(t.db, capacity, silentLogger);
     const channel = new Channel("quotas", capacity, backend, new StatsProjection());
     const dash = new Channel("dashboard", capacity, backend, new DashboardProjection());
-    const restored = await backend.start({ quotas: channel, dashboard: dash });
+    const notifications = new Channel("notifications", capacity, backend, new NotificationsProjection());
+    const restored = await backend.start({ quotas: channel, dashboard: dash, notifications });
     return { backend, channel, dash, restored };
   }
   const data = (ms: Logged[]) => ms.map((m) => (m.envelope.data as { n: number }).n);

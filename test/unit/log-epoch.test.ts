@@ -7,6 +7,7 @@ import { Channel, type Logged } from "../../lib/realtime/channel";
 import { DashboardProjection } from "../../lib/realtime/dashboard/projection";
 import { SqlLogBackend } from "../../lib/realtime/log/sql-backend";
 import { StatsProjection } from "../../lib/realtime/quotas/projection";
+import { NotificationsProjection } from "../../lib/realtime/notifications/feed";
 import { silentLogger } from "../../lib/log";
 import { testDb } from "../support/db";
 
@@ -19,7 +20,7 @@ describe("the SQL log's epoch", () => {
     const backend = new SqlLogBackend(t.db, 50, silentLogger);
     const quotas = new Channel("quotas", 50, backend, new StatsProjection());
     const dashboard = new Channel("dashboard", 50, backend, new DashboardProjection());
-    await backend.start({ quotas, dashboard });
+    await backend.start({ quotas, dashboard, notifications: new Channel("notifications", 50, backend, new NotificationsProjection()) });
     quotas.projection.apply({ type: "stats", id: "1-0", timestamp: "", data: { total_users: 1 } as never });
     return { backend, quotas };
   }

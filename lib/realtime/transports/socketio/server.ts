@@ -17,6 +17,7 @@ import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents,
 import type { LiveSession, TransportAdapter } from "../../transport-core";
 import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "../commands";
 import { authenticateHandshake } from "../handshake";
+import { recipientOf, userViewKey } from "../../notifications/feed";
 import { writeCommands, WRITE_COMMANDS } from "../write-commands";
 
 interface SocketData {
@@ -148,6 +149,12 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     // The namespace's live room: each channel message is encoded once for all its sockets; each
     // section room gets the message as its set sees it (filtered once, encoded once).
     const removeSink = channel.addSink((m: Logged) => {
+      // A user's notifications go to that user's room only (nobody is in the plain live room).
+      if (name === "notifications") {
+        const to = recipientOf(m);
+        if (to !== null) emit(nsp.to(liveRoom(userViewKey(to))), m.envelope);
+        return;
+      }
       emit(nsp.to(LIVE), m.envelope);
       for (const room of sectionRooms) {
         if (!nsp.adapter.rooms.has(room)) {
@@ -184,6 +191,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       ...writeTable,
     },
     quotas: { ping: () => pingCommand(hub, "quotas") },
+    notifications: { ping: () => pingCommand(hub, "notifications") },
   };
 
   function serveCommands<C extends ChannelName>(name: C, socket: Sock<C>) {
@@ -219,14 +227,15 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
 
   const dashboard = setup("dashboard");
   const quotas = setup("quotas");
+  const notifications = setup("notifications");
 
   return {
     io,
     async close() {
-      dashboard.stop();
-      quotas.stop();
-      dashboard.nsp.disconnectSockets(true);
-      quotas.nsp.disconnectSockets(true);
+      for (const n of [dashboard, quotas, notifications]) {
+        n.stop();
+        n.nsp.disconnectSockets(true);
+      }
       // Not io.close(): that also closes the HTTP server and waits for it, which the drain does itself.
       io.engine.close();
     },

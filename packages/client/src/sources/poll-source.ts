@@ -53,7 +53,7 @@ export class PollSource<C extends ChannelName> implements Source {
       }
       if ("snapshot" in body) {
         if (body.resync) this.on.resync();
-        this.on.message(body.snapshot as Message<C>);
+        this.on.message(body.snapshot as unknown as Message<C>);
       }
       body.messages.forEach((m) => this.on.message(m));
       this.cursor = body.next;

@@ -1,4 +1,4 @@
-// Polling, the last resort: GET /api/v1/events/<dashboard|quotas>?since=<id> answers the messages
+// Polling, the last resort: GET /api/v1/events/<dashboard|quotas|notifications>?since=<id> answers the messages
 // after `since` and the cursor for the next call; without a usable cursor, a snapshot to start
 // from. Same envelopes as every other transport; `?sections=a,b` (dashboard): only those sections.
 import { CHANNELS, isChannelName } from "@/lib/contract/channels";
@@ -16,5 +16,8 @@ export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, para
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id", undefined, undefined, "bad_request");
   const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
+  if (name === "notifications")
+    // Only the asker's own: the user is the credential's, never a parameter.
+    return poll(app.realtime.channels.notifications, since, await app.realtime.userViews.forUser(principal.userId));
   return name === "dashboard" ? poll(app.realtime.channels.dashboard, since, view) : poll(app.realtime.channels.quotas, since);
 });

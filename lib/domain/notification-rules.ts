@@ -1,0 +1,97 @@
+// Who is notified of what (README "Notifications"): the owner of a risk or mitigation someone
+// else assigned to them, the owner of a mitigation that became overdue, every admin of an alert.
+// The overdue check runs on the leader's tick and claims each mitigation once per due date in
+// the database (a conditional UPDATE), so a cluster sends one notice — and one `mitigation.overdue`
+// webhook event — however many instances look.
+import "server-only";
+import type { Db } from "../db/client";
+import type { Origin } from "./bus";
+import type { DomainEvent, EventPublisher } from "./events";
+import type { NotificationService } from "./notifications";
+import type { Clock } from "./time";
+
+/** How many newly overdue mitigations one tick claims (the rest wait for the next tick). */
+const OVERDUE_BATCH = 100;
+
+/**
+ * Claims the open mitigations past their due date that were not yet announced for that date, and
+ * publishes `mitigation.overdue` for each one this call claimed. Returns how many.
+ */
+export async function checkOverdue(deps: { db: Db; clock: Clock; events: EventPublisher }): Promise<number> {
+  const { db, events } = deps;
+  const now = deps.clock.now();
+  const due = await db.mitigation.findMany({
+    where: { status: { not: "completed" }, dueDate: { lt: now } },
+    select: { id: true, riskId: true, title: true, dueDate: true, status: true, ownerId: true, overdueNotifiedFor: true },
+    orderBy: { dueDate: "desc" },
+  });
+  let claimed = 0;
+  for (const m of due.filter((m) => m.overdueNotifiedFor?.getTime() !== m.dueDate.getTime()).slice(0, OVERDUE_BATCH)) {
+    // Only the instance whose UPDATE still finds it unclaimed for this due date announces it.
+    const { count } = await db.mitigation.updateMany({
+      where: {
+        id: m.id,
+        dueDate: m.dueDate,
+        status: { not: "completed" },
+        OR: [{ overdueNotifiedFor: null }, { overdueNotifiedFor: { not: m.dueDate } }],
+      },
+      data: { overdueNotifiedFor: m.dueDate },
+    });
+    if (count !== 1) continue;
+    claimed++;
+    events.publish({
+      type: "mitigation.overdue",
+      mitigation: {
+        id: m.id,
+        risk_id: m.riskId,
+        title: m.title,
+        due_date: m.dueDate.toISOString(),
+        status: m.status,
+        owner_id: m.ownerId,
+      },
+    });
+  }
+  return claimed;
+}
+
+/**
+ * The bus listener that turns this instance's events into notifications (each event is made on
+ * one instance, so each notice is written once).
+ */
+export function notificationRules(notifications: NotificationService, onError: (err: unknown, event: string) => void) {
+  return (e: DomainEvent, origin: Origin): void => {
+    if (origin !== "local") return;
+    const failed = (err: unknown) => onError(err, e.type);
+    switch (e.type) {
+      case "owner.assigned":
+        notifications
+          .notify(e.ownerId, {
+            kind: "assigned",
+            title: `You now own ${e.entity} ${e.id}: "${e.title}"`,
+            link: `/risks/${e.riskId}`,
+            riskId: e.riskId,
+            mitigationId: e.entity === "mitigation" ? e.id : null,
+          })
+          .catch(failed);
+        break;
+      case "mitigation.overdue":
+        if (e.mitigation.owner_id !== null)
+          notifications
+            .notify(e.mitigation.owner_id, {
+              kind: "mitigation_overdue",
+              title: `Overdue: mitigation ${e.mitigation.id} "${e.mitigation.title}"`,
+              body: `It was due ${e.mitigation.due_date.slice(0, 10)}.`,
+              link: `/risks/${e.mitigation.risk_id}`,
+              riskId: e.mitigation.risk_id,
+              mitigationId: e.mitigation.id,
+            })
+            .catch(failed);
+        break;
+      case "alert.raised":
+        notifications
+          .notifyAdmins({ kind: "alert", title: e.alert.message, link: "/admin/alerts", alertId: e.alert.alert_id })
+          .catch(failed);
+        break;
+    }
+  };
+}
