@@ -63,6 +63,8 @@ export interface ResponseBodies {
   Delivery: Result<App["webhooks"]["resend"]>;
   WebhookTest: Result<App["webhooks"]["test"]>;
   EmailPreferences: Result<App["email"]["get"]>;
+  NotificationPage: Result<App["notifications"]["list"]>;
+  NotificationsRead: Result<App["notifications"]["markRead"]>;
   UserPage: Result<App["users"]["list"]>;
   People: { items: Result<App["users"]["people"]> };
   User: Result<App["users"]["get"]>;
@@ -72,7 +74,7 @@ export interface ResponseBodies {
   TokenCreated: Result<App["tokens"]["create"]>;
   TokenRevoked: Result<App["tokens"]["revoke"]>;
   AuditPage: Result<App["audit"]["list"]>;
-  Poll: PollAnswer<"dashboard"> | PollAnswer<"quotas">;
+  Poll: PollAnswer<"dashboard"> | PollAnswer<"quotas"> | PollAnswer<"notifications">;
   WsStats: Result<App["realtime"]["stats"]> & { instance?: string; cluster?: Cluster };
   WsHealth: (Omit<Exclude<RtHealth, AdminHealth>, "status"> | AdminHealthOnWire) & { status: "ok" | "draining" | "degraded" };
   TestBroadcast: { published: number; channel: ChannelName; last_id: string | null };

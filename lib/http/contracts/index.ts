@@ -7,9 +7,9 @@ import { QUOTAS } from "./quotas";
 import { MITIGATIONS, RISKS } from "./risks";
 import { AUTH, SYSTEM } from "./system";
 import { TRANSFER } from "./transfer";
-import { EMAIL, WEBHOOKS } from "./webhooks";
+import { EMAIL, NOTIFICATIONS, WEBHOOKS } from "./webhooks";
 
-const { sseDashboard, sseQuotas, ...live } = LIVE;
+const { sseDashboard, sseQuotas, sseNotifications, ...live } = LIVE;
 
 export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(live),
@@ -17,6 +17,8 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseDashboard.head,
   sseQuotas.get,
   sseQuotas.head,
+  sseNotifications.get,
+  sseNotifications.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
   ...Object.values(TRANSFER),
@@ -26,6 +28,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(PEOPLE),
   ...Object.values(ACCOUNT),
   ...Object.values(EMAIL),
+  ...Object.values(NOTIFICATIONS),
   ...Object.values(TOKENS),
   ...Object.values(AUDIT),
   ...AUTH,
@@ -33,4 +36,4 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS, WEBHOOKS };
+export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, NOTIFICATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS, WEBHOOKS };

@@ -1,4 +1,5 @@
 // Outgoing webhooks and their delivery log (README "Webhooks"), and what each user gets by e-mail (README "E-mail").
+import { markReadSchema, notificationListSchema } from "../../domain/notifications";
 import { emailPreferencesSchema } from "../../domain/webhooks/email";
 import { deliveryListSchema, webhookCreateSchema, webhookPatchSchema } from "../../domain/webhooks/webhooks";
 import type { RouteContract } from "../contract";
@@ -98,5 +99,30 @@ export const EMAIL = {
     description: "`events`: alert and violation reach admins only; `severities`: which alerts.",
     body: emailPreferencesSchema,
     replies: { 200: { description: "my e-mail preferences", body: "EmailPreferences" } },
+  },
+} as const satisfies Record<string, RouteContract>;
+
+/** My in-app notifications (README "Notifications"): always the caller's own. */
+export const NOTIFICATIONS = {
+  list: {
+    method: "GET",
+    path: "/api/v1/me/notifications",
+    tag: "account",
+    access: "user",
+    summary: "My notifications",
+    description: "Newest first, paged; `unread=1`: only the unread ones. `unread` in the answer counts all my unread ones.",
+    query: notificationListSchema,
+    replies: { 200: { description: "a page of my notifications", body: "NotificationPage" } },
+  },
+  read: {
+    method: "POST",
+    path: "/api/v1/me/notifications/read",
+    tag: "account",
+    access: "user",
+    summary: "Mark my notifications read",
+    description:
+      "`{ids: […]}` (ids that are not mine are ignored) or `{all: true}`. My other tabs and connections get `notifications_read` on the notifications channel.",
+    body: markReadSchema,
+    replies: { 200: { description: "how many were marked, and my unread count", body: "NotificationsRead" } },
   },
 } as const satisfies Record<string, RouteContract>;
