@@ -24,6 +24,11 @@ export function useLiveChannel<C extends ChannelName>(
   onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
   /** Dashboard: the sections the page draws (every transport asks for only those); none: everything. */
   sections?: readonly Section[],
+  /** `publishStatus: false`: a side channel (the bell) that must not drive the header light. */
+  target: { publishStatus?: boolean } = {},
 ) {
-  return useChannel(channel, onMessage, { ...storedOptions(), ...options }, onResync, onRefreshed, sections ? { sections } : {});
+  return useChannel(channel, onMessage, { ...storedOptions(), ...options }, onResync, onRefreshed, {
+    ...target,
+    ...(sections ? { sections } : {}),
+  });
 }

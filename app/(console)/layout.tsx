@@ -9,10 +9,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   // Each page guards itself (it knows its own path for the return trip after sign-in).
   const me = await currentPrincipal();
   if (!me) return <>{children}</>;
-  const people = await getContext().users.people();
+  const app = getContext();
+  const [people, unread] = await Promise.all([app.users.people(), app.notifications.unread(me.userId)]);
   return (
     <PeopleProvider people={people} meId={me.userId}>
-      <AppHeader me={me} />
+      <AppHeader me={me} unread={unread} />
       <main>{children}</main>
     </PeopleProvider>
   );

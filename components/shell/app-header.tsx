@@ -5,9 +5,10 @@ import type { Principal } from "@/lib/auth/principal";
 import { getContext } from "@/lib/context";
 import { ConnectionStatus } from "@/components/live/connection-status";
 import { Nav } from "@/components/shell/nav";
+import { NotificationBell } from "@/components/shell/notification-bell";
 import { SignOutButton } from "@/components/shell/sign-out";
 
-export function AppHeader({ me }: { me: Principal }) {
+export function AppHeader({ me, unread = 0 }: { me: Principal; unread?: number }) {
   return (
     <header className="topbar">
       <div className="brand">
@@ -25,6 +26,7 @@ export function AppHeader({ me }: { me: Principal }) {
         </span>
       )}
       <ConnectionStatus />
+      <NotificationBell initialUnread={unread} />
       <Link className="who" data-testid="who" href="/account" title="Your account">
         <b>{me.name}</b> · {me.role}
       </Link>

@@ -74,7 +74,15 @@ export type DomainEvent =
   | { type: "token.revoked"; tokenId: number; userId: number }
   | { type: "user.changed"; userId: number; change: Change }
   /** A risk or mitigation got a new owner (set or changed to them by someone else). */
-  | { type: "owner.assigned"; entity: "risk" | "mitigation"; id: number; riskId: number; title: string; ownerId: number; actorId: number | null }
+  | {
+      type: "owner.assigned";
+      entity: "risk" | "mitigation";
+      id: number;
+      riskId: number;
+      title: string;
+      ownerId: number;
+      actorId: number | null;
+    }
   /** An open mitigation passed its due date (claimed once per due date, cluster-wide). */
   | {
       type: "mitigation.overdue";

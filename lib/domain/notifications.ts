@@ -56,10 +56,7 @@ export const notificationListSchema = z.object({
 export type NotificationListQuery = z.infer<typeof notificationListSchema>;
 
 /** POST /api/v1/me/notifications/read: some of mine by id, or all of them. */
-export const markReadSchema = z.union([
-  z.strictObject({ ids: z.array(dbId()).min(1).max(500) }),
-  z.strictObject({ all: z.literal(true) }),
-]);
+export const markReadSchema = z.union([z.strictObject({ ids: z.array(dbId()).min(1).max(500) }), z.strictObject({ all: z.literal(true) })]);
 export type MarkRead = z.infer<typeof markReadSchema>;
 
 /** POST /api/v1/me/notifications/read's answer. */
@@ -165,7 +162,14 @@ export function createNotificationService(deps: { db: Db; events: EventPublisher
     },
 
     /** For the acceptance workflow: tells the requester (unless they decided it themselves) how it went. */
-    async acceptanceDecided(a: { riskId: number; riskTitle: string; requestedBy: number; decidedBy: number; approved: boolean; note?: string }) {
+    async acceptanceDecided(a: {
+      riskId: number;
+      riskTitle: string;
+      requestedBy: number;
+      decidedBy: number;
+      approved: boolean;
+      note?: string;
+    }) {
       if (a.requestedBy === a.decidedBy) return;
       await notify(a.requestedBy, {
         kind: "acceptance_decided",

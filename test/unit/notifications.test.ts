@@ -87,7 +87,10 @@ describe("notifications", () => {
       mitigationCreateSchema.parse({ risk_id: r.id, title: "Patch servers", due_date: "2026-05-30", owner_id: alice }),
       who(alice),
     );
-    await mits.create(mitigationCreateSchema.parse({ risk_id: r.id, title: "future", due_date: "2026-08-01", owner_id: alice }), who(alice));
+    await mits.create(
+      mitigationCreateSchema.parse({ risk_id: r.id, title: "future", due_date: "2026-08-01", owner_id: alice }),
+      who(alice),
+    );
     await mits.create(
       mitigationCreateSchema.parse({ risk_id: r.id, title: "done", due_date: "2026-05-01", status: "completed", owner_id: alice }),
       who(alice),
@@ -117,7 +120,14 @@ describe("notifications", () => {
     notificationRules(notifications, () => {})(
       {
         type: "alert.raised",
-        alert: { alert_id: 9, alert_type: "quota_violation", severity: "critical", user_id: bob, username: "Bob", message: "Critical: Bob" } as never,
+        alert: {
+          alert_id: 9,
+          alert_type: "quota_violation",
+          severity: "critical",
+          user_id: bob,
+          username: "Bob",
+          message: "Critical: Bob",
+        } as never,
       },
       "local",
     );
@@ -173,9 +183,6 @@ describe("notifications", () => {
     assert.equal(va.apply(msg("test", { message: "to everyone" })), null, "nothing without a user gets through but replies");
     assert.ok(va.apply(msg("pong", {})));
     const snap = msg("notifications_state", { unread: 0 });
-    assert.deepEqual(
-      [va.apply(snap)!.envelope.data, vb.apply(snap)!.envelope.data],
-      [{ unread: 3 }, { unread: 1 }],
-    );
+    assert.deepEqual([va.apply(snap)!.envelope.data, vb.apply(snap)!.envelope.data], [{ unread: 3 }, { unread: 1 }]);
   });
 });

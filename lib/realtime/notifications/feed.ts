@@ -17,7 +17,8 @@ export class NotificationsProjection implements Projection<"notifications"> {
   private unread = new Map<number, number>();
 
   apply(message: Message<"notifications">): void {
-    if (message.type === "notification" || message.type === "notifications_read") this.unread.set(message.data.user_id, message.data.unread);
+    if (message.type === "notification" || message.type === "notifications_read")
+      this.unread.set(message.data.user_id, message.data.unread);
   }
 
   /** The count read from the database, unless a message already told a newer one. */

@@ -20,6 +20,8 @@ export interface LiveTarget {
   token?: string;
   transports?: readonly SourceName[];
   sections?: readonly string[];
+  /** false: keep this connection out of the shared status (the header light), e.g. a side channel like the notification bell. */
+  publishStatus?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export function useLiveChannel<C extends ChannelName>(
       (s) => {
         setStatus(s);
         if (s.state !== "offline" && s.state !== "connecting" && s.state !== "reconnecting") setAliveAt(c.aliveAt);
-        statusStore.publish(s, () => c.reconnect());
+        if (t.publishStatus !== false) statusStore.publish(s, () => c.reconnect());
       },
       () => resync.current(),
       (data) => refreshed.current(data),
@@ -78,7 +80,7 @@ export function useLiveChannel<C extends ChannelName>(
       clearInterval(alive);
       c.close();
       conn.current = null;
-      statusStore.publish(null);
+      if (t.publishStatus !== false) statusStore.publish(null);
     };
   }, [channel, key]);
 
