@@ -52,3 +52,60 @@ test("the first admin creates an analyst; disabling the analyst ends their live 
   await expect(page.getByTestId("audit-list")).toContainText(NEW_ANALYST.email);
   await expect(page.getByTestId("audit-list")).toContainText(OWNER.email);
 });
+
+test("an owner's bell counts the mitigation an admin assigned them, and marking read in one tab clears the other", async ({
+  page,
+  browser,
+  baseURL,
+  signIn,
+}) => {
+  const OWNED = { name: "Omar Owner", email: "omar@example.test", password: "another long passphrase" };
+  await signIn(page, OWNER);
+  const made = await page.request.post("/api/v1/users", { data: { ...OWNED, role: "analyst" } });
+  expect(made.status()).toBe(201);
+  const ownerId = ((await made.json()) as { id: number }).id;
+
+  const ctx = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } });
+  const tab1 = await ctx.newPage();
+  await signIn(tab1, OWNED);
+  const tab2 = await ctx.newPage();
+  await tab2.goto("/mitigations");
+  for (const tab of [tab1, tab2]) await expect(tab.getByTestId("bell")).toHaveAccessibleName("Notifications, none unread");
+
+  // The admin assigns a mitigation; both of the owner's tabs count it, live.
+  const risk = await page.request.post("/api/v1/risks", {
+    data: { title: "Key person leaves", severity: "high", likelihood: 0.4, impact: 0.7 },
+  });
+  const riskId = ((await risk.json()) as { id: number }).id;
+  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  expect(
+    (
+      await page.request.post("/api/v1/mitigations", {
+        data: { risk_id: riskId, title: "Write the runbook", due_date: due, owner_id: ownerId },
+      })
+    ).status(),
+  ).toBe(201);
+  for (const tab of [tab1, tab2]) {
+    await expect(tab.getByTestId("bell-count")).toHaveText("1");
+    await expect(tab.getByTestId("bell")).toHaveAccessibleName("Notifications, 1 unread");
+  }
+
+  // Tab 1 opens the panel by keyboard: the notification links to its risk; "Mark all read" clears tab 2 too.
+  await tab1.getByTestId("bell").focus();
+  await tab1.keyboard.press("Enter");
+  const panel = tab1.getByRole("region", { name: "Notifications" });
+  await expect(panel.getByRole("link", { name: /Write the runbook/ })).toHaveAttribute("href", `/risks/${riskId}`);
+  const box = await panel.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+  await panel.getByRole("button", { name: "Mark all read" }).click();
+  for (const tab of [tab1, tab2]) {
+    await expect(tab.getByTestId("bell-count")).toHaveCount(0);
+    await expect(tab.getByTestId("bell")).toHaveAccessibleName("Notifications, none unread");
+  }
+  await tab1.keyboard.press("Escape");
+  await expect(panel).toHaveCount(0);
+  await expect(tab1.getByTestId("bell")).toBeFocused();
+  // The admin was not told of their own assignment.
+  await expect(page.getByTestId("bell")).toHaveAccessibleName("Notifications, none unread");
+  await ctx.close();
+});

@@ -1,16 +1,22 @@
-// Webhooks through the running server (issue 24's done-test, webhook part): a user pushed over a
+// Webhooks and notifications through the running server (issue 24's done-test): a user pushed over a
 // quota until the seeded alert rules fire; the receiver this test starts on 127.0.0.1 is down
 // meanwhile, and the server holding the outbox is killed with SIGKILL and started again. Every
 // delivery arrives once, validly signed — graded by the receiver and the database — and the
-// admin's mail reaches the SMTP server the test starts on 127.0.0.1.
+// admin's mail reaches the SMTP server the test starts on 127.0.0.1. Notifications: each user's
+// channel carries only their own on every transport (the other user's clients are the grader),
+// marking read in one connection clears the others, and an overdue mitigation is announced
+// once, with its `mitigation.overdue` outbox row (the database is the ground truth).
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import { SMTPServer } from "smtp-server";
 import { createDb, type Db } from "../../lib/db/client";
 import { verify } from "../../lib/domain/webhooks/signature";
+import type { Envelope } from "../../lib/contract/protocol";
 import { ADMIN, ANALYST, call, login } from "../support/http";
-import { until } from "../support/socket";
+import { plainWs } from "../support/plain-ws";
+import { record, until } from "../support/socket";
+import { openSse } from "../support/sse";
 import { freePort, startServer, type TestServer } from "../support/server";
 
 // Quick retries; short request timeouts, so a lease the killed server held expires within seconds.
@@ -176,5 +182,148 @@ describe("webhooks", () => {
     } finally {
       await new Promise<void>((r) => receiver.close(() => r()));
     }
+  });
+
+  /** Every notifications message one user's clients get, on each transport, as envelopes. */
+  async function notificationClients(auth: { cookie: string }, label: string) {
+    const token = (await call(srv.url, auth, "POST", "/api/v1/tokens", { name: `bell ${label}` })).body.token as string;
+    const sock = await record(`${srv.url}/notifications`, token);
+    const sse = await openSse(`${srv.url}/api/v1/sse/notifications`, { authorization: `Bearer ${token}` });
+    const ws = plainWs(`${srv.url.replace("http", "ws")}/api/v1/ws/notifications?token=${token}`);
+    await ws.opened();
+    const polled: Envelope[] = [];
+    let since: string | null = null;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const r = await fetch(`${srv.url}/api/v1/events/notifications${since ? `?since=${since}` : ""}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await r.json()) as { messages: Envelope[]; snapshot?: Envelope; next: string };
+        if (body.snapshot) polled.push(body.snapshot);
+        polled.push(...body.messages);
+        since = body.next;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
+    const sseEnvelopes = () => sse.frames.filter((f) => f.data).map((f) => JSON.parse(f.data!) as Envelope);
+    const byTransport = (): Record<string, Envelope[]> => ({
+      "socket.io": sock.messages,
+      sse: sseEnvelopes(),
+      websocket: ws.frames as unknown as Envelope[],
+      polling: polled,
+    });
+    return {
+      token,
+      byTransport,
+      async close() {
+        polling = false;
+        await poller;
+        sock.close();
+        ws.ws.close();
+        await sse.close();
+      },
+    };
+  }
+  const notificationsOf = (m: Envelope[]) =>
+    m.filter((e) => e.type === "notification").map((e) => e.data as { user_id: number; notification: { id: number; title: string } });
+
+  it("gives each user's channel only their own notifications on every transport, and clears read ones in every connection", async () => {
+    const adminId = (await call(srv.url, admin, "GET", "/api/v1/me")).body.id as number;
+    const analystId = (await call(srv.url, analyst, "GET", "/api/v1/me")).body.id as number;
+    const mine = await notificationClients(analyst, "analyst");
+    const theirs = await notificationClients(admin, "admin");
+    try {
+      const risk = async (by: { cookie: string }, owner: number, title: string) =>
+        assert.equal(
+          (await call(srv.url, by, "POST", "/api/v1/risks", { title, severity: "low", likelihood: 0.1, impact: 0.1, owner_id: owner }))
+            .status,
+          201,
+        );
+      // In log order: the analyst's, the admin's, the analyst's, the admin's. A client holding
+      // its user's last one has been sent everything before it, so a leak would have shown.
+      await risk(admin, analystId, "for the analyst 1");
+      await risk(analyst, adminId, "for the admin 1");
+      await risk(admin, analystId, "for the analyst 2");
+      await risk(analyst, adminId, "for the admin 2");
+      for (const [clients, userId, last] of [
+        [mine, analystId, "for the analyst 2"],
+        [theirs, adminId, "for the admin 2"],
+      ] as const) {
+        for (const [transport, got] of Object.entries(clients.byTransport())) {
+          await until(
+            () => notificationsOf(clients.byTransport()[transport]!).some((n) => n.notification.title.includes(last)),
+            10_000,
+            `${transport}: ${last}`,
+          );
+          const ns = notificationsOf(got);
+          assert.ok(ns.length >= 2, `${transport}: both of the user's`);
+          assert.deepEqual([...new Set(ns.map((n) => n.user_id))], [userId], `${transport}: only user ${userId}'s`);
+          const reads = got.filter((e) => e.type === "notifications_read").map((e) => (e.data as { user_id: number }).user_id);
+          assert.ok(
+            reads.every((u) => u === userId),
+            `${transport}: only the user's reads`,
+          );
+        }
+      }
+      // A user id in the request changes nothing: the channel is the credential's user's.
+      const spoof = await fetch(`${srv.url}/api/v1/events/notifications?user_id=${adminId}`, {
+        headers: { authorization: `Bearer ${mine.token}` },
+      });
+      const snap = ((await spoof.json()) as { snapshot: Envelope<string, { unread: number }> }).snapshot;
+      assert.equal(snap.data.unread, (await call(srv.url, analyst, "GET", "/api/v1/me/notifications?unread=1")).body.unread);
+
+      // Marking all read over REST clears every connection of the analyst, none of the admin's.
+      const r = await call(srv.url, analyst, "POST", "/api/v1/me/notifications/read", { all: true });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.unread, 0);
+      for (const [transport] of Object.entries(mine.byTransport()))
+        await until(
+          () => mine.byTransport()[transport]!.some((e) => e.type === "notifications_read" && (e.data as { unread: number }).unread === 0),
+          10_000,
+          `${transport}: notifications_read`,
+        );
+      assert.equal(await db.notification.count({ where: { userId: analystId, readAt: null } }), 0);
+      assert.ok((await db.notification.count({ where: { userId: adminId, readAt: null } })) >= 2, "the admin's stay unread");
+      assert.ok(Object.values(theirs.byTransport()).every((m) => !m.some((e) => e.type === "notifications_read")));
+      assert.equal((await call(srv.url, analyst, "POST", "/api/v1/me/notifications/read", { ids: [] })).status, 400);
+    } finally {
+      await mine.close();
+      await theirs.close();
+    }
+  });
+
+  it("announces an overdue mitigation once: one notice to its owner and one mitigation.overdue outbox row", async () => {
+    const analystId = (await call(srv.url, analyst, "GET", "/api/v1/me")).body.id as number;
+    const hook = await call(srv.url, admin, "POST", "/api/v1/webhooks", {
+      url: `http://127.0.0.1:${port}/overdue`,
+      events: ["mitigation.overdue"],
+    });
+    assert.equal(hook.status, 201);
+    const risk = await call(srv.url, admin, "POST", "/api/v1/risks", { title: "late work", severity: "low", likelihood: 0.1, impact: 0.1 });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const m = await call(srv.url, admin, "POST", "/api/v1/mitigations", {
+      risk_id: risk.body.id,
+      title: "overdue one",
+      due_date: yesterday,
+      owner_id: analystId,
+    });
+    assert.equal(m.status, 201);
+    const rows = () => db.outboxMessage.findMany({ where: { webhookId: hook.body.id, event: "mitigation.overdue" } });
+    const notices = () => db.notification.findMany({ where: { userId: analystId, kind: "mitigation_overdue", mitigationId: m.body.id } });
+    await until(async () => (await rows()).length === 1 && (await notices()).length === 1, 20_000, "the overdue announcement");
+    // Two more leader ticks (the stats they publish) announce nothing again.
+    const quotas = await record(`${srv.url}/admin/quotas`, "", { cookie: admin.cookie });
+    try {
+      const from = quotas.messages.length;
+      await quotas.next("stats", { from, timeoutMs: 15_000 });
+      await quotas.next("stats", { from: quotas.messages.length, timeoutMs: 15_000 });
+    } finally {
+      quotas.close();
+    }
+    assert.equal((await rows()).length, 1);
+    assert.equal((await notices()).length, 1);
+    const body = JSON.parse((await rows())[0]!.body) as { type: string; data: { id: number; owner_id: number } };
+    assert.deepEqual([body.type, body.data.id, body.data.owner_id], ["mitigation.overdue", m.body.id, analystId]);
   });
 });
