@@ -10,5 +10,5 @@ export interface RealtimeWire {
   plainCommand: PlainCommand;
   subscribeArgs: SubscribeArgs;
   updateArgs: UpdateArgs;
-  poll: { dashboard: PollAnswer<"dashboard">; quotas: PollAnswer<"quotas"> };
+  poll: { dashboard: PollAnswer<"dashboard">; quotas: PollAnswer<"quotas">; notifications: PollAnswer<"notifications"> };
 }
