@@ -85,6 +85,8 @@ describe("retention", () => {
     await t.db.outboxMessage.createMany({
       data: [delivery(ago(100), "delivered", "d1"), delivery(ago(100), "pending", "d2"), delivery(ago(1), "delivered", "d3")],
     });
+    const notice = (createdAt: Date, readAt: Date | null) => ({ userId, kind: "assigned", title: "t", createdAt, readAt });
+    await t.db.notification.createMany({ data: [notice(ago(100), null), notice(ago(100), ago(99)), notice(ago(1), null)] });
     await t.db.session.createMany({
       data: [
         { id: "old", userId, expiresAt: ago(3) },
@@ -126,6 +128,7 @@ describe("retention", () => {
       sessions: 1,
       scoreHistory: 3,
       deliveries: 1,
+      notifications: 2,
     });
 
     assert.equal(await t.db.commandExecution.count(), 7);
@@ -169,6 +172,7 @@ describe("retention", () => {
       sessions: 0,
       scoreHistory: 0,
       deliveries: 0,
+      notifications: 0,
     });
   });
 });
