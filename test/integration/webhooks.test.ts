@@ -250,12 +250,13 @@ describe("webhooks", () => {
         [mine, analystId, "for the analyst 2"],
         [theirs, adminId, "for the admin 2"],
       ] as const) {
-        for (const [transport, got] of Object.entries(clients.byTransport())) {
+        for (const transport of Object.keys(clients.byTransport())) {
           await until(
             () => notificationsOf(clients.byTransport()[transport]!).some((n) => n.notification.title.includes(last)),
             10_000,
             `${transport}: ${last}`,
           );
+          const got = clients.byTransport()[transport]!;
           const ns = notificationsOf(got);
           assert.ok(ns.length >= 2, `${transport}: both of the user's`);
           assert.deepEqual([...new Set(ns.map((n) => n.user_id))], [userId], `${transport}: only user ${userId}'s`);
