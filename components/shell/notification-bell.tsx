@@ -54,8 +54,18 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
     const outside = (e: MouseEvent) => {
       if (!panel.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) setOpen(false);
     };
+    // On the document: focus may be nowhere (the "Mark all read" button disables itself).
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
     document.addEventListener("mousedown", outside);
-    return () => document.removeEventListener("mousedown", outside);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("mousedown", outside);
+      document.removeEventListener("keydown", escape);
+    };
   }, [open, load]);
 
   const markRead = (body: { ids: number[] } | { all: true }) =>
@@ -65,15 +75,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
 
   const label = unread === 0 ? "Notifications, none unread" : `Notifications, ${unread} unread`;
   return (
-    <div
-      className="bell"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          setOpen(false);
-          button.current?.focus();
-        }
-      }}
-    >
+    <div className="bell">
       <button
         ref={button}
         type="button"
