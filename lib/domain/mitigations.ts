@@ -199,7 +199,14 @@ export function createMitigationService(deps: { db: Db; events: EventPublisher; 
         );
         const row = await tx.mitigation.update({
           where: { id },
-          data: { title: patch.title, dueDate: patch.due_date, ownerId: patch.owner_id, ...n },
+          data: {
+            title: patch.title,
+            dueDate: patch.due_date,
+            ownerId: patch.owner_id,
+            ...n,
+            // A new due date re-arms its overdue notice (domain/notification-rules.ts).
+            ...(patch.due_date && patch.due_date.getTime() !== cur.dueDate.getTime() ? { overdueNotifiedFor: null } : {}),
+          },
           include: withOwner,
         });
         await audit(tx, {

@@ -20,21 +20,18 @@ const OVERDUE_BATCH = 100;
 export async function checkOverdue(deps: { db: Db; clock: Clock; events: EventPublisher }): Promise<number> {
   const { db, events } = deps;
   const now = deps.clock.now();
+  // Unclaimed only: a claim holds the due date it was made for, and a new due date clears it.
   const due = await db.mitigation.findMany({
-    where: { status: { not: "completed" }, dueDate: { lt: now } },
-    select: { id: true, riskId: true, title: true, dueDate: true, status: true, ownerId: true, overdueNotifiedFor: true },
+    where: { status: { not: "completed" }, dueDate: { lt: now }, overdueNotifiedFor: null },
+    select: { id: true, riskId: true, title: true, dueDate: true, status: true, ownerId: true },
     orderBy: { dueDate: "desc" },
+    take: OVERDUE_BATCH,
   });
   let claimed = 0;
-  for (const m of due.filter((m) => m.overdueNotifiedFor?.getTime() !== m.dueDate.getTime()).slice(0, OVERDUE_BATCH)) {
+  for (const m of due) {
     // Only the instance whose UPDATE still finds it unclaimed for this due date announces it.
     const { count } = await db.mitigation.updateMany({
-      where: {
-        id: m.id,
-        dueDate: m.dueDate,
-        status: { not: "completed" },
-        OR: [{ overdueNotifiedFor: null }, { overdueNotifiedFor: { not: m.dueDate } }],
-      },
+      where: { id: m.id, dueDate: m.dueDate, status: { not: "completed" }, overdueNotifiedFor: null },
       data: { overdueNotifiedFor: m.dueDate },
     });
     if (count !== 1) continue;
