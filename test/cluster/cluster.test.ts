@@ -70,6 +70,48 @@ describe("cluster: two instances", () => {
     [dash, admins].forEach((c) => c.close());
   });
 
+  it("a notification written on A reaches its user's connection on B and no one else's; marking read on B clears it on A", async () => {
+    const analystCookie = await login(a.url, ANALYST);
+    const analystId = (await call(a.url, { cookie: analystCookie }, "GET", "/api/v1/me")).body.id as number;
+    const analystToken = (await call(a.url, { cookie: analystCookie }, "POST", "/api/v1/tokens", { name: "bell" })).body.token as string;
+    const onB = await record(`${b.url}/notifications`, analystToken);
+    const onA = await record(`${a.url}/notifications`, analystToken);
+    const adminOnB = await record(`${b.url}/notifications`, token);
+    try {
+      await onB.next("notifications_state", { from: 0 });
+      const made = await call(a.url, { token }, "POST", "/api/v1/risks", {
+        title: "Assigned on A",
+        severity: "low",
+        likelihood: 0.1,
+        impact: 0.1,
+        owner_id: analystId,
+      });
+      assert.equal(made.status, 201);
+      const n = await onB.next("notification", { from: 0, timeoutMs: 10_000 });
+      assert.deepEqual(
+        [(n.data as { user_id: number }).user_id, (n.data as { notification: { risk_id: number } }).notification.risk_id],
+        [analystId, made.body.id],
+      );
+      // The admin's own change after it: once the admin's socket has that, the analyst's would have shown before.
+      await call(a.url, { cookie: analystCookie }, "POST", "/api/v1/risks", {
+        title: "for the admin",
+        severity: "low",
+        likelihood: 0.1,
+        impact: 0.1,
+        owner_id: (await call(a.url, { token }, "GET", "/api/v1/me")).body.id,
+      });
+      await adminOnB.next("notification", { from: 0, timeoutMs: 10_000 });
+      assert.ok(
+        adminOnB.messages.filter((m) => m.type === "notification").every((m) => (m.data as { user_id: number }).user_id !== analystId),
+      );
+      assert.equal((await call(b.url, { cookie: analystCookie }, "POST", "/api/v1/me/notifications/read", { all: true })).status, 200);
+      const read = await onA.next("notifications_read", { from: 0, timeoutMs: 10_000 });
+      assert.equal((read.data as { unread: number }).unread, 0);
+    } finally {
+      [onA, onB, adminOnB].forEach((c) => c.close());
+    }
+  });
+
   it("exactly one dashboard_patch per change in the shared stream, computed by the leader only", async () => {
     const head = (await call(a.url, { token }, "GET", "/api/v1/events/dashboard")).body.next as string;
     const ids = (await call(a.url, { token }, "GET", "/api/v1/risks?status=open&page_size=5")).body.items.map((r: { id: number }) => r.id);
