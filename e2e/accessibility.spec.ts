@@ -15,6 +15,7 @@ const PAGES = [
   "/admin/violations",
   "/admin/alerts",
   "/admin/users",
+  "/admin/webhooks",
   "/admin/tokens",
   "/admin/audit",
   "/account",

@@ -119,7 +119,7 @@ export function WebhookManager() {
               The signing secret of the webhook to {created.url}. Copy it now: it is shown this once. Your receiver checks each
               request&apos;s <code>RiskPulse-Signature</code> header with it.
             </p>
-            <div className="secret" aria-label="Signing secret">
+            <div className="secret" data-testid="webhook-secret">
               {created.secret}
             </div>
             <button type="button" onClick={() => void copy()}>
