@@ -125,7 +125,7 @@ test("an admin adds a webhook, sends a test event and sees it delivered (2xx) in
     const row = page.locator("tr[data-webhook]").filter({ hasText: url });
     await expect(row.locator(".pill")).toHaveText("on");
     await expect(row).toContainText("alert, violation");
-    await row.getByRole("button", { name: `Send a test event to ${url}` }).click();
+    await row.getByRole("button", { name: /test event/ }).click();
     const log = page.getByTestId("delivery-log");
     await expect(log.locator("tr[data-delivery]")).toHaveCount(1);
     await expect(log.getByTestId("status-code")).toHaveText("200", { timeout: 20_000 });

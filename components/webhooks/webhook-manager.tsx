@@ -183,7 +183,7 @@ export function WebhookManager() {
                         />
                       </td>
                       <td className="actions">
-                        <button disabled={change.busy} onClick={() => void test(w)} aria-label={`Send a test event to ${w.url}`}>
+                        <button disabled={change.busy} onClick={() => void test(w)} aria-label={`Send test event to ${w.url}`}>
                           Send test event
                         </button>{" "}
                         <button
