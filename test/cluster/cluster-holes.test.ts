@@ -240,6 +240,7 @@ describe("cluster holes: a frozen leader, quota invalidation, sign-out across in
     ).body as { id: number };
     const cookie = await login(b.url, { email: `hooks-${stamp}@example.test`, password: "a long enough passphrase" });
     await call(a.url, { token }, "PUT", "/api/v1/quotas", { user_id: user.id, command_type: "hooks", period: "daily", limit: 0 });
+    const downFrom = Date.now(); // the first delivery is queued from here on, to a receiver that is down
     // Five refusals, on both instances: five violations, and the seeded rules' warning (3) and critical (5).
     for (let i = 0; i < 5; i++)
       assert.equal((await call(i % 2 ? b.url : a.url, { cookie }, "POST", "/api/v1/commands", { command_type: "hooks" })).status, 429);
@@ -274,7 +275,7 @@ describe("cluster holes: a frozen leader, quota invalidation, sign-out across in
         res.end("thanks");
       });
     });
-    const outageMs = Date.now() - t0.getTime();
+    const outageMs = Date.now() - downFrom;
     await new Promise<void>((r) => receiver.listen(port, "127.0.0.1", () => r()));
     let victim: TestServer | null = null;
     try {
