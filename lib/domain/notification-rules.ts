@@ -1,8 +1,8 @@
 // Who is notified of what (README "Notifications"): the owner of a risk or mitigation someone
 // else assigned to them, the owner of a mitigation that became overdue, every admin of an alert.
 // The overdue check runs on the leader's tick and claims each mitigation once per due date in
-// the database (a conditional UPDATE), so a cluster sends one notice — and one `mitigation.overdue`
-// webhook event — however many instances look.
+// the database (a conditional UPDATE, in the transaction that stages its webhook and e-mail rows),
+// so a cluster sends one notice — and one `mitigation.overdue` event — however many instances look.
 import "server-only";
 import type { Db } from "../db/client";
 import type { Origin } from "./bus";
@@ -29,14 +29,7 @@ export async function checkOverdue(deps: { db: Db; clock: Clock; events: EventPu
   });
   let claimed = 0;
   for (const m of due) {
-    // Only the instance whose UPDATE still finds it unclaimed for this due date announces it.
-    const { count } = await db.mitigation.updateMany({
-      where: { id: m.id, dueDate: m.dueDate, status: { not: "completed" }, overdueNotifiedFor: null },
-      data: { overdueNotifiedFor: m.dueDate },
-    });
-    if (count !== 1) continue;
-    claimed++;
-    events.publish({
+    const event = {
       type: "mitigation.overdue",
       mitigation: {
         id: m.id,
@@ -46,7 +39,20 @@ export async function checkOverdue(deps: { db: Db; clock: Clock; events: EventPu
         status: m.status,
         owner_id: m.ownerId,
       },
+    } as const;
+    // Only the instance whose UPDATE still finds it unclaimed announces it; its webhook and
+    // e-mail rows commit with the claim (or neither does).
+    const won = await db.$transaction(async (tx) => {
+      const { count } = await tx.mitigation.updateMany({
+        where: { id: m.id, dueDate: m.dueDate, status: { not: "completed" }, overdueNotifiedFor: null },
+        data: { overdueNotifiedFor: m.dueDate },
+      });
+      if (count === 1) await events.stage?.(tx, event);
+      return count === 1;
     });
+    if (!won) continue;
+    claimed++;
+    events.publish(event);
   }
   return claimed;
 }
