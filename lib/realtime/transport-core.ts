@@ -16,7 +16,7 @@
 import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
 import { CODES, errorData, type Code } from "../contract/codes";
-import type { ChannelName } from "../contract/protocol";
+import { RISK_MESSAGE_TYPES, type ChannelName } from "../contract/protocol";
 import type { Config } from "../config";
 import type { Logger } from "../log";
 import type { AnyChannel, Channel } from "./channel";
@@ -65,6 +65,20 @@ export interface SessionView {
   readonly key: string;
   /** The message as this view has it, or null when there is nothing in it for this view. */
   apply(message: Logged): Logged | null;
+}
+
+const RISK_TYPES: ReadonlySet<string> = new Set(RISK_MESSAGE_TYPES);
+
+/** Is this one of a risk's messages (only for that risk's subscribers: dashboard/risk-view.ts)? */
+export const isRiskMessage = (m: Logged): boolean => RISK_TYPES.has(m.envelope.type);
+
+/**
+ * What a session sees of a message: through its view, or — with none (the whole channel) —
+ * everything but the per-risk messages, which only a risk's subscribers get.
+ */
+export function seenBy(view: SessionView | null, m: Logged): Logged | null {
+  if (view) return view.apply(m);
+  return isRiskMessage(m) ? null : m;
 }
 
 /** One admitted client: its registry entry, its adapter, and the core's bookkeeping. */
@@ -234,11 +248,11 @@ export class TransportCore {
 
   /** A message as the session's view has it (null: nothing for it). Replies go through this too. */
   present(session: LiveSession, m: Logged): Logged | null {
-    return session.view ? session.view.apply(m) : m;
+    return seenBy(session.view, m);
   }
 
   private sendTo(s: SessionState, m: Logged) {
-    const v = s.view ? s.view.apply(m) : m;
+    const v = seenBy(s.view, m);
     if (v) s.adapter.send(v);
   }
 

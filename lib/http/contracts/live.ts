@@ -16,8 +16,14 @@ const sections = sectionsQuerySchema
   .describe(
     `dashboard only: the sections wanted, comma-separated (${SECTION_NAMES.join(", ")}); the snapshot and every patch carry only those (plus \`version\`), a change touching none sends nothing. None: everything`,
   );
+const risk = z
+  .string()
+  .max(12)
+  .optional()
+  .describe("dashboard only: also follow this risk (its id): its `risk_change`, `score_point`, `mitigation_change` and `risk_deleted` messages; an unknown id: 404 `unknown_risk`");
 const pollQuery = z.object({
   sections,
+  risk,
   since: z
     .string()
     .max(64)
@@ -26,6 +32,7 @@ const pollQuery = z.object({
 });
 const sseQuery = z.object({
   sections,
+  risk,
   lastEventId: z.string().max(64).optional().describe("resume after this envelope id (as the `Last-Event-ID` header)"),
   token: z.string().optional().describe("an API token, for an EventSource that cannot set a header (prefer the header)"),
 });
@@ -49,6 +56,7 @@ function sse(name: ChannelName) {
       query: sseQuery,
       replies: {
         200: { description: "the stream", content: "text/event-stream" },
+        404: { description: "`unknown_risk`: `?risk=` names no risk", body: "Error" },
         429: { description: "`user_connection_limit`", body: "Error" },
         503: {
           description: "`capacity`, `shutdown`, or the database is unavailable",
@@ -90,7 +98,10 @@ export const LIVE = {
     description: `The messages after \`since\` and the cursor for the next call; without a usable cursor, a snapshot to start from (\`resync\` says whether the cursor was refused). The quotas channel is for admins. ${ASYNCAPI}`,
     params: { channel: { description: "the channel", schema: z.enum(CHANNEL_NAMES) } },
     query: pollQuery,
-    replies: { 200: { description: "messages, or a snapshot", body: "Poll" } },
+    replies: {
+      200: { description: "messages, or a snapshot", body: "Poll" },
+      404: { description: "`unknown_risk`: `?risk=` names no risk (or no such channel)", body: "Error" },
+    },
   },
   sseDashboard: sse("dashboard"),
   sseQuotas: sse("quotas"),

@@ -4,7 +4,8 @@
 //   GET /api/v1/ws/dashboard  → {"type":"dashboard_update","data":{…}} on connect and on
 //     {"action":"refresh"}, dashboard_patch on change, {"type":"pong"} for {"action":"ping"},
 //     {"type":"error","error":"…"} for bad input; `?sections=a,b` or
-//     {"action":"subscribe","sections":[…]} (answered with a snapshot of them): only those sections.
+//     {"action":"subscribe","sections":[…]} (answered with a snapshot of them): only those sections;
+//     `?risk=<id>` or {"action":"subscribe_risk","id":…} / {"action":"unsubscribe_risk"}: that risk's messages too.
 //   GET /ws/admin/quotas (admins) → stats, violation, alert, …, and a `ping` every
 //     HEARTBEAT_INTERVAL_MS, each with the connection's client_id.
 // Every connection gets a WebSocket ping every PING_INTERVAL_MS; one silent (no pong, no
@@ -25,7 +26,7 @@ import type { Logged } from "../channel";
 import type { SessionView, TransportAdapter } from "../transport-core";
 import { CHANNELS, plainWebSocketChannel } from "../../contract/channels";
 import type { ChannelName, PlainCommand } from "../../contract/protocol";
-import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "./commands";
+import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "./commands";
 import { authenticateHandshake } from "./handshake";
 import { isWriteCommand, writeCommands } from "./write-commands";
 
@@ -53,6 +54,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     if (!name) return; // not ours: Socket.IO's, or Next's dev hot-reload socket
     const url = new URL(req.url ?? "/", "http://localhost");
     const h = await authenticateHandshake({ headers: req.headers, queryToken: url.searchParams.get("token") }, { auth: app.auth, config });
+    const risk = h.ok ? await riskOf(hub, name, url.searchParams.get("risk")) : null;
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.once("close", () => sockets.delete(ws));
@@ -63,7 +65,9 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       const sections = url.searchParams.get("sections");
       const view = viewOf(hub, name, sections);
       if (!view.ok) return refuse(ws, "bad_request", view.error);
-      serve(ws, name, h, url.searchParams.get("last_event_id"), view.view);
+      if (risk && !risk.ok) return refuse(ws, risk.code, risk.error);
+      const seen = hub.sections.viewWithRisk(view.view?.sections ?? null, risk?.ok ? risk.risk : null);
+      serve(ws, name, h, url.searchParams.get("last_event_id"), seen);
     });
   }
 
@@ -165,6 +169,15 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
           .catch((err: unknown) => {
             log.error({ err }, "subscribe failed");
             reply(core.errorFor(session, "internal", "subscribe failed, try again"));
+          });
+        return;
+      }
+      if ((action === "subscribe_risk" || action === "unsubscribe_risk") && name === "dashboard") {
+        subscribeRiskCommand(hub, session, cmd, action === "unsubscribe_risk")
+          .then(reply)
+          .catch((err: unknown) => {
+            log.error({ err }, "subscribe_risk failed");
+            reply(core.errorFor(session, "internal", "subscribe_risk failed, try again"));
           });
         return;
       }

@@ -4,7 +4,9 @@
 // our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
 // joins the namespace's live room, which gets each channel message encoded once for everyone.
 // A dashboard socket subscribed to some sections (`auth.sections`, the `subscribe` command) joins
-// its set's room instead, which gets each message as that set sees it, filtered once for the room.
+// its set's room instead, which gets each message as that set sees it, filtered once for the room;
+// one following a risk (`auth.risk`, `subscribe_risk`) joins the room of its sections and that
+// risk, which alone gets the risk's messages.
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
@@ -14,8 +16,16 @@ import { CHANNELS, SOCKET_PATH } from "../../../contract/channels";
 import { CODES, type Code } from "../../../contract/codes";
 import { socketIoRefusal } from "../../../contract/frames";
 import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents, SocketAuth } from "../../../contract/protocol";
-import type { LiveSession, TransportAdapter } from "../../transport-core";
-import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "../commands";
+import { isRiskMessage, type LiveSession, type TransportAdapter } from "../../transport-core";
+import {
+  pingCommand,
+  refreshCommand,
+  riskOf,
+  subscribeCommand,
+  subscribeRiskCommand,
+  unknownCommandReporter,
+  viewOf,
+} from "../commands";
 import { authenticateHandshake } from "../handshake";
 import { writeCommands, WRITE_COMMANDS } from "../write-commands";
 
@@ -128,10 +138,12 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       if (!h.ok) return next(refusal(h.code, h.error));
       const view = viewOf(hub, name, a.sections);
       if (!view.ok) return next(refusal("bad_request", view.error));
+      const risk = await riskOf(hub, name, a.risk);
+      if (!risk.ok) return next(refusal(risk.code, risk.error));
       const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms));
       if (!admitted.ok) return next(refusal(admitted.code, admitted.message));
       const session = admitted.session;
-      core.setView(session, view.view);
+      core.setView(session, hub.sections.viewWithRisk(view.view?.sections ?? null, risk.risk));
       socket.data.session = session;
       socket.conn.once("close", () => core.release(session));
       next();
@@ -148,7 +160,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     // The namespace's live room: each channel message is encoded once for all its sockets; each
     // section room gets the message as its set sees it (filtered once, encoded once).
     const removeSink = channel.addSink((m: Logged) => {
-      emit(nsp.to(LIVE), m.envelope);
+      if (!isRiskMessage(m)) emit(nsp.to(LIVE), m.envelope);
       for (const room of sectionRooms) {
         if (!nsp.adapter.rooms.has(room)) {
           sectionRooms.delete(room); // its last socket left
@@ -181,6 +193,8 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       refresh: async (socket) => (await refreshCommand(hub, socket.data.session.connection.principal, config)).message,
       ping: () => pingCommand(hub, "dashboard"),
       subscribe: (socket, args) => subscribeCommand(hub, socket.data.session, args[0]),
+      subscribe_risk: (socket, args) => subscribeRiskCommand(hub, socket.data.session, args[0]),
+      unsubscribe_risk: (socket) => subscribeRiskCommand(hub, socket.data.session, undefined, true),
       ...writeTable,
     },
     quotas: { ping: () => pingCommand(hub, "quotas") },
