@@ -153,7 +153,12 @@ export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
  * The dashboard log's per-risk messages: each names its risk (`data.risk_id`) and reaches only the
  * connections subscribed to that risk; every other connection (the original clients) never sees one.
  */
-export const RISK_MESSAGE_TYPES = ["risk_change", "score_point", "mitigation_change", "risk_deleted"] as const satisfies readonly MessageType<"dashboard">[];
+export const RISK_MESSAGE_TYPES = [
+  "risk_change",
+  "score_point",
+  "mitigation_change",
+  "risk_deleted",
+] as const satisfies readonly MessageType<"dashboard">[];
 export type RiskMessageType = (typeof RISK_MESSAGE_TYPES)[number];
 
 /** Every type a channel can carry (SSE delivers only the named events a client listens to). */

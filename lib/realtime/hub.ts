@@ -110,8 +110,16 @@ export function createRealtimeHub(deps: {
     quotaFeed,
     /** The per-risk messages (risk-feed.ts). */
     riskFeed,
-    /** May a signed-in user follow this risk (it exists: GET /api/v1/risks/:id's rule)? */
-    riskExists: (id: number) => deps.risks.exists(id),
+    /**
+     * May a signed-in user follow this risk? GET /api/v1/risks/:id's rule: it exists — or it was
+     * deleted recently enough for its `risk_deleted` to be in the log, so a follower that was
+     * away (a poll, a reconnect) still learns of the deletion.
+     */
+    riskExists: async (id: number) =>
+      (await deps.risks.exists(id)) ||
+      channels.dashboard
+        .entries()
+        .some((m) => m.envelope.type === "risk_deleted" && (m.envelope.data as { risk_id: number }).risk_id === id),
     connections,
     /** What every transport goes through: admission, resume, fan-out, slow clients, heartbeat. */
     core,
@@ -129,7 +137,12 @@ export function createRealtimeHub(deps: {
       // The latest stats in the log (a restart, or joining a cluster) serve until fresh ones come.
       const lastStats = channels.quotas.entries().findLast((m) => m.envelope.type === "stats");
       if (lastStats) statsProjection.set(lastStats.envelope.data as QuotaStats);
-      unsubscribe = [bus.subscribe(feed.onEvent), bus.subscribe(riskFeed.onEvent), bus.subscribe(quotaFeed.onEvent), bus.subscribe(connections.onEvent)];
+      unsubscribe = [
+        bus.subscribe(feed.onEvent),
+        bus.subscribe(riskFeed.onEvent),
+        bus.subscribe(quotaFeed.onEvent),
+        bus.subscribe(connections.onEvent),
+      ];
       connections.start();
       core.start();
       await deps.leadership.start((leader) => {

@@ -5,12 +5,22 @@ import { z } from "zod";
 import { CHANNEL_NAMES, CHANNELS } from "../../contract/channels";
 import type { ChannelName } from "../../contract/protocol";
 import { SECTION_NAMES, sectionsQuerySchema } from "../../contract/sections";
+import { TREND_DAYS } from "../../contract/trend";
 import type { RouteContract } from "../contract";
 
 const ASYNCAPI = "The messages are described in the AsyncAPI document, `GET /api/asyncapi.json`.";
 
 // Read by the handlers by hand (not parsed): here so the document names them.
 const refreshQuery = z.object({ refresh: z.literal("1").optional().describe("`1`: re-read now (the `refresh` command; rate-limited)") });
+/** `?trend_days=` of the dashboard snapshot (README "Real-time protocol", trend). */
+export const trendQuery = z.object({
+  trend_days: z
+    .enum(TREND_DAYS.map(String) as [string, ...string[]])
+    .optional()
+    .describe(
+      "`30` (default), `90` or `365`: `risk_trends` covers that many days. Read the long range once; the live `risk_trends` (30 days) then lays its points over it",
+    ),
+});
 const sections = sectionsQuerySchema
   .optional()
   .describe(
@@ -20,7 +30,9 @@ const risk = z
   .string()
   .max(12)
   .optional()
-  .describe("dashboard only: also follow this risk (its id): its `risk_change`, `score_point`, `mitigation_change` and `risk_deleted` messages; an unknown id: 404 `unknown_risk`");
+  .describe(
+    "dashboard only: also follow this risk (its id): its `risk_change`, `score_point`, `mitigation_change` and `risk_deleted` messages; an unknown id: 404 `unknown_risk`",
+  );
 const pollQuery = z.object({
   sections,
   risk,
@@ -82,8 +94,8 @@ export const LIVE = {
     tag: "real-time",
     access: "user",
     summary: "The dashboard snapshot",
-    description: "The same data as a `dashboard_update` message, with its `version`.",
-    query: refreshQuery,
+    description: "The same data as a `dashboard_update` message, with its `version`; `?trend_days=90|365`: a longer `risk_trends`.",
+    query: refreshQuery.extend(trendQuery.shape),
     replies: {
       200: { description: "the snapshot", body: "Dashboard" },
       429: { description: "`refresh=1` past the rate limit", body: "Error", headers: { "retry-after": "seconds" } },

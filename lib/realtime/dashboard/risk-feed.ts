@@ -68,7 +68,8 @@ export class RiskFeed {
     }
     const { mitigationId, change } = event;
     const moved = event.before && event.after && event.before.riskId !== event.after.riskId ? event.before.riskId : null;
-    if (moved !== null) await this.publish("mitigation_change", { risk_id: moved, change: "deleted", mitigation_id: mitigationId, mitigation: null });
+    if (moved !== null)
+      await this.publish("mitigation_change", { risk_id: moved, change: "deleted", mitigation_id: mitigationId, mitigation: null });
     const mitigation = change === "deleted" ? null : await source.mitigation(mitigationId);
     if (change !== "deleted" && !mitigation) return; // deleted meanwhile
     const data: MitigationChange = {

@@ -17,15 +17,7 @@ import { CODES, type Code } from "../../../contract/codes";
 import { socketIoRefusal } from "../../../contract/frames";
 import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents, SocketAuth } from "../../../contract/protocol";
 import { isRiskMessage, type LiveSession, type TransportAdapter } from "../../transport-core";
-import {
-  pingCommand,
-  refreshCommand,
-  riskOf,
-  subscribeCommand,
-  subscribeRiskCommand,
-  unknownCommandReporter,
-  viewOf,
-} from "../commands";
+import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "../commands";
 import { authenticateHandshake } from "../handshake";
 import { writeCommands, WRITE_COMMANDS } from "../write-commands";
 
