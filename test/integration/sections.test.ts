@@ -357,7 +357,7 @@ describe("dashboard sections on every transport", () => {
     assert.equal((unknown.data as { code: string }).code, "unknown_risk");
     await followA.socket.timeout(5000).emitWithAck("unsubscribe_risk");
     const quiet = followA.messages.length;
-    await patchRisk(b, { title: "B unfollowed" });
+    await patchRisk(b, { title: "B unfollowed", likelihood: 0.77 }); // metrics move: a patch comes
     await settled();
     await until(() => followA.messages.slice(quiet).some((m) => m.type === "dashboard_patch"), 5000, "a patch after it");
     assert.deepEqual(riskMessages(followA.messages.slice(quiet)), [], "no risk's messages after unsubscribe_risk");
@@ -381,8 +381,14 @@ describe("dashboard sections on every transport", () => {
     const before = riskMessages(cut.messages).length;
     cut.close();
     const mitigation = await changeBoth(a, b, "missed");
-    await patchRisk(a, { likelihood: 0.99 });
-    await until(() => riskMessages(witness.messages).filter((m) => m.type === "score_point").length >= 3, 5000, "the witness");
+    const last = await patchRisk(a, { likelihood: 0.99 });
+    await until(
+      () =>
+        witness.messages.some((m) => m.type === "score_point" && (m.data as { score: number }).score === 2.97) &&
+        witness.messages.some((m) => m.type === "risk_change" && (m.data as { risk: { version: number } }).risk.version === last.version),
+      5000,
+      "the witness",
+    );
     const back = await record(url(), token, { risk: a, lastId: cursor });
     open.push(back);
     const missed = riskMessages(witness.messages).filter((m) => compare(m.id, cursor) > 0);
