@@ -84,9 +84,14 @@ describe("cluster: two instances", () => {
     assert.equal((change.data as { risk: { title: string } }).risk.title, "changed on A");
     const cursor = follower.lastId!;
     follower.close();
+    // A witness on A: the deletion is in A's log once it has it (a follower may name a deleted risk
+    // only while its deletion is in the log).
+    const witness = await record(`${a.url}/dashboard`, token, { risk: made.id, sections: ["metrics"] });
     await call(a.url, { token }, "PATCH", `/api/v1/risks/${other.id}`, { title: "other, changed on B" });
     await call(b.url, { token }, "PATCH", `/api/v1/risks/${made.id}`, { likelihood: 0.7 });
     await call(a.url, { token }, "DELETE", `/api/v1/risks/${made.id}`);
+    await witness.next("risk_deleted", { from: 0, timeoutMs: 15_000 });
+    witness.close();
     const back = await record(`${a.url}/dashboard`, token, { risk: made.id, lastId: cursor });
     await back.next("risk_deleted", { from: 0, timeoutMs: 15_000 });
     // A marker after it: anything doubled or late would come before it (test messages are not filtered).
