@@ -77,7 +77,7 @@ test("top risk → detail → edit and add a mitigation; the dashboard's panel a
   await page.screenshot({ path: testInfo.outputPath("risk-detail-desktop.png"), fullPage: true });
   await testInfo.attach("risk-detail-desktop", { path: testInfo.outputPath("risk-detail-desktop.png"), contentType: "image/png" });
   expect((await watcher.request.delete(`/api/v1/risks/${id}`)).status()).toBe(204);
-  await expect(page.getByRole("alert")).toContainText("This risk was deleted");
+  await expect(page.getByRole("alert").filter({ hasText: "This risk was deleted" })).toBeVisible();
   expect(fetched, "the risk page made no request of its own: no polling, no refetch").toEqual([]);
 
   await ctx.close();
