@@ -12,8 +12,8 @@ const ASYNCAPI = "The messages are described in the AsyncAPI document, `GET /api
 
 // Read by the handlers by hand (not parsed): here so the document names them.
 const refreshQuery = z.object({ refresh: z.literal("1").optional().describe("`1`: re-read now (the `refresh` command; rate-limited)") });
-/** `?trend_days=` of the dashboard snapshot (README "Real-time protocol", trend). */
-export const trendQuery = z.object({
+/** The dashboard snapshot's query: `?refresh=1`, and `?trend_days=` (README "REST API", dashboard figures). */
+export const dashboardQuery = refreshQuery.extend({
   trend_days: z
     .enum(TREND_DAYS.map(String) as [string, ...string[]])
     .optional()
@@ -95,7 +95,7 @@ export const LIVE = {
     access: "user",
     summary: "The dashboard snapshot",
     description: "The same data as a `dashboard_update` message, with its `version`; `?trend_days=90|365`: a longer `risk_trends`.",
-    query: refreshQuery.extend(trendQuery.shape),
+    query: dashboardQuery,
     replies: {
       200: { description: "the snapshot", body: "Dashboard" },
       429: { description: "`refresh=1` past the rate limit", body: "Error", headers: { "retry-after": "seconds" } },

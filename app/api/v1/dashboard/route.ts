@@ -10,10 +10,10 @@ import { errorJson } from "@/lib/http/errors";
 import { query, route } from "@/lib/http/route";
 import { refreshCommand } from "@/lib/realtime/transports/commands";
 import { LIVE } from "@/lib/http/contracts";
-import { trendQuery } from "@/lib/http/contracts/live";
+import { dashboardQuery } from "@/lib/http/contracts/live";
 
 export const GET = route(LIVE.dashboard, async ({ req, app, principal }) => {
-  const days = Number(query(req, trendQuery).trend_days ?? LIVE_TREND_DAYS);
+  const days = Number(query(req, dashboardQuery).trend_days ?? LIVE_TREND_DAYS);
   const withTrend = async <T extends object>(d: T) =>
     days === LIVE_TREND_DAYS ? d : { ...d, risk_trends: await readTrend(app.db, app.clock.now(), days) };
   if (req.nextUrl.searchParams.get("refresh") !== "1") return withTrend(await app.realtime.feed.current());
