@@ -23,7 +23,16 @@ const CURSOR_TYPES = new Set<string>([...LOGGED_TYPES.dashboard, ...LOGGED_TYPES
 export function record(
   url: string,
   token: string,
-  opts: { reconnection?: boolean; cookie?: string; lastId?: string; sections?: string[] } = {},
+  opts: {
+    reconnection?: boolean;
+    cookie?: string;
+    lastId?: string;
+    sections?: string[];
+    /** Default: WebSocket only. */
+    transports?: ("websocket" | "polling")[];
+    /** Offer permessage-deflate (the Node client does unless told `false`). */
+    perMessageDeflate?: false | { threshold: number };
+  } = {},
 ): Promise<Recorder> {
   const messages: Envelope[] = [];
   const waiters: { type: string; from: number; resolve: (e: Envelope) => void }[] = [];
@@ -36,7 +45,8 @@ export function record(
         ...(opts.sections ? { sections: opts.sections } : {}),
       }),
     extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
-    transports: ["websocket"],
+    transports: opts.transports ?? ["websocket"],
+    ...(opts.perMessageDeflate === undefined ? {} : { perMessageDeflate: opts.perMessageDeflate }),
     forceNew: true,
     reconnection: opts.reconnection ?? false,
   });
