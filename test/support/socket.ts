@@ -23,16 +23,7 @@ const CURSOR_TYPES = new Set<string>([...LOGGED_TYPES.dashboard, ...LOGGED_TYPES
 export function record(
   url: string,
   token: string,
-  opts: {
-    reconnection?: boolean;
-    cookie?: string;
-    lastId?: string;
-    sections?: string[];
-    /** Default: WebSocket only. */
-    transports?: ("websocket" | "polling")[];
-    /** Offer permessage-deflate (the Node client does unless told `false`). */
-    perMessageDeflate?: false | { threshold: number };
-  } = {},
+  opts: { reconnection?: boolean; cookie?: string; lastId?: string; sections?: string[] } = {},
 ): Promise<Recorder> {
   const messages: Envelope[] = [];
   const waiters: { type: string; from: number; resolve: (e: Envelope) => void }[] = [];
@@ -45,8 +36,7 @@ export function record(
         ...(opts.sections ? { sections: opts.sections } : {}),
       }),
     extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
-    transports: opts.transports ?? ["websocket"],
-    ...(opts.perMessageDeflate === undefined ? {} : { perMessageDeflate: opts.perMessageDeflate }),
+    transports: ["websocket"],
     forceNew: true,
     reconnection: opts.reconnection ?? false,
   });

@@ -49,8 +49,9 @@ export async function socketIoWire(
   const socket: Socket = io(`${base}/dashboard`, {
     auth: { token, ...(opts.sections ? { sections: opts.sections } : {}) },
     transports: [opts.transport],
-    // The Node client offers deflate with this threshold for what it sends; false: it does not offer it.
-    perMessageDeflate: opts.deflate ? { threshold: 1024 } : false,
+    // The Node client offers deflate with this threshold for what it sends; false (handed to ws,
+    // though the typings only know the object): it does not offer it.
+    perMessageDeflate: (opts.deflate ? { threshold: 1024 } : false) as { threshold: number },
     forceNew: true,
     reconnection: false,
   });
