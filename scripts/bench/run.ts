@@ -209,6 +209,8 @@ async function main() {
       results.compression = await compareCompression({
         n: plan.compressionClients,
         rounds: plan.rounds,
+        // Tiny (the harness test): one fresh server, not three.
+        ...(tiny ? { modes: ["shared" as const] } : {}),
         gen,
         log,
         cpuMs: (pid) => procStats(pid).cpu_ms,

@@ -223,6 +223,8 @@ export const COMPRESSION_MODES = {
 export async function compareCompression(opts: {
   n: number;
   rounds: number;
+  /** Which settings (default: all three; the harness test runs one, to stay quick). */
+  modes?: (keyof typeof COMPRESSION_MODES)[];
   gen: Gen;
   startRiskPulse: (
     inspectPort: number,
@@ -233,7 +235,8 @@ export async function compareCompression(opts: {
 }) {
   const { n, rounds, gen, log } = opts;
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [mode, env] of Object.entries(COMPRESSION_MODES)) {
+  for (const mode of opts.modes ?? (Object.keys(COMPRESSION_MODES) as (keyof typeof COMPRESSION_MODES)[])) {
+    const env = COMPRESSION_MODES[mode];
     log(`compression ${mode}: ${n} clients per transport on a fresh server…`);
     const inspect = await freePort();
     const srv = await opts.startRiskPulse(inspect, { ...env });
