@@ -6,6 +6,9 @@
 // dashboard's sections; a cursor from either stream resumes the other exactly. Then the live channel
 // per risk (auth.risk / subscribe_risk, ?risk=): a risk's follower gets its changes, score points,
 // mitigations and deletion and never another risk's, resumes exactly, and an unknown risk is refused.
+// The server runs with WS_COMPRESSION=on (threshold 200 B: the snapshot and a whole-dashboard
+// patch compressed, a one-section patch not), so every WebSocket client here that offers deflate
+// reads compressed frames, and one case compares them with clients that do not.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { applyDashboardMessage } from "@riskpulse/client";
@@ -23,6 +26,7 @@ import { startServer, type TestServer } from "../support/server";
 import { record, until, type Recorder } from "../support/socket";
 import { compareIds as compare } from "../../lib/contract/ids";
 import { openSse } from "../support/sse";
+import { everyWire, samePatchText } from "../support/wire";
 
 const patchesOf = (ms: Envelope[]) => ms.filter((m) => m.type === "dashboard_patch") as Message<"dashboard", "dashboard_patch">[];
 /** The top-level keys a message carries: a snapshot's sections, or the sections a patch's operations lie in. */
@@ -91,7 +95,15 @@ describe("dashboard sections on every transport", () => {
     until(() => c.messages.some((m) => (m.data as { version?: number } | undefined)?.version === version), 5000, `version ${version}`);
 
   before(async () => {
-    srv = await startServer({ env: { DASHBOARD_COALESCE_MS: "20", DASHBOARD_TICK_MS: "3600000", STATS_INTERVAL_MS: "3600000" } });
+    srv = await startServer({
+      env: {
+        DASHBOARD_COALESCE_MS: "20",
+        DASHBOARD_TICK_MS: "3600000",
+        STATS_INTERVAL_MS: "3600000",
+        WS_COMPRESSION: "on",
+        WS_COMPRESSION_THRESHOLD: "200",
+      },
+    });
     cookie = await login(srv.url, ADMIN);
     token = (await call(srv.url, { cookie }, "POST", "/api/v1/tokens", { name: "sections" })).body.token;
     const made = await call(srv.url, { cookie }, "POST", "/api/v1/risks", { title: "top", severity: "critical", likelihood: 1, impact: 1 });
@@ -248,6 +260,44 @@ describe("dashboard sections on every transport", () => {
     assert.deepEqual(pick(replay(got), ["metrics", "mitigation_status"]), pick(truth, ["metrics", "mitigation_status"]));
     const bad = await fetch(`${srv.url}/api/v1/sse/dashboard?sections=bogus`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(bad.status, 400);
+  });
+
+  it("WS_COMPRESSION=on: a client that negotiates deflate and one that does not get the same text of each patch, per set of sections", async () => {
+    const whole = await everyWire(srv.url, token);
+    const top = await everyWire(srv.url, token, ["top_risks"]);
+    open.push(...whole, ...top);
+    for (const c of [...whole, ...top]) {
+      const ext = c.extensions();
+      if (ext === null) continue; // polling
+      assert.equal(ext.includes("permessage-deflate"), c.name.includes("deflate offered"), `${c.name}: ${ext}`);
+      if (ext) assert.match(ext, /server_no_context_takeover/, c.name);
+    }
+    const titled = await retitle("top, compressed");
+    const counted = await lowRisk("low, compressed");
+    const titleWhole = JSON.parse(await samePatchText(whole, titled)) as Envelope;
+    const titleTop = JSON.parse(await samePatchText(top, titled)) as Envelope;
+    assert.deepEqual([...new Set(keysOf(titleTop))], ["top_risks"]);
+    assert.ok(keysOf(titleWhole).includes("top_risks"));
+    const countedWhole = JSON.parse(await samePatchText(whole, counted)) as Envelope;
+    assert.ok(keysOf(countedWhole).includes("metrics"));
+    await settled();
+    assert.ok(![...top[0]!.texts.values()].some((t) => (JSON.parse(t) as Envelope<string, { version?: number }>).data.version === counted));
+    // What they hold after applying it all is the REST dashboard, compressed or not.
+    const truth = await rest();
+    for (const c of whole) assert.deepEqual(replay([...c.texts.values()].map((t) => JSON.parse(t) as Envelope)), truth, c.name);
+    for (const c of top)
+      assert.deepEqual(
+        pick(replay([...c.texts.values()].map((t) => JSON.parse(t) as Envelope)), ["top_risks"]),
+        pick(truth, ["top_risks"]),
+        c.name,
+      );
+    // The same messages took fewer bytes on the wire where deflate was negotiated (the snapshot is compressed).
+    const [sioDeflate, sioPlain, , wsDeflate, wsPlain] = whole;
+    assert.ok(sioDeflate!.bytesRead()! < sioPlain!.bytesRead()!, `Socket.IO: ${sioDeflate!.bytesRead()} vs ${sioPlain!.bytesRead()} bytes`);
+    assert.ok(
+      wsDeflate!.bytesRead()! < wsPlain!.bytesRead()!,
+      `plain WebSocket: ${wsDeflate!.bytesRead()} vs ${wsPlain!.bytesRead()} bytes`,
+    );
   });
 
   it("plain WebSocket: ?sections= on connect, {action: subscribe} to change them, a bad name refused", async () => {

@@ -29,13 +29,21 @@ import type { ChannelName, PlainCommand } from "../../contract/protocol";
 import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "./commands";
 import { authenticateHandshake } from "./handshake";
 import { isWriteCommand, writeCommands } from "./write-commands";
+import { perMessageDeflateOptions, SharedFrames } from "./ws-frames";
 
 /** The plain WebSocket endpoints on `httpServer`: adapters of the transport core, one per client. */
 export function createPlainWebSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;
   const writes = writeCommands(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  const compression = {
+    enabled: config.WS_COMPRESSION,
+    threshold: config.WS_COMPRESSION_THRESHOLD,
+    contextTakeover: config.WS_COMPRESSION_CONTEXT_TAKEOVER,
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: perMessageDeflateOptions(compression) });
+  /** Each message's frame (and compressed frame) made once and written to every socket that gets it. */
+  const frames = new SharedFrames(compression);
   const sockets = new Set<WebSocket>();
   /** When each served socket was last heard from (a pong or a message). */
   const lastSeen = new Map<WebSocket, number>();
@@ -73,7 +81,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
 
   function refuse(ws: WebSocket, code: Code, message: string = CODES[code].message) {
     const r = plainWebSocketRefusal(code, message);
-    ws.send(r.text);
+    ws.send(r.text, { compress: false });
     ws.close(r.closeCode, r.reason);
   }
 
@@ -90,9 +98,13 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     let pending = 0;
     let closed = false;
     let ending = false;
+    // Made once per connection, not per message.
+    const written = () => void pending--;
     const write = (m: Logged) => {
       pending++;
-      ws.send(plainWebSocketMessage(m.envelope, m.json, clientId), () => pending--);
+      const text = plainWebSocketMessage(m.envelope, m.json, clientId);
+      // The same text for every socket (m.json) shares its frames; a text of this socket's own (its client_id, an error's fields) does not.
+      frames.send(ws, text === m.json ? m : null, text, written);
     };
     const adapter: TransportAdapter = {
       transport: "websocket",
@@ -197,6 +209,8 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   };
   httpServer.on("upgrade", listener);
   return {
+    /** Messages encoded and compressed frames made (shared by every socket that got them). */
+    frames: frames.counts,
     close() {
       clearInterval(heartbeat);
       httpServer.off("upgrade", listener);

@@ -10,6 +10,7 @@
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
+import { WebSocketServer, type ServerOptions } from "ws";
 import type { AppContext } from "../../../context";
 import type { AnyChannel, Logged } from "../../channel";
 import { CHANNELS, SOCKET_PATH } from "../../../contract/channels";
@@ -20,6 +21,8 @@ import { isRiskMessage, type LiveSession, type TransportAdapter } from "../../tr
 import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "../commands";
 import { authenticateHandshake } from "../handshake";
 import { writeCommands, WRITE_COMMANDS } from "../write-commands";
+import { perMessageDeflateOptions, SharedFrames, type CompressionSettings } from "../ws-frames";
+import { sharedFrameAdapter } from "./shared-frame-adapter";
 
 interface SocketData {
   session: LiveSession;
@@ -42,6 +45,19 @@ function refusal(code: Code, error: string = CODES[code].message): Error {
   return Object.assign(new Error(error), { data: socketIoRefusal(code, error) });
 }
 
+/**
+ * engine.io's WebSocket server class, negotiating permessage-deflate itself: engine.io is told
+ * "no compression" so that it keeps writing the adapter's pre-encoded (and pre-compressed) frames.
+ */
+function deflatingWsServer(compression: CompressionSettings): typeof WebSocketServer {
+  const perMessageDeflate = perMessageDeflateOptions(compression);
+  return class DeflatingWsServer extends WebSocketServer {
+    constructor(options?: ServerOptions, callback?: () => void) {
+      super({ ...options, perMessageDeflate }, callback);
+    }
+  } as typeof WebSocketServer;
+}
+
 /** engine.io's per-connection internals the adapter reads: its write buffer and the WebSocket under it. */
 type EngineConn = { writeBuffer?: unknown[]; transport: { socket?: { terminate?: () => void } } };
 
@@ -51,14 +67,16 @@ type EngineConn = { writeBuffer?: unknown[]; transport: { socket?: { terminate?:
  * terminating closes the engine connection and the WebSocket under it, freeing bytes already
  * handed to it. Live messages reach it through the namespace's room, encoded once for everyone.
  */
-function socketAdapter(socket: Socket, rooms: Set<string>): TransportAdapter {
+function socketAdapter(socket: Socket, rooms: Set<string>, viaAdapter: boolean): TransportAdapter {
   const engine = () => socket.conn as unknown as EngineConn;
   let ws: { terminate?: () => void } | undefined;
   let room: string | null = null;
   return {
     transport: "socket.io",
     appPing: true,
-    send: (m) => emit(socket, m.envelope),
+    // Through the socket's own room when frames are compressed by the adapter (a snapshot is the
+    // largest message of all), else straight to the socket.
+    send: (m) => emit(viaAdapter ? socket.nsp.to(socket.id) : socket, m.envelope),
     queued: () => engine().writeBuffer?.length ?? 0,
     close(notice, _code, drop) {
       ws = engine().transport.socket;
@@ -90,6 +108,14 @@ function socketAdapter(socket: Socket, rooms: Set<string>): TransportAdapter {
 export function createSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;
+  const compression = {
+    enabled: config.WS_COMPRESSION,
+    threshold: config.WS_COMPRESSION_THRESHOLD,
+    contextTakeover: config.WS_COMPRESSION_CONTEXT_TAKEOVER,
+  };
+  /** Compression with frames shared by every socket (no context takeover). */
+  const shared = compression.enabled && !compression.contextTakeover;
+  const frames = new SharedFrames(compression);
   const io = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -98,7 +124,14 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     pingInterval: core.heartbeat.pingIntervalMs,
     pingTimeout: core.heartbeat.pingTimeoutMs,
     maxHttpBufferSize: 64 * 1024, // clients only send small commands
-    perMessageDeflate: false, // a deflate context per socket costs memory; patches are small
+    // WS_COMPRESSION (README "Performance"): off, each broadcast goes out as one pre-encoded frame
+    // (socket.io-adapter's wsPreEncodedFrame) written to every socket. On, ws negotiates deflate
+    // (wsEngine) while engine.io keeps accepting pre-encoded frames, and the adapter makes each
+    // broadcast's compressed frame once (shared-frame-adapter.ts). With context takeover engine.io
+    // hands compression to ws, per socket.
+    ...(shared
+      ? { perMessageDeflate: false, wsEngine: deflatingWsServer(compression), adapter: sharedFrameAdapter(frames) }
+      : { perMessageDeflate: perMessageDeflateOptions(compression) }),
   });
   // Socket.IO keeps each session's first HTTP request (stream state, parser, socket refs) for its
   // lifetime, only to build each namespace's handshake from it: keep just what that reads.
@@ -132,7 +165,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       if (!view.ok) return next(refusal("bad_request", view.error));
       const risk = await riskOf(hub, name, a.risk);
       if (!risk.ok) return next(refusal(risk.code, risk.error));
-      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms));
+      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms, shared));
       if (!admitted.ok) return next(refusal(admitted.code, admitted.message));
       const session = admitted.session;
       core.setView(session, hub.sections.viewWithRisk(view.view?.sections ?? null, risk.risk));
