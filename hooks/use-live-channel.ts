@@ -24,11 +24,11 @@ export function useLiveChannel<C extends ChannelName>(
   onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
   /** Dashboard: the sections the page draws (every transport asks for only those); none: everything. */
   sections?: readonly Section[],
-  /** `publishStatus: false`: a side channel (the bell) that must not drive the header light. */
-  target: { publishStatus?: boolean } = {},
+  /** Dashboard: the risk the page follows, and the log position its server-rendered data is as of (resumed from); `publishStatus: false`: a side channel (the bell) that must not drive the header light. */
+  follow: { risk?: number; lastId?: string; publishStatus?: boolean } = {},
 ) {
   return useChannel(channel, onMessage, { ...storedOptions(), ...options }, onResync, onRefreshed, {
-    ...target,
     ...(sections ? { sections } : {}),
+    ...follow,
   });
 }

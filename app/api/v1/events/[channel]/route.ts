@@ -15,7 +15,7 @@ export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, para
   if (role && principal.role !== role) throw new HttpError(403, `forbidden: ${role} role required`, undefined, undefined, "forbidden");
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id", undefined, undefined, "bad_request");
-  const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
+  const view = await sectionsParam(app.realtime, name, req.nextUrl.searchParams);
   if (name === "notifications")
     // Only the asker's own: the user is the credential's, never a parameter.
     return poll(app.realtime.channels.notifications, since, await app.realtime.userViews.forUser(principal.userId));
