@@ -236,7 +236,8 @@ const orderOf = (q: RiskList) =>
 
 /**
  * Risks: list, get, create, update, review, remove. Each write runs in one transaction under the
- * risk-writes lock with its audit entry and the day's trend, and publishes its event after commit.
+ * risk-writes lock with its audit entry, the day's trend and its event's deliveries (staged in
+ * the transaction), and publishes its event after commit.
  */
 export function createRiskService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; reviewCadence?: ReviewCadence }) {
   const { db, events, clock, flavor } = deps;
@@ -289,7 +290,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
     async create(input: RiskCreate, actor: Actor) {
       const now = clock.now();
       const score = riskScore(input.likelihood, input.impact);
-      const { r: risk, seq } = await write(async (tx) => {
+      const { r: risk, event } = await write(async (tx) => {
         await assertOwner(tx, input.owner_id);
         const r = await tx.risk.create({
           data: {
@@ -312,9 +313,18 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         await tx.riskScoreHistory.create({ data: { riskId: r.id, score, recordedAt: now } });
         await refreshTodayTrend(tx, now);
         await audit(tx, { actor, action: "created", entity: "risk", entityId: r.id, changes: changedFields(null, auditable(r)), at: now });
-        return { r, seq: await nextDashboardSeq(tx) };
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "created",
+          riskId: r.id,
+          before: null,
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // a critical risk's deliveries commit with it
+        return { r, event };
       });
-      events.publish({ type: "risk.changed", seq, change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
+      events.publish(event);
       return riskDto(risk);
     },
 
@@ -325,7 +335,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
      */
     async update(id: number, patch: RiskUpdate, actor: Actor, expected?: number) {
       const now = clock.now();
-      const { before, after, seq } = await write(async (tx) => {
+      const { after, event } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const want = expected ?? patch.version;
@@ -363,16 +373,25 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           changes: changedFields(auditable(cur), auditable(r)),
           at: now,
         });
-        return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "updated",
+          riskId: id,
+          before: riskFact(cur),
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // becoming critical: its deliveries commit with it
+        return { after: r, event };
       });
-      events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      events.publish(event);
       return riskDto(after);
     },
 
     /** Records a review: `last_reviewed_at` is now, `next_review_at` the date given or now + the severity's cadence. Audited with its note. */
     async review(id: number, input: RiskReview, actor: Actor) {
       const now = clock.now();
-      const { before, after, seq } = await write(async (tx) => {
+      const { after, event } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const r = await tx.risk.update({
@@ -395,9 +414,18 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           },
           at: now,
         });
-        return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "updated",
+          riskId: id,
+          before: riskFact(cur),
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // becoming critical: its deliveries commit with it
+        return { after: r, event };
       });
-      events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      events.publish(event);
       return riskDto(after);
     },
 
