@@ -20,7 +20,18 @@ const out = args.includes("--out")
 const size = quick
   ? { sections: { clients: 200, rounds: 5 }, webhooks: 200, csv: 10_000, recompute: [10_000] }
   : { sections: { clients: 1000, rounds: 10 }, webhooks: 1000, csv: 100_000, recompute: [100_000] };
+if (args.includes("--csv")) size.csv = Number(args[args.indexOf("--csv") + 1]);
 const log = (s: string) => process.stderr.write(`${s}\n`);
+/** A scenario that fails is recorded as its error; the others still run and are written. */
+const attempt = async <T>(name: string, f: () => Promise<T>): Promise<T | { error: string }> => {
+  try {
+    return await f();
+  } catch (e) {
+    log(`${name} failed: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`);
+    return { error: `${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`.trim() };
+  }
+};
+const ok = <T>(x: T | { error: string } | undefined): T | undefined => (x && typeof x === "object" && "error" in x ? undefined : (x as T));
 
 async function main() {
   const { startServer } = await import("../../test/support/server");
@@ -46,9 +57,9 @@ async function main() {
       (r: { id: number }) => r.id,
     );
     const one = { url: s.url, token, pid: s.proc.pid!, log };
-    results.sections = await sectionsCost({ ...one, ...size.sections, riskIds });
-    results.webhooks = await webhookThroughput({ ...one, deliveries: size.webhooks });
-    results.csv = await csvTransfer({ ...one, risks: size.csv });
+    results.sections = await attempt("sections", () => sectionsCost({ ...one, ...size.sections, riskIds }));
+    results.webhooks = await attempt("webhooks", () => webhookThroughput({ ...one, deliveries: size.webhooks }));
+    results.csv = await attempt("csv", () => csvTransfer({ ...one, risks: size.csv }));
   } finally {
     await s.stop();
   }
@@ -56,9 +67,9 @@ async function main() {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
   const rows = [
-    ...sectionsRows(results.sections as never),
-    ...webhookRows(results.webhooks as never),
-    ...csvRows(results.csv as never),
+    ...sectionsRows(ok(results.sections as never)),
+    ...webhookRows(ok(results.webhooks as never)),
+    ...csvRows(ok(results.csv as never)),
     ...(
       results.recompute as { risks: number; full_ms: { p50: number; max: number }; one_change_to_patch_ms: { p50: number; max: number } }[]
     ).map((x) => [
