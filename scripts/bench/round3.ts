@@ -21,6 +21,9 @@ const size = quick
   ? { sections: { clients: 200, rounds: 5 }, webhooks: 200, csv: 10_000, recompute: [10_000] }
   : { sections: { clients: 1000, rounds: 10 }, webhooks: 1000, csv: 100_000, recompute: [100_000] };
 if (args.includes("--csv")) size.csv = Number(args[args.indexOf("--csv") + 1]);
+/** `--only sections,webhooks,csv,recompute`: just those. */
+const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1]!.split(",")) : null;
+const wanted = (name: string) => !only || only.has(name);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 /** A scenario that fails is recorded as its error; the others still run and are written. */
 const attempt = async <T>(name: string, f: () => Promise<T>): Promise<T | { error: string }> => {
@@ -57,13 +60,13 @@ async function main() {
       (r: { id: number }) => r.id,
     );
     const one = { url: s.url, token, pid: s.proc.pid!, log };
-    results.sections = await attempt("sections", () => sectionsCost({ ...one, ...size.sections, riskIds }));
-    results.webhooks = await attempt("webhooks", () => webhookThroughput({ ...one, deliveries: size.webhooks }));
-    results.csv = await attempt("csv", () => csvTransfer({ ...one, risks: size.csv }));
+    if (wanted("sections")) results.sections = await attempt("sections", () => sectionsCost({ ...one, ...size.sections, riskIds }));
+    if (wanted("webhooks")) results.webhooks = await attempt("webhooks", () => webhookThroughput({ ...one, deliveries: size.webhooks }));
+    if (wanted("csv")) results.csv = await attempt("csv", () => csvTransfer({ ...one, risks: size.csv }));
   } finally {
     await s.stop();
   }
-  results.recompute = await recompute(db === "postgres" ? "postgres" : "sqlite", size.recompute, log);
+  if (wanted("recompute")) results.recompute = await recompute(db === "postgres" ? "postgres" : "sqlite", size.recompute, log);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
   const rows = [
@@ -71,7 +74,11 @@ async function main() {
     ...webhookRows(ok(results.webhooks as never)),
     ...csvRows(ok(results.csv as never)),
     ...(
-      results.recompute as { risks: number; full_ms: { p50: number; max: number }; one_change_to_patch_ms: { p50: number; max: number } }[]
+      (results.recompute ?? []) as {
+        risks: number;
+        full_ms: { p50: number; max: number };
+        one_change_to_patch_ms: { p50: number; max: number };
+      }[]
     ).map((x) => [
       `dashboard full recompute, ${x.risks.toLocaleString("en-US")} risks (ms)`,
       `p50 ${x.full_ms.p50} · max ${x.full_ms.max}`,

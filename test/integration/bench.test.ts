@@ -50,7 +50,8 @@ describe("benchmark harness", () => {
       ],
       "every section client got every change's patch, with one set and with six",
     );
-    assert.equal(r.webhooks.delivered, 10, "every violation delivered to the local receiver once");
+    assert.equal(r.webhooks.delivered, r.webhooks.expected, "every delivery reached the local receiver once");
+    assert.ok(r.webhooks.expected >= 10);
     assert.equal(r.csv.import.created, 200);
     assert.equal(r.csv.import.dashboard_patches_received, 1, "the import reached a dashboard client as one patch");
     assert.ok(r.csv.export.rows >= 200, "the export streamed the imported risks too");
