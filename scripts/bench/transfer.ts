@@ -81,8 +81,9 @@ export async function csvTransfer(o: { url: string; token: string; pid: number; 
 }
 
 /** The table rows (run.ts's format). */
-export function csvRows(c: Awaited<ReturnType<typeof csvTransfer>> | undefined): string[][] {
+export function csvRows(c: Awaited<ReturnType<typeof csvTransfer>> | { error: string } | undefined): string[][] {
   if (!c) return [];
+  if ("error" in c) return [["CSV import and export", `failed: ${c.error}`, "≤ 30 s at 100,000 · exactly 1 patch", ""]];
   const i = c.import;
   const e = c.export;
   return [
