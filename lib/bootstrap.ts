@@ -16,7 +16,9 @@ import type { Config } from "./config";
 import { createDb, tuneSqlite } from "./db/client";
 import { migrate } from "./db/migrate";
 import { flavorOf, redactUrl } from "./db/url";
+import { createAcceptanceService } from "./domain/acceptances";
 import { createAuditService, SYSTEM } from "./domain/audit";
+import { createMyWork } from "./domain/my-work";
 import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
 import { createAlertRuleService } from "./domain/quota/alert-rules";
@@ -141,11 +143,16 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
   });
+  const acceptances = createAcceptanceService({ db, events: bus, clock, flavor });
   // The tick-time rules once per cluster: on the leader, after it published the stats.
   realtime.quotaFeed.events.on("published", (stats) => {
     currentUsage(db, clock)
       .then((usage) => alerts.evaluateTick({ usage, load: stats.system_load }))
       .catch((err: unknown) => log.error({ err }, "alert rules failed on the stats tick"));
+    acceptances
+      .expireDue()
+      .then((n) => n > 0 && log.info({ expired: n }, "risk acceptances expired; their treatment decisions are reopened"))
+      .catch((err: unknown) => log.error({ err }, "acceptance expiry failed on the stats tick"));
   });
   cluster?.setClientCounter(() => ({
     "/dashboard": realtime.connections.count("dashboard"),
@@ -222,6 +229,8 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     audit: createAuditService({ db }),
     risks,
     mitigations,
+    acceptances,
+    myWork: createMyWork({ db, clock, acceptances }),
     transfer,
     demoTraffic,
     quotas,

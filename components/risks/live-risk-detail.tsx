@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLiveChannel } from "@/hooks/use-live-channel";
 import { api, ApiError } from "@/lib/client/api";
+import type { AcceptanceDto } from "@/lib/domain/acceptance-rules";
 import type { MitigationDto } from "@/lib/domain/mitigations";
 import type { RiskDto } from "@/lib/domain/risks";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
@@ -15,25 +16,37 @@ import { MitigationTable } from "@/components/mitigations/mitigation-table";
 import { Freshness } from "@/components/live/freshness";
 import { SessionEnded } from "@/components/live/session-ended";
 import { OwnerName } from "@/components/owners/people";
+import { AcceptancePanel } from "./acceptance-panel";
 import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
 
 /**
  * The dashboard sections whose changes may mean this risk or its mitigations changed (any change
  * to a risk's severity or score shows in `metrics`; the trend and distribution follow it, so the
- * page does not pay for them).
+ * page does not pay for them; `review_status` moves with every acceptance step).
  */
-const RISK_PAGE_SECTIONS = ["metrics", "mitigation_status", "top_risks", "mitigation_progress"] as const;
+const RISK_PAGE_SECTIONS = ["metrics", "mitigation_status", "top_risks", "mitigation_progress", "review_status"] as const;
 import { ScoreChart, type ScorePoint } from "./score-chart";
 
 const REFETCH_MS = 5000;
 
 export type RiskDetail = RiskDto & { score_history: ScorePoint[] };
 
-export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { initial: RiskDetail; mitigations: MitigationDto[] }) {
+export function LiveRiskDetail({
+  initial,
+  mitigations: initialMitigations,
+  acceptances: initialAcceptances,
+  me,
+}: {
+  initial: RiskDetail;
+  mitigations: MitigationDto[];
+  acceptances: AcceptanceDto[];
+  me: { id: number; role: "admin" | "analyst" };
+}) {
   const router = useRouter();
   const [risk, setRisk] = useState(initial);
   const shown = useRef(initial); // what is on screen, to tell a real change from a refetch of the same
   const [mitigations, setMitigations] = useState(initialMitigations);
+  const [acceptances, setAcceptances] = useState(initialAcceptances);
   const [gone, setGone] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState(() => Date.now());
@@ -41,9 +54,10 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
 
   const refetch = useCallback(async () => {
     try {
-      const [r, ms] = await Promise.all([
+      const [r, ms, acc] = await Promise.all([
         api<RiskDetail>("GET", `/api/v1/risks/${initial.id}`),
         api<{ items: MitigationDto[] }>("GET", `/api/v1/mitigations?risk_id=${initial.id}&page_size=100`),
+        api<{ items: AcceptanceDto[] }>("GET", `/api/v1/risks/${initial.id}/acceptances`),
       ]);
       if (JSON.stringify(shown.current) !== JSON.stringify(r)) {
         shown.current = r;
@@ -51,6 +65,7 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
         setUpdatedAt(Date.now());
       }
       setMitigations(ms.items);
+      setAcceptances(acc.items);
       setNotice(null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) setGone(true);
@@ -152,6 +167,7 @@ export function LiveRiskDetail({ initial, mitigations: initialMitigations }: { i
           <ScoreChart points={risk.score_history} />
         </section>
       </div>
+      <AcceptancePanel riskId={risk.id} items={acceptances} me={me} onChanged={refetch} />
       <section className="panel">
         <div className="page-head">
           <h2>Mitigations</h2>

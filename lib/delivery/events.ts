@@ -1,6 +1,5 @@
-// Which domain events become webhook events, and what they carry. `acceptance.requested` has no
-// source yet (risks have no acceptances) and `mitigation.overdue` none yet either: webhooks may
-// subscribe to both, nothing sends them.
+// Which domain events become webhook events, and what they carry. `mitigation.overdue` has no
+// source yet (no overdue check): webhooks may subscribe to it, nothing sends it.
 import type { DomainEvent } from "../domain/events";
 import type { WebhookEvent } from "../domain/webhooks/webhooks";
 
@@ -23,6 +22,15 @@ export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: s
           data: e.after,
         };
       return null;
+    case "acceptance.changed": {
+      if (e.change !== "requested") return null;
+      const a = e.acceptance;
+      return {
+        type: "acceptance.requested",
+        summary: `${a.requested_by?.email ?? "someone"} asks to accept risk ${a.risk_id} "${a.risk_title}" until ${a.expires_at.slice(0, 10)}`,
+        data: a,
+      };
+    }
     default:
       return null;
   }

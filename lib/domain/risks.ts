@@ -9,6 +9,7 @@ import type { Db, Tx } from "../db/client";
 import type { Prisma, Risk } from "../db/generated/sqlite/client";
 import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
+import { findOpen, openAcceptance, settleAcceptance, type AcceptanceDto } from "./acceptance-rules";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
 import { DomainError, NotFoundError } from "./errors";
@@ -289,7 +290,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
     async create(input: RiskCreate, actor: Actor) {
       const now = clock.now();
       const score = riskScore(input.likelihood, input.impact);
-      const { r: risk, seq } = await write(async (tx) => {
+      const {
+        r: risk,
+        seq,
+        acceptance,
+      } = await write(async (tx) => {
         await assertOwner(tx, input.owner_id);
         const r = await tx.risk.create({
           data: {
@@ -312,9 +317,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         await tx.riskScoreHistory.create({ data: { riskId: r.id, score, recordedAt: now } });
         await refreshTodayTrend(tx, now);
         await audit(tx, { actor, action: "created", entity: "risk", entityId: r.id, changes: changedFields(null, auditable(r)), at: now });
-        return { r, seq: await nextDashboardSeq(tx) };
+        const acceptance = await acceptanceOfEdit(tx, null, r, actor, now, nextReview(input.severity, now));
+        return { r, seq: await nextDashboardSeq(tx), acceptance };
       });
       events.publish({ type: "risk.changed", seq, change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
+      if (acceptance) events.publish({ type: "acceptance.changed", ...acceptance });
       return riskDto(risk);
     },
 
@@ -325,7 +332,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
      */
     async update(id: number, patch: RiskUpdate, actor: Actor, expected?: number) {
       const now = clock.now();
-      const { before, after, seq } = await write(async (tx) => {
+      const { before, after, seq, acceptance } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const want = expected ?? patch.version;
@@ -363,9 +370,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           changes: changedFields(auditable(cur), auditable(r)),
           at: now,
         });
-        return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
+        const acceptance = await acceptanceOfEdit(tx, cur.treatment, r, actor, now, nextReview(r.severity as Severity, now));
+        return { before: cur, after: r, seq: await nextDashboardSeq(tx), acceptance };
       });
       events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      if (acceptance) events.publish({ type: "acceptance.changed", ...acceptance });
       return riskDto(after);
     },
 
@@ -426,6 +435,31 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
   };
 }
 export type RiskService = ReturnType<typeof createRiskService>;
+
+/**
+ * What an edit of the treatment does to acceptances (README "Risk acceptance"): set to `accept`
+ * with nothing open, a pending request is opened (expiring at the severity's next review); moved
+ * away from `accept`, the open one is revoked. Inside the edit's transaction.
+ */
+async function acceptanceOfEdit(
+  tx: Tx,
+  was: string | null,
+  r: Risk,
+  actor: Actor,
+  now: Date,
+  expiresAt: Date,
+): Promise<{ change: "requested" | "revoked"; acceptance: AcceptanceDto } | null> {
+  if (was === r.treatment) return null;
+  const open = await findOpen(tx, r.id);
+  if (r.treatment === "accept") {
+    if (open) return null;
+    const justification = "treatment set to accept by an edit; no justification given";
+    return { change: "requested", acceptance: await openAcceptance(tx, { riskId: r.id, justification, expiresAt }, actor, now) };
+  }
+  if (was !== "accept" || !open) return null;
+  const note = `treatment changed to ${r.treatment ?? "undecided"}`;
+  return { change: "revoked", acceptance: await settleAcceptance(tx, open, { status: "revoked", note }, actor, now) };
+}
 
 export const riskReviewSchema = z.strictObject({
   note: text().trim().max(2000).optional(),

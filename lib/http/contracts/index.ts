@@ -1,6 +1,7 @@
 // Every route contract, in the order the OpenAPI document lists them. A route file's handlers
 // carry their contract (contract.ts); the contract test checks both lists agree.
 import type { RouteContract } from "../contract";
+import { ACCEPTANCES } from "./acceptances";
 import { LIVE, TESTING } from "./live";
 import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
@@ -19,6 +20,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseQuotas.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
+  ...Object.values(ACCEPTANCES),
   ...Object.values(TRANSFER),
   ...Object.values(QUOTAS),
   ...Object.values(WEBHOOKS),
@@ -33,4 +35,21 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   ...Object.values(TESTING),
 ];
 
-export { ACCOUNT, AUDIT, AUTH, EMAIL, LIVE, MITIGATIONS, PEOPLE, QUOTAS, RISKS, SYSTEM, TESTING, TOKENS, TRANSFER, USERS, WEBHOOKS };
+export {
+  ACCEPTANCES,
+  ACCOUNT,
+  AUDIT,
+  AUTH,
+  EMAIL,
+  LIVE,
+  MITIGATIONS,
+  PEOPLE,
+  QUOTAS,
+  RISKS,
+  SYSTEM,
+  TESTING,
+  TOKENS,
+  TRANSFER,
+  USERS,
+  WEBHOOKS,
+};
