@@ -36,28 +36,13 @@ export default async function LoginPage({
           <section aria-labelledby="demo-accounts" data-testid="demo-accounts" style={{ marginTop: 20 }}>
             <h2 id="demo-accounts">Demo accounts</h2>
             <p className="muted">This server runs with demo data (SEED_DEMO); these passwords are public.</p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">role</th>
-                  <th scope="col">e-mail</th>
-                  <th scope="col">password</th>
-                </tr>
-              </thead>
-              <tbody>
-                {demo.map((u) => (
-                  <tr key={u.email}>
-                    <td>{u.role}</td>
-                    <td>
-                      <code>{u.email}</code>
-                    </td>
-                    <td>
-                      <code>{u.password}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ul className="demo-accounts">
+              {demo.map((u) => (
+                <li key={u.email}>
+                  <b>{u.role}</b>: <code>{u.email}</code> / <code>{u.password}</code>
+                </li>
+              ))}
+            </ul>
           </section>
         )}
       </div>
