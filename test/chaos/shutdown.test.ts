@@ -115,7 +115,7 @@ const alive = (pid: number) => {
 
 describe("chaos: SIGTERM to npm start", () => {
   it("reaches the server, which drains; npm waits for it and leaves no process behind", async () => {
-    const db = await scratchDatabase(flavor, "npmstart");
+    const db = await scratchDatabase(flavor, "npmstart", { asyncCommit: true });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-npmstart-"));
     const port = await freePort();
     const env: Record<string, string | undefined> = {

@@ -24,7 +24,10 @@ export async function startCluster(
   opts: { env?: Record<string, string>; redisVia?: (url: string) => string } = {},
 ): Promise<TestCluster> {
   const seeds = (opts.env?.SEED_DEMO ?? "1") === "1";
-  const db = await scratchDatabase("postgres", "cluster", { template: seeds ? process.env[TEMPLATE_ENV.postgres] : undefined });
+  const db = await scratchDatabase("postgres", "cluster", {
+    template: seeds ? process.env[TEMPLATE_ENV.postgres] : undefined,
+    asyncCommit: true,
+  });
   const prefix = `rp-test-${crypto.randomBytes(4).toString("hex")}`;
   const env = {
     REDIS_URL: opts.redisVia ? opts.redisVia(redisUrl()) : redisUrl(),

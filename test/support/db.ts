@@ -9,7 +9,7 @@ import { flavor } from "./flavor";
 export { flavor };
 
 export async function testDb(label = "unit"): Promise<{ db: Db; url: string; flavor: DbFlavor; close(): Promise<void> }> {
-  const scratch = await scratchDatabase(flavor, label);
+  const scratch = await scratchDatabase(flavor, label, { asyncCommit: true });
   await migrate(scratch.url);
   const db = createDb(scratch.url);
   return {

@@ -82,7 +82,9 @@ export async function startServer(
   // A server that would seed the demo data starts from the run's seeded copy when there is one.
   const seeds = (opts.env?.SEED_DEMO ?? "1") === "1" && !opts.env?.ADMIN_EMAIL;
   const template = seeds ? process.env[TEMPLATE_ENV[flavor]] : undefined;
-  const scratch = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await scratchDatabase(flavor, "it", { template });
+  const scratch = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => {} }
+    : await scratchDatabase(flavor, "it", { template, asyncCommit: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-it-data-"));
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;

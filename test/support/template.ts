@@ -11,7 +11,7 @@ import { systemClock } from "../../lib/domain/time";
 import { seedDemo } from "../../lib/seed/seed-demo";
 
 async function main(flavor: DbFlavor) {
-  const scratch = await scratchDatabase(flavor, "template");
+  const scratch = await scratchDatabase(flavor, "template", { asyncCommit: true });
   await migrate(scratch.url);
   const db = createDb(scratch.url);
   try {

@@ -54,7 +54,7 @@ describe(`migrator safety (${flavor})`, () => {
         // Keys are off while a migration runs, so this DELETE cascades nowhere: C's rows dangle.
         "002_orphans": `DELETE FROM "P";`,
       });
-      const s = await scratchDatabase(flavor, "mig");
+      const s = await scratchDatabase(flavor, "mig", { asyncCommit: true });
       try {
         await assert.rejects(migrate(s.url, { dir }), (err: Error) => {
           assert.match(err.message, /Migration 002_orphans failed and was rolled back/);
@@ -77,7 +77,7 @@ describe(`migrator safety (${flavor})`, () => {
   );
 
   it("two instances migrating one database at the same moment both succeed, each migration recorded once", async () => {
-    const s = await scratchDatabase(flavor, "mig");
+    const s = await scratchDatabase(flavor, "mig", { asyncCommit: true });
     const names = readMigrations(migrationsDir(flavor)).map((m) => m.name);
     try {
       const children = [0, 1].map(() =>

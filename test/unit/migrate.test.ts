@@ -10,7 +10,7 @@ import { flavor } from "../support/db";
 
 describe(`migrator (${flavor})`, () => {
   it("applies every migration once, records it as Prisma does, and is a no-op the second time", async () => {
-    const s = await scratchDatabase(flavor, "mig");
+    const s = await scratchDatabase(flavor, "mig", { asyncCommit: true });
     try {
       const first = await migrate(s.url);
       assert.deepEqual(
@@ -38,7 +38,7 @@ describe(`migrator (${flavor})`, () => {
     fs.writeFileSync(path.join(dir, "001_ok/migration.sql"), 'CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);');
     fs.mkdirSync(path.join(dir, "002_bad"));
     fs.writeFileSync(path.join(dir, "002_bad/migration.sql"), 'CREATE TABLE "b" ("id" INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;');
-    const s = await scratchDatabase(flavor, "mig");
+    const s = await scratchDatabase(flavor, "mig", { asyncCommit: true });
     try {
       await assert.rejects(migrate(s.url, { dir }), /Migration 002_bad failed and was rolled back/);
       const db = createDb(s.url);

@@ -262,7 +262,7 @@ describe(`upgrading a database keeps its rows (${flavor})`, () => {
         fs.mkdirSync(path.join(dir, m.name));
         fs.writeFileSync(path.join(dir, m.name, "migration.sql"), m.sql);
       }
-      const s = await scratchDatabase(flavor, "upgrade");
+      const s = await scratchDatabase(flavor, "upgrade", { asyncCommit: true });
       try {
         await migrate(s.url, { dir });
         let raw = await openRaw(s.url);
