@@ -1,6 +1,14 @@
 // Quotas from the console: one admin sets and deletes a limit, with validation in place; another
-// admin's open console shows the change live; the history pages filter what happened.
+// admin's open console shows the change live; the history pages filter what happened. And where
+// alerts go: an admin adds a webhook to a receiver this test starts on 127.0.0.1, sends it a test
+// event and sees it delivered in the log; e-mail preferences are saved and still there on reload.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { verify } from "../lib/domain/webhooks/signature";
 import { ADMIN, expect, test } from "./fixtures";
+
+// The receiver is on loopback, which the SSRF guard refuses unless allowed.
+test.use({ serverEnv: { WEBHOOK_ALLOW_HOSTS: "127.0.0.1", OUTBOX_POLL_MS: "200" } });
 
 test("an admin sets a quota in the console and a second admin's console shows it live", async ({ page, browser, baseURL, signIn }) => {
   await signIn(page, ADMIN);
@@ -77,4 +85,80 @@ test("violation and alert history: filters, paging, and acknowledged alerts with
   await page.getByLabel("State").selectOption("acknowledged");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByTestId("alert-history").locator("tbody tr").first()).toContainText(`by ${me.name}`);
+});
+
+test("an admin adds a webhook, sends a test event and sees it delivered (2xx) in the log; e-mail preferences persist", async ({
+  page,
+  context,
+  signIn,
+}) => {
+  const got: { event: string; body: string; signature: string }[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      got.push({ event: String(req.headers["riskpulse-event"]), body, signature: String(req.headers["riskpulse-signature"]) });
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/e2e-hook`;
+  try {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await signIn(page, ADMIN);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+    const form = page.getByRole("form", { name: "New webhook" });
+    await form.getByLabel("URL").fill("http://10.0.0.8/hook");
+    await form.getByRole("button", { name: "Add webhook" }).click();
+    await expect(form.getByText(/private/)).toBeVisible(); // the SSRF guard's refusal, in place
+    await form.getByLabel("URL").fill(url);
+    await form.getByLabel("Quota violations").check();
+    await form.getByLabel("Format").selectOption("json");
+    await form.getByRole("button", { name: "Add webhook" }).click();
+    const secret = (await page.getByTestId("webhook-secret").textContent())!.trim();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "Copy secret" }).click();
+    await expect(page.getByText("Copied.")).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+
+    const row = page.locator("tr[data-webhook]").filter({ hasText: url });
+    await expect(row.locator(".pill")).toHaveText("on");
+    await expect(row).toContainText("alert, violation");
+    await row.getByRole("button", { name: /test event/ }).click();
+    const log = page.getByTestId("delivery-log");
+    await expect(log.locator("tr[data-delivery]")).toHaveCount(1);
+    await expect(log.getByTestId("status-code")).toHaveText("200", { timeout: 20_000 });
+    await expect(log.locator("tr[data-delivery] .pill")).toHaveText("delivered");
+    expect(got.map((g) => g.event)).toEqual(["test"]);
+    expect(verify(secret, got[0]!.body, got[0]!.signature, Math.floor(Date.now() / 1000))).toBe(true);
+    await log.getByRole("button", { name: /^Resend the test delivery/ }).click();
+    await expect.poll(() => got.length, { timeout: 20_000 }).toBe(2);
+    await expect(log.locator("tr[data-delivery] td.num").first()).toHaveText("2"); // attempts
+
+    await page.reload();
+    await expect(page.getByTestId("webhook-secret")).toHaveCount(0); // shown once only
+    await row.getByRole("checkbox", { name: `Disable the webhook to ${url}` }).click(); // controlled: it flips once saved
+    await expect(row.locator(".pill")).toHaveText("off");
+    page.once("dialog", (d) => void d.accept());
+    await row.getByRole("button", { name: `Delete the webhook to ${url}` }).click();
+    await expect(row).toHaveCount(0);
+
+    // E-mail preferences on the Account page: saved, and still chosen after a reload.
+    await page.goto("/account");
+    const prefs = page.getByRole("form", { name: "E-mail preferences" });
+    await expect(prefs.getByLabel("Alerts", { exact: true })).toBeChecked(); // an admin's default: every alert
+    await prefs.getByLabel("Warning").uncheck();
+    await prefs.getByLabel("A risk becomes critical").check();
+    await prefs.getByRole("button", { name: "Save e-mail preferences" }).click();
+    await expect(prefs.getByText("Saved.")).toBeVisible();
+    await page.reload();
+    const again = page.getByRole("form", { name: "E-mail preferences" });
+    await expect(again.getByLabel("A risk becomes critical")).toBeChecked();
+    await expect(again.getByLabel("Warning")).not.toBeChecked();
+    await expect(again.getByLabel("Critical", { exact: true })).toBeChecked();
+    expect((await (await page.request.get("/api/v1/me/email-preferences")).json()).events.sort()).toEqual(["alert", "risk.critical"]);
+  } finally {
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
 });

@@ -32,9 +32,9 @@ import { createRiskService } from "./domain/risks";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
 import { createOutboxWorker } from "./delivery/outbox-worker";
-import { emailText, webhookEventOf } from "./delivery/events";
 import { createMailer } from "./delivery/mailer";
 import { createEmailService } from "./domain/webhooks/email";
+import { createOutboxStager } from "./domain/webhooks/outbox";
 import { createWebhookService } from "./domain/webhooks/webhooks";
 import { createHealth } from "./health";
 import type { Logger } from "./log";
@@ -193,16 +193,9 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
         `Critical: webhook ${w.id} (${w.url}) disabled after ${w.failures} failed attempts in a row`,
       ),
   });
-  // Events become outbox rows on the instance that made them (once per cluster).
-  bus.subscribe((e, origin) => {
-    if (origin !== "local") return;
-    const queued = webhookEventOf(e);
-    if (!queued) return;
-    const failed = (err: unknown) => log.error({ err, event: e.type }, "could not queue deliveries");
-    webhooks.emit(queued.type, queued.summary, queued.data).catch(failed);
-    if (queued.type !== "acceptance.requested")
-      email.emit(queued.type, queued.summary, emailText(queued), e.type === "alert.raised" ? e.alert.severity : undefined).catch(failed);
-  });
+  // Events become outbox rows inside the transaction that makes them (once per cluster: only
+  // the instance writing the change stages it).
+  bus.stageWith(createOutboxStager({ webhooks, email }));
   const transfer = createRiskTransferService({ db, events: bus, clock, flavor, reviewCadence: config.REVIEW_CADENCE_DAYS });
   const demoTraffic =
     config.demoTraffic && (await hasDemoData(db))

@@ -15,6 +15,7 @@ export function Nav({ admin }: { admin: boolean }) {
           { href: "/admin/acceptances", label: "Acceptances" },
           { href: "/admin/violations", label: "History", also: "/admin/alerts" },
           { href: "/admin/users", label: "Users" },
+          { href: "/admin/webhooks", label: "Webhooks" },
           { href: "/admin/tokens", label: "API tokens" },
           { href: "/admin/audit", label: "Audit" },
         ]

@@ -146,6 +146,7 @@ export function createAcceptanceService(deps: { db: Db; events: EventPublisher; 
           actor,
           now,
         );
+        await events.stage?.(tx, changed("requested", acceptance)); // acceptance.requested commits with it
         return { acceptance, risk: await setTreatment(tx, riskId, "accept", actor, now) };
       });
       publish([changed("requested", acceptance)], risk);

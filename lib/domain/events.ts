@@ -1,6 +1,7 @@
 // Domain events: what happened, published by domain services after their transaction commits.
 // Broadcasters, caches and live connections subscribe; domain code never imports a transport.
 // Events are plain JSON (no Dates) so cluster mode can carry them between instances.
+import type { Tx } from "../db/client";
 import type { AcceptanceDto } from "./acceptance-rules";
 import type { AlertDto, QuotaDto, ViolationDto } from "./quota/dto";
 
@@ -98,6 +99,17 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
 
 export interface EventPublisher {
   publish(event: DomainEvent): void;
+  /**
+   * Writes what must commit with the event, inside the transaction that makes it (its webhook
+   * and e-mail outbox rows): the change and its deliveries commit together or not at all.
+   * Called before commit; publish() follows after it. Optional: nothing is staged without it.
+   */
+  stage?(tx: Tx, event: DomainEvent): Promise<void>;
+}
+
+/** Writes an event's deliveries in a transaction (the outbox, lib/domain/webhooks/outbox.ts). */
+export interface EventStager {
+  stage(tx: Tx, event: DomainEvent): Promise<void>;
 }
 
 /** For code paths (seeding, scripts) where nobody listens. */

@@ -237,7 +237,8 @@ const orderOf = (q: RiskList) =>
 
 /**
  * Risks: list, get, create, update, review, remove. Each write runs in one transaction under the
- * risk-writes lock with its audit entry and the day's trend, and publishes its event after commit.
+ * risk-writes lock with its audit entry, the day's trend and its event's deliveries (staged in
+ * the transaction), and publishes its event after commit.
  */
 export function createRiskService(deps: { db: Db; events: EventPublisher; clock: Clock; flavor: DbFlavor; reviewCadence?: ReviewCadence }) {
   const { db, events, clock, flavor } = deps;
@@ -292,7 +293,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
       const score = riskScore(input.likelihood, input.impact);
       const {
         r: risk,
-        seq,
+        event,
         acceptance,
       } = await write(async (tx) => {
         await assertOwner(tx, input.owner_id);
@@ -317,11 +318,21 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
         await tx.riskScoreHistory.create({ data: { riskId: r.id, score, recordedAt: now } });
         await refreshTodayTrend(tx, now);
         await audit(tx, { actor, action: "created", entity: "risk", entityId: r.id, changes: changedFields(null, auditable(r)), at: now });
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "created",
+          riskId: r.id,
+          before: null,
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // a critical risk's deliveries commit with it
         const acceptance = await acceptanceOfEdit(tx, null, r, actor, now, nextReview(input.severity, now));
-        return { r, seq: await nextDashboardSeq(tx), acceptance };
+        if (acceptance) await events.stage?.(tx, acceptance); // acceptance.requested commits with it
+        return { r, event, acceptance };
       });
-      events.publish({ type: "risk.changed", seq, change: "created", riskId: risk.id, before: null, after: riskFact(risk) });
-      if (acceptance) events.publish({ type: "acceptance.changed", ...acceptance });
+      events.publish(event);
+      if (acceptance) events.publish(acceptance);
       return riskDto(risk);
     },
 
@@ -332,7 +343,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
      */
     async update(id: number, patch: RiskUpdate, actor: Actor, expected?: number) {
       const now = clock.now();
-      const { before, after, seq, acceptance } = await write(async (tx) => {
+      const { after, event, acceptance } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const want = expected ?? patch.version;
@@ -370,18 +381,28 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           changes: changedFields(auditable(cur), auditable(r)),
           at: now,
         });
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "updated",
+          riskId: id,
+          before: riskFact(cur),
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // becoming critical: its deliveries commit with it
         const acceptance = await acceptanceOfEdit(tx, cur.treatment, r, actor, now, nextReview(r.severity as Severity, now));
-        return { before: cur, after: r, seq: await nextDashboardSeq(tx), acceptance };
+        if (acceptance) await events.stage?.(tx, acceptance); // acceptance.requested commits with it
+        return { after: r, event, acceptance };
       });
-      events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
-      if (acceptance) events.publish({ type: "acceptance.changed", ...acceptance });
+      events.publish(event);
+      if (acceptance) events.publish(acceptance);
       return riskDto(after);
     },
 
     /** Records a review: `last_reviewed_at` is now, `next_review_at` the date given or now + the severity's cadence. Audited with its note. */
     async review(id: number, input: RiskReview, actor: Actor) {
       const now = clock.now();
-      const { before, after, seq } = await write(async (tx) => {
+      const { after, event } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const r = await tx.risk.update({
@@ -404,9 +425,18 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           },
           at: now,
         });
-        return { before: cur, after: r, seq: await nextDashboardSeq(tx) };
+        const event = {
+          type: "risk.changed",
+          seq: await nextDashboardSeq(tx),
+          change: "updated",
+          riskId: id,
+          before: riskFact(cur),
+          after: riskFact(r),
+        } as const;
+        await events.stage?.(tx, event); // becoming critical: its deliveries commit with it
+        return { after: r, event };
       });
-      events.publish({ type: "risk.changed", seq, change: "updated", riskId: id, before: riskFact(before), after: riskFact(after) });
+      events.publish(event);
       return riskDto(after);
     },
 
@@ -436,10 +466,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
 }
 export type RiskService = ReturnType<typeof createRiskService>;
 
+type AcceptanceEvent = { type: "acceptance.changed"; change: "requested" | "revoked"; acceptance: AcceptanceDto };
 /**
  * What an edit of the treatment does to acceptances (README "Risk acceptance"): set to `accept`
  * with nothing open, a pending request is opened (expiring at the severity's next review); moved
- * away from `accept`, the open one is revoked. Inside the edit's transaction.
+ * away from `accept`, the open one is revoked. Inside the edit's transaction; the event to publish.
  */
 async function acceptanceOfEdit(
   tx: Tx,
@@ -448,17 +479,19 @@ async function acceptanceOfEdit(
   actor: Actor,
   now: Date,
   expiresAt: Date,
-): Promise<{ change: "requested" | "revoked"; acceptance: AcceptanceDto } | null> {
+): Promise<AcceptanceEvent | null> {
   if (was === r.treatment) return null;
   const open = await findOpen(tx, r.id);
   if (r.treatment === "accept") {
     if (open) return null;
     const justification = "treatment set to accept by an edit; no justification given";
-    return { change: "requested", acceptance: await openAcceptance(tx, { riskId: r.id, justification, expiresAt }, actor, now) };
+    const acceptance = await openAcceptance(tx, { riskId: r.id, justification, expiresAt }, actor, now);
+    return { type: "acceptance.changed", change: "requested", acceptance };
   }
   if (was !== "accept" || !open) return null;
   const note = `treatment changed to ${r.treatment ?? "undecided"}`;
-  return { change: "revoked", acceptance: await settleAcceptance(tx, open, { status: "revoked", note }, actor, now) };
+  const acceptance = await settleAcceptance(tx, open, { status: "revoked", note }, actor, now);
+  return { type: "acceptance.changed", change: "revoked", acceptance };
 }
 
 export const riskReviewSchema = z.strictObject({

@@ -2,17 +2,23 @@
 // PostgreSQL database and one Redis key prefix: a leader frozen past its lease (SIGSTOP) is
 // replaced, and once it runs again (SIGCONT) it publishes nothing on its stale belief (fencing:
 // the shared stream keeps one version chain); a quota changed on A binds the very next command
-// on B; signing out on A closes that session's live connections on B.
+// on B; signing out on A closes that session's live connections on B; and issue 24's done-test:
+// alerts reach a webhook receiver exactly once, signed, through its outage and a kill -9 of the
+// instance holding the outbox lease, and the admin's alert mail reaches a real SMTP server.
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, it } from "node:test";
+import { SMTPServer } from "smtp-server";
 import WebSocket from "ws";
+import { createDb, type Db } from "../../lib/db/client";
+import { verify } from "../../lib/domain/webhooks/signature";
 import type { Envelope } from "../../lib/contract/protocol";
 import { startCluster, type TestCluster } from "../support/cluster";
 import { ADMIN, ANALYST, call, login, signOut } from "../support/http";
 import { dashboardProblem } from "../support/oracle";
 import { record, sleep, until } from "../support/socket";
 import { openSse } from "../support/sse";
-import type { TestServer } from "../support/server";
+import { freePort, type TestServer } from "../support/server";
 
 type Patch = { version: number; base_version: number };
 
@@ -31,17 +37,56 @@ describe("cluster holes: a frozen leader, quota invalidation, sign-out across in
   let cl: TestCluster;
   let a: TestServer, b: TestServer;
   let token: string;
+  let db: Db;
+  const mails: { to: string[]; delivery: string; subject: string }[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, done) {
+      let raw = "";
+      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      stream.on("end", () => {
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          delivery: /^X-RiskPulse-Delivery: (.*)$/im.exec(raw)?.[1]?.trim() ?? "",
+          subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? "",
+        });
+        done();
+      });
+    },
+  });
   const health = async (s: TestServer) => (await call(s.url, { token }, "GET", "/api/ws/health")).body;
   const idOf = (s: TestServer) => (s === a ? "node-a" : "node-b");
 
   before(async () => {
-    cl = await startCluster(2, { env: { STATS_INTERVAL_MS: "500", DASHBOARD_COALESCE_MS: "300" } });
+    const smtpPort = await freePort();
+    await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", () => r()));
+    cl = await startCluster(2, {
+      env: {
+        STATS_INTERVAL_MS: "500",
+        DASHBOARD_COALESCE_MS: "300",
+        // The delivery done-test: a receiver and an SMTP server on loopback, quick retries (see there).
+        WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+        WEBHOOK_RETRY_BASE_MS: "200",
+        WEBHOOK_RETRY_MAX_MS: "1000",
+        WEBHOOK_TIMEOUT_MS: "3000",
+        WEBHOOK_CONNECT_TIMEOUT_MS: "1000",
+        WEBHOOK_MAX_FAILURES: "1000",
+        OUTBOX_POLL_MS: "100",
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        MAIL_FROM: "RiskPulse <alerts@riskpulse.test>",
+      },
+    });
     [a, b] = cl.nodes as [TestServer, TestServer];
+    db = createDb(cl.databaseUrl);
     token = (await call(a.url, { cookie: await login(a.url, ADMIN) }, "POST", "/api/v1/tokens", { name: "cluster holes" })).body.token;
   });
   after(async () => {
     for (const s of cl?.nodes ?? []) if (s.proc.signalCode === null && s.proc.exitCode === null) s.proc.kill("SIGCONT");
+    await db?.$disconnect();
     await cl?.stop();
+    await new Promise<void>((r) => smtp.close(() => r()));
   });
 
   it("a leader frozen past its lease is replaced; resumed, it publishes no stale patch (one version chain) and reports itself a follower", async () => {
@@ -167,6 +212,154 @@ describe("cluster holes: a frozen leader, quota invalidation, sign-out across in
     await sse.close();
     const r = await call(b.url, { cookie }, "GET", "/api/v1/me");
     assert.deepEqual([r.status, r.body.code], [401, "session_ended"], "B refuses the signed-out cookie");
+  });
+
+  // Issue 24 asks for a receiver down "a minute". Backing off from 200 ms (at most 1 s), a few
+  // seconds already force several failed attempts per delivery, which is what the minute stands
+  // for; a real minute would only make the suite a minute slower. The receiver then comes back
+  // hanging (so a worker holds each row's lease mid-request), the instance holding the leases is
+  // killed -9, and the other instance must deliver what it held once the lease expires
+  // (WEBHOOK_TIMEOUT_MS + WEBHOOK_CONNECT_TIMEOUT_MS + 5 s = 9 s here).
+  it("every alert and violation reaches the webhook exactly once, signed, through its outage and a kill -9 of the lease holder; the admin's alert mail arrives", async () => {
+    const t0 = new Date();
+    const port = await freePort(); // nothing listens yet: the receiver is down
+    const hook = (
+      await call(a.url, { token }, "POST", "/api/v1/webhooks", {
+        url: `http://127.0.0.1:${port}/riskpulse`,
+        events: ["alert", "violation"],
+      })
+    ).body as { id: number; secret: string };
+    const stamp = Date.now();
+    const user = (
+      await call(a.url, { token }, "POST", "/api/v1/users", {
+        name: `Hooks ${stamp}`,
+        email: `hooks-${stamp}@example.test`,
+        role: "analyst",
+        password: "a long enough passphrase",
+      })
+    ).body as { id: number };
+    const cookie = await login(b.url, { email: `hooks-${stamp}@example.test`, password: "a long enough passphrase" });
+    await call(a.url, { token }, "PUT", "/api/v1/quotas", { user_id: user.id, command_type: "hooks", period: "daily", limit: 0 });
+    const downFrom = Date.now(); // the first delivery is queued from here on, to a receiver that is down
+    // Five refusals, on both instances: five violations, and the seeded rules' warning (3) and critical (5).
+    for (let i = 0; i < 5; i++)
+      assert.equal((await call(i % 2 ? b.url : a.url, { cookie }, "POST", "/api/v1/commands", { command_type: "hooks" })).status, 429);
+    const expected = 7;
+    const rows = () => db.outboxMessage.findMany({ where: { webhookId: hook.id }, include: { attemptsLog: true } });
+    await until(
+      async () => {
+        const r = await rows();
+        return r.length === expected && r.every((m) => m.attempts >= 3);
+      },
+      30_000,
+      "every delivery failed three times while the receiver was down",
+    );
+
+    // Back, but hanging: requests are read and never answered.
+    type Got = { delivery: string; idempotency: string; event: string; body: string; signed: boolean };
+    const answered: Got[] = [];
+    const hung: http.ServerResponse[] = [];
+    let mode: "hang" | "up" = "hang";
+    const receiver = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      req.on("end", () => {
+        if (mode === "hang") return void hung.push(res);
+        answered.push({
+          delivery: String(req.headers["riskpulse-delivery"]),
+          idempotency: String(req.headers["idempotency-key"]),
+          event: String(req.headers["riskpulse-event"]),
+          body,
+          signed: verify(hook.secret, body, String(req.headers["riskpulse-signature"]), Math.floor(Date.now() / 1000)),
+        });
+        res.end("thanks");
+      });
+    });
+    const outageMs = Date.now() - downFrom;
+    await new Promise<void>((r) => receiver.listen(port, "127.0.0.1", () => r()));
+    let victim: TestServer | null = null;
+    try {
+      let held: { id: number; leaseOwner: string | null }[] = [];
+      await until(
+        async () => {
+          held = (await rows()).filter((m) => m.status === "pending" && m.leaseOwner && m.leaseUntil! > new Date());
+          return hung.length > 0 && held.length > 0;
+        },
+        15_000,
+        "a worker holding a lease, mid-request",
+      );
+      const owners = held.map((m) => m.leaseOwner!);
+      const victimId = owners.sort((x, y) => owners.filter((o) => o === y).length - owners.filter((o) => o === x).length)[0]!;
+      victim = victimId === "node-a" ? a : b;
+      const exited = new Promise((r) => victim!.proc.once("exit", r));
+      victim.proc.kill("SIGKILL");
+      await exited;
+      const takenOver = (await rows()).filter((m) => m.status === "pending" && m.leaseOwner === victimId).map((m) => m.id);
+      // Up for real; the requests left hanging fail on the survivor and are retried.
+      mode = "up";
+      const upAt = Date.now();
+      hung.forEach((res) => res.destroy());
+      await until(async () => (await rows()).every((m) => m.status === "delivered"), 40_000, "every delivery delivered by the survivor");
+      const recoveryMs = Date.now() - upAt;
+
+      const stored = await rows();
+      const ids = new Set(stored.map((m) => m.deliveryId));
+      const duplicates = answered.length - new Set(answered.map((g) => g.delivery)).size;
+      assert.equal(duplicates, 0, "no delivery answered twice");
+      assert.deepEqual(new Set(answered.map((g) => g.delivery)), ids, "exactly one delivery per row");
+      assert.ok(
+        answered.every((g) => g.signed),
+        "every signature verifies with the webhook's secret",
+      );
+      assert.ok(
+        answered.every((g) => g.idempotency === g.delivery && JSON.parse(g.body).id === g.delivery),
+        "the idempotency key is the delivery id, in the header and the body",
+      );
+      assert.deepEqual(answered.map((g) => g.event).sort(), ["alert", "alert", ...Array(5).fill("violation")]);
+      const alerts = answered.filter((g) => g.event === "alert").map((g) => JSON.parse(g.body).data);
+      assert.deepEqual(alerts.map((x) => x.severity).sort(), ["critical", "warning"]);
+      assert.ok(alerts.every((x) => x.user_id === user.id));
+      const survivorId = victimId === "node-a" ? "node-b" : "node-a";
+      assert.ok(takenOver.length > 0, "the victim held leases when it died");
+      for (const m of stored.filter((x) => takenOver.includes(x.id)))
+        assert.equal(m.attemptsLog.find((x) => x.outcome === "delivered")?.instance, survivorId, "the other instance delivered it");
+      const attempts = stored.flatMap((m) => m.attemptsLog);
+
+      // The admin's mail: both alerts, each once, read back from the SMTP server.
+      const mailRows = await db.outboxMessage.findMany({
+        where: { channel: "email", event: "alert", recipient: ADMIN.email, createdAt: { gte: t0 } },
+      });
+      await until(() => mailRows.every((m) => mails.some((x) => x.delivery === m.deliveryId)), 20_000, "the admin's alert mails");
+      const mine = mails.filter((x) => mailRows.some((m) => m.deliveryId === x.delivery));
+      assert.equal(mailRows.length, 2);
+      assert.equal(mine.length, 2, "each mail once");
+      assert.ok(mine.every((x) => x.to.includes(ADMIN.email)));
+      assert.deepEqual(mine.map((x) => x.subject).sort(), [
+        "[RiskPulse] Critical: 5 quota violations in a day",
+        "[RiskPulse] Warning: 3 quota violations in a day",
+      ]);
+      console.log(
+        `CLUSTER webhook done-test ${JSON.stringify({
+          deliveries: expected,
+          attempts: attempts.length,
+          failed_while_down_or_hanging: attempts.filter((x) => x.outcome === "failed").length,
+          max_attempts_one_delivery: Math.max(...stored.map((m) => m.attempts)),
+          outage_ms: outageMs,
+          killed: victimId,
+          leases_taken_over: takenOver.length,
+          requests_left_unanswered: hung.length,
+          all_delivered_ms_after_recovery: recoveryMs,
+          duplicates,
+          mails: mine.length,
+          mail_duplicates: mine.length - new Set(mine.map((x) => x.delivery)).size,
+        })}`,
+      );
+    } finally {
+      const closed = new Promise<void>((r) => receiver.close(() => r()));
+      receiver.closeAllConnections();
+      await closed;
+      if (victim) await victim.launch(); // the next case wants two instances again
+    }
   });
 
   it("a change acknowledged while the leader is frozen reaches the log after it dies, with no further change to trigger it (the new leader re-reads on taking over)", async () => {

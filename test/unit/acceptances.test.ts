@@ -11,7 +11,7 @@ import type { DomainEvent } from "../../lib/domain/events";
 import { createMyWork } from "../../lib/domain/my-work";
 import { createRiskService, riskCreateSchema } from "../../lib/domain/risks";
 import { DAY_MS } from "../../lib/domain/time";
-import { webhookEventOf } from "../../lib/delivery/events";
+import { webhookEventOf } from "../../lib/domain/webhooks/outbox";
 import { fixedClock, testDb } from "../support/db";
 
 describe("risk acceptance", () => {

@@ -67,13 +67,13 @@ describe("e-mail", () => {
     await email.set(admin, { events: ["alert"], severities: ["critical"] });
     await email.set(analyst, { events: ["risk.critical", "alert"], severities: ["warning", "critical"] });
 
-    assert.equal(await email.emit("alert", "warning: 3 quota violations in a day", "text", "warning"), 1, "root only");
+    assert.equal(await email.emit(t.db, "alert", "warning: 3 quota violations in a day", "text", "warning"), 1, "root only");
     assert.equal(
-      await email.emit("alert", "critical: 5 quota violations in a day", "body text", "critical"),
+      await email.emit(t.db, "alert", "critical: 5 quota violations in a day", "body text", "critical"),
       2,
       "ada and root; never an analyst",
     );
-    assert.equal(await email.emit("risk.critical", "risk 7 Vendor outage is critical", "text"), 1, "ana");
+    assert.equal(await email.emit(t.db, "risk.critical", "risk 7 Vendor outage is critical", "text"), 1, "ana");
 
     const port = await freePort();
     const worker = createOutboxWorker({

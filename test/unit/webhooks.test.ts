@@ -122,8 +122,8 @@ describe("webhooks", () => {
     assert.equal(JSON.stringify(await webhooks.list()).includes(made.secret), false, "the secret is shown once");
     const rx = receiver(() => made.secret);
     const N = 12;
-    for (let i = 0; i < N; i++) await webhooks.emit(i % 2 ? "alert" : "violation", `event ${i}`, { i });
-    assert.equal(await webhooks.emit("risk.critical", "not subscribed", {}), 0);
+    for (let i = 0; i < N; i++) await webhooks.emit(t.db, i % 2 ? "alert" : "violation", `event ${i}`, { i });
+    assert.equal(await webhooks.emit(t.db, "risk.critical", "not subscribed", {}), 0);
     worker(opts("instance-a")).start();
     worker(opts("instance-b")).start();
     // Down: every message fails twice (connection refused, then again after its backoff) before the receiver starts.
@@ -198,7 +198,7 @@ describe("webhooks", () => {
     );
     const port = await rx.listen();
     await webhooks.update(made.id, { url: `http://127.0.0.1:${port}/x` }, ada);
-    for (let i = 0; i < 3; i++) await webhooks.emit("alert", `a${i}`, {});
+    for (let i = 0; i < 3; i++) await webhooks.emit(t.db, "alert", `a${i}`, {});
     const w = worker(opts("instance-a", { maxFailures: 3, retryBaseMs: 20, retryMaxMs: 40 }));
     await until(async () => (await w.runOnce(), disabled.includes(made.id)), 10_000, "disabled");
     const hook = await t.db.webhook.findUniqueOrThrow({ where: { id: made.id } });

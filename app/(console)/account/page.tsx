@@ -1,5 +1,6 @@
 import { requirePrincipal } from "@/lib/http/page-auth";
 import { getContext } from "@/lib/context";
+import { EmailPreferencesForm } from "@/components/shell/email-preferences";
 import { PasswordForm } from "@/components/shell/password-form";
 import { TokenManager } from "@/components/shell/token-manager";
 
@@ -27,6 +28,13 @@ export default async function AccountPage() {
         <section className="panel">
           <h2>Change password</h2>
           <PasswordForm />
+        </section>
+        <section className="panel" aria-labelledby="email-heading">
+          <h2 id="email-heading">E-mail</h2>
+          <p className="muted">
+            What you get by e-mail at {me.email}.{me.role === "admin" ? " Until you choose, admins get every alert." : ""}
+          </p>
+          <EmailPreferencesForm admin={me.role === "admin"} />
         </section>
       </div>
       <h2>Your API tokens</h2>

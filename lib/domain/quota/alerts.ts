@@ -86,7 +86,9 @@ export function createAlertService(deps: { db: Db; flavor: DbFlavor; events: Eve
           },
           include: withUsers,
         });
-        return alertDto(a);
+        const alert = alertDto(a);
+        await events.stage?.(tx, { type: "alert.raised", alert }); // its deliveries commit with it
+        return alert;
       });
     })().finally(() => claiming.delete(key));
     claiming.set(key, p);
@@ -189,19 +191,23 @@ export function createAlertService(deps: { db: Db; flavor: DbFlavor; events: Eve
 
     /** An alert about the service itself (no rule, no user), e.g. a webhook that was disabled. */
     async raiseSystem(alertType: string, message: string): Promise<AlertDto> {
-      const a = await db.alert.create({
-        data: {
-          alertType,
-          severity: "critical",
-          ruleKey: alertType,
-          windowKey: clock.now().toISOString(),
-          violationCount: 0,
-          message,
-          createdAt: clock.now(),
-        },
-        include: withUsers,
+      const dto = await db.$transaction(async (tx) => {
+        const a = await tx.alert.create({
+          data: {
+            alertType,
+            severity: "critical",
+            ruleKey: alertType,
+            windowKey: clock.now().toISOString(),
+            violationCount: 0,
+            message,
+            createdAt: clock.now(),
+          },
+          include: withUsers,
+        });
+        const alert = alertDto(a);
+        await events.stage?.(tx, { type: "alert.raised", alert });
+        return alert;
       });
-      const dto = alertDto(a);
       events.publish({ type: "alert.raised", alert: dto });
       return dto;
     },

@@ -44,7 +44,8 @@ const factorOf = (quotas: Quota[], counts: number[]) => Math.min(1, ...quotas.ma
 
 /**
  * Records a command against the user's quotas (see the file comment): allowed and counted, or
- * refused and recorded as a violation (published after commit), never partly counted.
+ * refused and recorded as a violation (its deliveries staged in its transaction, published after
+ * commit), never partly counted.
  */
 export function createCommandService(deps: {
   db: Db;
@@ -78,9 +79,9 @@ export function createCommandService(deps: {
       const result: CommandResult = { allowed: !refused, command_type: commandType, remaining, throttle_factor: factor };
 
       if (refused) {
-        const v = await db.$transaction(async (tx) => {
+        const created = await db.$transaction(async (tx) => {
           await tx.commandExecution.create({ data: { userId: user.id, commandType, allowed: false, executedAt: now } });
-          return tx.violation.create({
+          const v = await tx.violation.create({
             data: {
               userId: user.id,
               commandType,
@@ -91,10 +92,13 @@ export function createCommandService(deps: {
               createdAt: now,
             },
           });
+          const event = { type: "violation.created", violation: violationDto({ ...v, user: { name: user.name } }) } as const;
+          await events.stage?.(tx, event); // its deliveries commit with it
+          return event;
         });
-        result.violation = violationDto({ ...v, user: { name: user.name } });
+        result.violation = created.violation;
         events.publish({ type: "command.executed", userId: user.id, commandType, allowed: false });
-        events.publish({ type: "violation.created", violation: result.violation });
+        events.publish(created);
         await alerts.evaluate(user.id);
         return result;
       }

@@ -4,7 +4,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import type { Clock } from "../time";
 
 export const EMAIL_EVENTS = ["alert", "violation", "risk.critical", "mitigation.overdue"] as const;
@@ -43,10 +43,13 @@ export function createEmailService(deps: { db: Db; clock: Clock; enabled: boolea
       return { ...clean, mail_configured: deps.enabled };
     },
 
-    /** One mail per user who asked for `event` (and `severity`, for alerts). Returns how many were queued. */
-    async emit(event: EmailEvent, subject: string, text: string, severity?: "warning" | "critical"): Promise<number> {
+    /**
+     * One mail per user who asked for `event` (and `severity`, for alerts), written in `tx` (the
+     * event's own transaction). Returns how many were queued.
+     */
+    async emit(tx: Db | Tx, event: EmailEvent, subject: string, text: string, severity?: "warning" | "critical"): Promise<number> {
       if (!deps.enabled) return 0;
-      const users = await db.user.findMany({
+      const users = await tx.user.findMany({
         where: { disabled: false, ...(ADMIN_ONLY.has(event) ? { role: "admin" } : {}) },
         select: { id: true, email: true, role: true, emailPreference: true },
       });
@@ -56,7 +59,7 @@ export function createEmailService(deps: { db: Db; clock: Clock; enabled: boolea
       });
       if (to.length === 0) return 0;
       const now = clock.now();
-      await db.outboxMessage.createMany({
+      await tx.outboxMessage.createMany({
         data: to.map((u) => ({
           channel: "email",
           recipient: u.email,

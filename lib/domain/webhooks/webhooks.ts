@@ -5,7 +5,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import type { OutboxMessage, Webhook } from "../../db/generated/sqlite/client";
 import { audit, changedFields, type Actor } from "../audit";
 import { NotFoundError, ValidationError } from "../errors";
@@ -135,10 +135,10 @@ export function createWebhookService(deps: { db: Db; clock: Clock; allowHosts: R
   const auditable = (d: WebhookDto) => ({ url: d.url, events: d.events, format: d.format, enabled: d.enabled });
 
   /** One outbox row per webhook; the body is fixed now (signed as it is at each attempt). */
-  async function enqueueFor(hooks: Webhook[], type: string, summary: string, data: unknown): Promise<number> {
+  async function enqueueFor(tx: Db | Tx, hooks: Webhook[], type: string, summary: string, data: unknown): Promise<number> {
     if (hooks.length === 0) return 0;
     const now = clock.now();
-    await db.outboxMessage.createMany({
+    await tx.outboxMessage.createMany({
       data: hooks.map((w) => {
         const id = crypto.randomUUID();
         return {
@@ -267,15 +267,18 @@ export function createWebhookService(deps: { db: Db; clock: Clock; allowHosts: R
     /** A `test` event to one webhook, through the outbox like any other. */
     async test(id: number): Promise<{ queued: number }> {
       const w = await find(id);
-      return { queued: await enqueueFor([w], "test", "a test event", { webhook_id: id }) };
+      return { queued: await enqueueFor(db, [w], "test", "a test event", { webhook_id: id }) };
     },
 
-    /** An event for every enabled webhook subscribed to it. Returns how many deliveries were queued. */
-    async emit(type: WebhookEvent, summary: string, data: unknown): Promise<number> {
-      const hooks = (await db.webhook.findMany({ where: { enabled: true } })).filter((w) =>
+    /**
+     * An event for every enabled webhook subscribed to it, written in `tx` (the event's own
+     * transaction: lib/domain/webhooks/outbox.ts). Returns how many deliveries were queued.
+     */
+    async emit(tx: Db | Tx, type: WebhookEvent, summary: string, data: unknown): Promise<number> {
+      const hooks = (await tx.webhook.findMany({ where: { enabled: true } })).filter((w) =>
         (JSON.parse(w.events) as string[]).includes(type),
       );
-      return enqueueFor(hooks, type, summary, data);
+      return enqueueFor(tx, hooks, type, summary, data);
     },
   };
 }

@@ -1,8 +1,15 @@
-// Which domain events become webhook events, and what they carry. `mitigation.overdue` has no
-// source yet (no overdue check): webhooks may subscribe to it, nothing sends it.
-import type { DomainEvent } from "../domain/events";
-import type { WebhookEvent } from "../domain/webhooks/webhooks";
+// The transactional outbox's writer: which domain events become webhook and e-mail deliveries,
+// what they carry, and writing their rows in the transaction that makes the event (README
+// "Webhooks": a crash can lose neither the change nor its deliveries, nor keep one without the
+// other). `mitigation.overdue` has no source yet (no overdue check): webhooks may subscribe to
+// it, nothing sends it.
+import "server-only";
+import type { Tx } from "../../db/client";
+import type { DomainEvent, EventStager } from "../events";
+import type { EmailService } from "./email";
+import type { WebhookEvent, WebhookService } from "./webhooks";
 
+/** The webhook event a domain event is, with its one-line summary and data; null for the rest. */
 export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: string; data: unknown } | null {
   switch (e.type) {
     case "alert.raised":
@@ -39,4 +46,20 @@ export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: s
 /** The plain-text body of an event's e-mail. */
 export function emailText(e: { type: string; summary: string; data: unknown }): string {
   return `${e.summary}\n\nEvent: ${e.type}\n\n${JSON.stringify(e.data, null, 2)}\n\n— RiskPulse (change what you get by e-mail: PUT /api/v1/me/email-preferences)\n`;
+}
+
+/**
+ * The stager the event bus calls inside each event's transaction (EventBus.stageWith): one row
+ * per subscribed webhook and one per user mailed, committed with the event or not at all.
+ */
+export function createOutboxStager(deps: { webhooks: WebhookService; email: EmailService }): EventStager {
+  return {
+    async stage(tx: Tx, e: DomainEvent): Promise<void> {
+      const queued = webhookEventOf(e);
+      if (!queued) return;
+      await deps.webhooks.emit(tx, queued.type, queued.summary, queued.data);
+      if (queued.type !== "acceptance.requested")
+        await deps.email.emit(tx, queued.type, queued.summary, emailText(queued), e.type === "alert.raised" ? e.alert.severity : undefined);
+    },
+  };
 }
