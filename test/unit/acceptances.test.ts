@@ -17,13 +17,20 @@ import { fixedClock, testDb } from "../support/db";
 describe("risk acceptance", () => {
   const clock = fixedClock("2026-03-01T10:00:00Z");
   const events: DomainEvent[] = [];
+  const staged: DomainEvent[] = [];
   let t: Awaited<ReturnType<typeof testDb>>;
   let risks: ReturnType<typeof createRiskService>;
   let acc: ReturnType<typeof createAcceptanceService>;
   let ann: Decider, root: Decider, boss: Decider;
   before(async () => {
     t = await testDb();
-    const deps = { db: t.db, events: { publish: (e: DomainEvent) => events.push(e) }, clock, flavor: t.flavor };
+    const deps = {
+      db: t.db,
+      // Staged: what the outbox writes inside the change's transaction (webhook rows).
+      events: { publish: (e: DomainEvent) => events.push(e), stage: async (_tx: unknown, e: DomainEvent) => void staged.push(e) },
+      clock,
+      flavor: t.flavor,
+    };
     risks = createRiskService(deps);
     acc = createAcceptanceService(deps);
     const user = async (email: string, role: "admin" | "analyst"): Promise<Decider> => {
@@ -70,6 +77,10 @@ describe("risk acceptance", () => {
     assert.ok(await t.db.auditEntry.findFirst({ where: { entity: "acceptance", entityId: String(a.id), action: "requested" } }));
     const ev = events.find((e) => e.type === "acceptance.changed");
     assert.equal(ev && webhookEventOf(ev)?.type, "acceptance.requested");
+    assert.ok(
+      staged.some((e) => e.type === "acceptance.changed" && e.acceptance.id === a.id),
+      "staged in the request's transaction",
+    );
     // One pending request per risk.
     assert.deepEqual(await refusal(ask(r.id, ann)), { status: 409, code: "acceptance_pending" });
     // An expiry in the past is refused on the field.
