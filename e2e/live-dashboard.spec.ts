@@ -8,6 +8,13 @@ test("a risk edited on one page updates another page's dashboard live, without a
   await expect(watcher.getByTestId("connection-status")).toHaveText("Live");
   await watcher.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
   const critical = Number(await watcher.getByTestId("metric-critical_risks").textContent());
+  // A longer trend: read once, then the live points laid over it.
+  const trendReads: string[] = [];
+  watcher.on("request", (r) => r.url().includes("trend_days=") && trendReads.push(r.url()));
+  await watcher.getByTestId("trend-range").selectOption("90");
+  const trendRows = watcher.getByRole("table", { name: "Average open-risk score per day" }).locator("tbody tr");
+  await expect(trendRows).toHaveCount(90);
+  const before = await trendRows.last().textContent();
 
   await editor.goto("/risks?severity=low&sort=score&order=asc");
   const row = editor.getByTestId("risk-list").locator("tbody tr").first();
@@ -22,6 +29,13 @@ test("a risk edited on one page updates another page's dashboard live, without a
 
   await expect(watcher.getByTestId("metric-critical_risks")).toHaveText(String(critical + 1));
   await expect(watcher.getByTestId("top-risks").locator("tbody tr").first()).toContainText(title);
+  const today = (
+    (await (await watcher.request.get("/api/v1/dashboard")).json()) as { risk_trends: { date: string; score: number }[] }
+  ).risk_trends.at(-1)!;
+  await expect(trendRows.last()).toContainText(today.score.toFixed(2)); // today's point, pushed into the 90 days
+  expect(await trendRows.last().textContent()).not.toBe(before);
+  await expect(trendRows).toHaveCount(90);
+  expect(trendReads, "the long range is read once").toHaveLength(1);
   expect(await watcher.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
   await ctx.close();
 });

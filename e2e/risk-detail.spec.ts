@@ -1,5 +1,6 @@
 // A risk's page: reached from the dashboard, edited in place, its mitigations managed inline,
-// and live — a change made elsewhere shows without a reload, and the dashboard follows.
+// and live — a change made elsewhere (its fields, a score point, a mitigation, its deletion) is
+// pushed to the page without a reload or any polling, and the dashboard follows.
 import { ANALYST, expect, test } from "./fixtures";
 
 test("top risk → detail → edit and add a mitigation; the dashboard's panel and the page follow live", async ({
@@ -52,15 +53,33 @@ test("top risk → detail → edit and add a mitigation; the dashboard's panel a
   await expect(row).toContainText("completed");
   await expect(watcher.getByTestId("mitigation-progress")).not.toContainText("E2E: rotate the signing keys");
 
-  // Changed elsewhere (over the API): this page shows it without a reload.
+  // Changed elsewhere (over the API): this page shows it without a reload — pushed on the risk's
+  // own live channel, with no request of the page's own (no polling, no refetch).
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
+  const fetched: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/api/v1/risks") || path.startsWith("/api/v1/mitigations") || path.startsWith("/api/v1/events")) fetched.push(path);
+  });
   const res = await watcher.request.patch(`/api/v1/risks/${id}`, { data: { title: "E2E: renamed elsewhere" } });
   expect(res.status()).toBe(200);
   await expect(page.getByTestId("risk-title")).toContainText("E2E: renamed elsewhere");
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
-
+  const points = await page.getByRole("table", { name: "Score history" }).locator("tbody tr").count();
+  expect((await watcher.request.patch(`/api/v1/risks/${id}`, { data: { likelihood: 0.9 } })).status()).toBe(200);
+  await expect(page.getByTestId("risk-facts")).toContainText("4.50"); // 10 × 0.9 × 0.5
+  await expect(page.getByRole("table", { name: "Score history" }).locator("tbody tr")).toHaveCount(points + 1); // a new point
+  const added = await watcher.request.post("/api/v1/mitigations", {
+    data: { risk_id: id, title: "E2E: added elsewhere", due_date: "2030-01-01" },
+  });
+  expect(added.status()).toBe(201);
+  await expect(page.getByTestId("mitigation-list")).toContainText("E2E: added elsewhere");
   await page.screenshot({ path: testInfo.outputPath("risk-detail-desktop.png"), fullPage: true });
   await testInfo.attach("risk-detail-desktop", { path: testInfo.outputPath("risk-detail-desktop.png"), contentType: "image/png" });
+  expect((await watcher.request.delete(`/api/v1/risks/${id}`)).status()).toBe(204);
+  await expect(page.getByRole("alert").filter({ hasText: "This risk was deleted" })).toBeVisible();
+  expect(fetched, "the risk page made no request of its own: no polling, no refetch").toEqual([]);
+
   await ctx.close();
 });
 

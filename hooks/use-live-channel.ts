@@ -24,6 +24,11 @@ export function useLiveChannel<C extends ChannelName>(
   onRefreshed: (data: SnapshotMessage<C>["data"]) => void = () => {},
   /** Dashboard: the sections the page draws (every transport asks for only those); none: everything. */
   sections?: readonly Section[],
+  /** Dashboard: the risk the page follows, and the log position its server-rendered data is as of (resumed from). */
+  follow: { risk?: number; lastId?: string } = {},
 ) {
-  return useChannel(channel, onMessage, { ...storedOptions(), ...options }, onResync, onRefreshed, sections ? { sections } : {});
+  return useChannel(channel, onMessage, { ...storedOptions(), ...options }, onResync, onRefreshed, {
+    ...(sections ? { sections } : {}),
+    ...follow,
+  });
 }

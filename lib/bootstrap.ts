@@ -29,6 +29,7 @@ import { createQuotaAdmin, createQuotaCache } from "./domain/quota/quotas";
 import { computeQuotaStats, currentUsage } from "./domain/quota/stats";
 import { createRiskTransferService } from "./domain/risk-transfer";
 import { createRiskService } from "./domain/risks";
+import { isDomainError } from "./domain/errors";
 import { systemClock, type Clock } from "./domain/time";
 import { createUserService } from "./domain/users";
 import { createOutboxWorker } from "./delivery/outbox-worker";
@@ -142,6 +143,12 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     computer: createDashboardComputer({ db, clock, flavor }),
     quotaStats: quotas.stats,
     leadership: cluster?.leadership ?? new SoloLeadership(),
+    // The services are made below; the hub reads through them only once events flow.
+    risks: {
+      detail: (id) => risks.get(id).catch((e: unknown) => (isDomainError(e) && e.status === 404 ? null : Promise.reject(e))),
+      mitigation: (id) => mitigations.get(id).catch((e: unknown) => (isDomainError(e) && e.status === 404 ? null : Promise.reject(e))),
+      exists: async (id) => (await db.risk.count({ where: { id } })) > 0,
+    },
   });
   const acceptances = createAcceptanceService({ db, events: bus, clock, flavor });
   // The tick-time rules once per cluster: on the leader, after it published the stats.

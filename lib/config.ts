@@ -111,6 +111,10 @@ const schema = z.object({
   MAX_CONNECTIONS: count(1000),
   MAX_CONNECTIONS_PER_USER: count(20),
   SLOW_CLIENT_MAX_QUEUE: count(200),
+  // permessage-deflate on the WebSocket transports (Socket.IO's and the plain endpoints): README "Performance".
+  WS_COMPRESSION: bool.default(false),
+  WS_COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
+  WS_COMPRESSION_CONTEXT_TAKEOVER: bool.default(false),
   ENABLE_TEST_ENDPOINTS: bool.optional(),
   SESSION_MAX_AGE_S: count(12 * 60 * 60),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: count(10),

@@ -94,7 +94,9 @@ const ONCE = new Map([
     "integration/sockets",
     // Unit files that never open a database.
     ...["api-docs", "cache", "channel-connection", "client-address", "config", "connections", "dashboard-state"].map((f) => `unit/${f}`),
-    ...["data-dir", "lease", "metrics-routes", "periods", "poll-source", "route-contracts", "snapshot-diff"].map((f) => `unit/${f}`),
+    ...["data-dir", "lease", "metrics-routes", "periods", "poll-source", "risk-view", "route-contracts", "snapshot-diff", "ws-frames"].map(
+      (f) => `unit/${f}`,
+    ),
   ].map((f) => [`test/${f}.test.ts`, "postgres"]),
   ...["dashboard-live", "limits", "not-found", "rest-errors", "sign-in"].map((f) => [`test/integration/${f}.test.ts`, "sqlite"]),
 ]);

@@ -2,8 +2,10 @@
 // The risk page's acceptance panel (README "Risk acceptance"): the acceptance in force or waiting
 // (status, who asked, until when, who decided), a form to request one (justification and expiry)
 // when none is pending, and the requester's "Withdraw". Admins decide on /admin/acceptances.
+// A decision leaves the risk's own fields alone, so the panel re-reads the risk's acceptances when
+// the risk's version moves and every 5 s while the page is visible.
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { AcceptanceDto } from "@/lib/domain/acceptance-rules";
 import { api } from "@/lib/client/api";
 import { useApiAction } from "@/lib/client/use-api-action";
@@ -35,18 +37,42 @@ export function AcceptanceSummary({ a }: { a: AcceptanceDto }) {
   );
 }
 
+const REFETCH_MS = 5000;
+
 export function AcceptancePanel({
   riskId,
-  items,
+  version,
+  initial,
   me,
-  onChanged,
+  onChanged: onRiskChanged,
 }: {
   riskId: number;
-  items: AcceptanceDto[];
+  /** The risk's version: a change re-reads its acceptances. */
+  version: number;
+  initial: AcceptanceDto[];
   me: { id: number; role: "admin" | "analyst" };
   onChanged: () => void;
 }) {
   const action = useApiAction();
+  const [items, setItems] = useState(initial);
+  const reload = useCallback(async () => {
+    try {
+      setItems((await api<{ items: AcceptanceDto[] }>("GET", `/api/v1/risks/${riskId}/acceptances`)).items);
+    } catch {
+      /* kept as shown; the page's own notice tells of a lost connection */
+    }
+  }, [riskId]);
+  useEffect(() => {
+    void reload();
+  }, [reload, version]);
+  useEffect(() => {
+    const poll = setInterval(() => document.visibilityState === "visible" && void reload(), REFETCH_MS);
+    return () => clearInterval(poll);
+  }, [reload]);
+  const onChanged = () => {
+    void reload();
+    onRiskChanged();
+  };
   const [open, setOpen] = useState(false);
   const current = items.find((a) => a.status === "pending" || a.status === "approved") ?? items[0];
   const pending = items.some((a) => a.status === "pending");

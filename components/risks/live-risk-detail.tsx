@@ -1,16 +1,15 @@
 "use client";
-// One risk, live: its fields (edit in place), score history and mitigations. The page refetches
-// this risk and its mitigations when the dashboard channel reports a change (debounced) and
-// every few seconds while visible (an edit that leaves the dashboard's figures unchanged, such as
-// a title, sends no patch), so a change made elsewhere shows without a reload; a deletion too.
+// One risk, live: its fields (edit in place), score history and mitigations, kept current by the
+// risk's own messages on the live connection (hooks/use-live-risk.ts): a change made elsewhere —
+// its fields, a new score point, a mitigation — shows without a reload and without polling, and a
+// deletion says so at once.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { useLiveChannel } from "@/hooks/use-live-channel";
-import { api, ApiError } from "@/lib/client/api";
+import { useLiveRisk } from "@/hooks/use-live-risk";
+import { api } from "@/lib/client/api";
+import type { RiskDetail } from "@/lib/contract/protocol";
 import type { AcceptanceDto } from "@/lib/domain/acceptance-rules";
 import type { MitigationDto } from "@/lib/domain/mitigations";
-import type { RiskDto } from "@/lib/domain/risks";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
 import { MitigationTable } from "@/components/mitigations/mitigation-table";
 import { Freshness } from "@/components/live/freshness";
@@ -18,83 +17,36 @@ import { SessionEnded } from "@/components/live/session-ended";
 import { OwnerName } from "@/components/owners/people";
 import { AcceptancePanel } from "./acceptance-panel";
 import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
+import { ScoreChart } from "./score-chart";
 
-/**
- * The dashboard sections whose changes may mean this risk or its mitigations changed (any change
- * to a risk's severity or score shows in `metrics`; the trend and distribution follow it, so the
- * page does not pay for them; `review_status` moves with every acceptance step).
- */
-const RISK_PAGE_SECTIONS = ["metrics", "mitigation_status", "top_risks", "mitigation_progress", "review_status"] as const;
-import { ScoreChart, type ScorePoint } from "./score-chart";
-
-const REFETCH_MS = 5000;
-
-export type RiskDetail = RiskDto & { score_history: ScorePoint[] };
+export type { RiskDetail } from "@/lib/contract/protocol";
 
 export function LiveRiskDetail({
   initial,
   mitigations: initialMitigations,
-  acceptances: initialAcceptances,
+  cursor,
+  acceptances,
   me,
 }: {
   initial: RiskDetail;
   mitigations: MitigationDto[];
+  /** The live log's position when the page read its data: the connection resumes from it. */
+  cursor: string | null;
   acceptances: AcceptanceDto[];
   me: { id: number; role: "admin" | "analyst" };
 }) {
   const router = useRouter();
-  const [risk, setRisk] = useState(initial);
-  const shown = useRef(initial); // what is on screen, to tell a real change from a refetch of the same
-  const [mitigations, setMitigations] = useState(initialMitigations);
-  const [acceptances, setAcceptances] = useState(initialAcceptances);
-  const [gone, setGone] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [updatedAt, setUpdatedAt] = useState(() => Date.now());
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const refetch = useCallback(async () => {
-    try {
-      const [r, ms, acc] = await Promise.all([
-        api<RiskDetail>("GET", `/api/v1/risks/${initial.id}`),
-        api<{ items: MitigationDto[] }>("GET", `/api/v1/mitigations?risk_id=${initial.id}&page_size=100`),
-        api<{ items: AcceptanceDto[] }>("GET", `/api/v1/risks/${initial.id}/acceptances`),
-      ]);
-      if (JSON.stringify(shown.current) !== JSON.stringify(r)) {
-        shown.current = r;
-        setRisk(r);
-        setUpdatedAt(Date.now());
-      }
-      setMitigations(ms.items);
-      setAcceptances(acc.items);
-      setNotice(null);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) setGone(true);
-      else setNotice("Could not refresh this risk; showing what was loaded last.");
-    }
-  }, [initial.id]);
-  const refetchSoon = useCallback(() => {
-    if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void refetch();
-    }, 250);
-  }, [refetch]);
-
-  useEffect(() => {
-    const poll = setInterval(() => document.visibilityState === "visible" && refetchSoon(), REFETCH_MS);
-    return () => clearInterval(poll);
-  }, [refetchSoon]);
-
-  const { status, aliveAt } = useLiveChannel(
-    "dashboard",
-    (env) => {
-      if (env.type === "dashboard_patch" || env.type === "dashboard_update") refetchSoon();
-    },
-    {},
-    refetchSoon,
-    undefined,
-    RISK_PAGE_SECTIONS,
-  );
+  const {
+    risk,
+    mitigations,
+    gone,
+    notice,
+    setNotice,
+    updatedAt,
+    aliveAt,
+    status,
+    reload: refetch,
+  } = useLiveRisk(initial, initialMitigations, cursor);
 
   if (gone)
     return (
@@ -147,7 +99,7 @@ export function LiveRiskDetail({
           <DeleteRiskButton id={risk.id} title={risk.title} onDeleted={() => router.push("/risks")} />
         </div>
       </div>
-      <SessionEnded code={status.terminal} path={`/risks/${risk.id}`} />
+      <SessionEnded code={status.terminal === "unknown_risk" ? null : status.terminal} path={`/risks/${risk.id}`} />
       {notice && <div className="notice">{notice}</div>}
       <div className="grid two">
         <section className="panel">
@@ -167,7 +119,7 @@ export function LiveRiskDetail({
           <ScoreChart points={risk.score_history} />
         </section>
       </div>
-      <AcceptancePanel riskId={risk.id} items={acceptances} me={me} onChanged={refetch} />
+      <AcceptancePanel riskId={risk.id} version={risk.version} initial={acceptances} me={me} onChanged={refetch} />
       <section className="panel">
         <div className="page-head">
           <h2>Mitigations</h2>

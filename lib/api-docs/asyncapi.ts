@@ -17,6 +17,8 @@ export const COMMAND_ACKS = {
     refresh: "dashboard_update",
     ping: "pong",
     subscribe: "dashboard_update",
+    subscribe_risk: "dashboard_update",
+    unsubscribe_risk: "dashboard_update",
     create_risk: "command_result",
     update_risk: "command_result",
     create_mitigation: "command_result",
@@ -58,8 +60,18 @@ const SECTIONS_TEXT: Record<Transport, string> = {
 };
 const sectionsNote = (t: Transport) =>
   ` Sections (${SECTIONS_TEXT[t]}): any of ${SECTION_NAMES.map((s) => `\`${s}\``).join(", ")}; the snapshot and every patch then carry only those (plus \`version\`; a patch's \`base_version\` is the version those sections last changed at: apply when \`base_version ≤ held < version\`), a change touching none of them sends nothing, and resume is exact as ever. None: everything.`;
+/** Following one risk, per transport (dashboard only). */
+const RISK_TEXT: Record<Transport, string> = {
+  socketio: "`auth.risk` on connect, the `subscribe_risk` `{id}` / `unsubscribe_risk` commands to change it",
+  websocket: '`?risk=<id>` on connect, `{"action":"subscribe_risk","id":…}` / `{"action":"unsubscribe_risk"}` to change it',
+  sse: "`?risk=<id>`",
+  polling: "`?risk=<id>` on every poll",
+};
+const riskNote = (t: Transport) =>
+  ` One risk (${RISK_TEXT[t]}): its \`risk_change\` (the fields after a change), \`score_point\` (a new score-history point), \`mitigation_change\` and \`risk_deleted\` messages too — logged and resumed like patches; a connection following no risk never gets one. Any signed-in user may follow a risk that exists (GET /api/v1/risks/:id's rule); another id is refused with \`unknown_risk\`.`;
 const sectionsQuery = {
   sections: { type: "string", description: `dashboard only: comma-separated sections (${SECTION_NAMES.join(", ")}); none: everything` },
+  risk: { type: "string", description: "dashboard only: also follow this risk's messages (its id)" },
 };
 
 /** How a command is sent and answered, per transport. */
@@ -68,6 +80,12 @@ function commandSummary(cmd: string, socketio: boolean): string {
     return socketio
       ? "Emit `subscribe` with `{sections: [...]}` (`[]`: everything) and an acknowledgement callback: it is called with a `dashboard_update` of those sections (also sent as an event), after which patches carry only them."
       : 'Send `{"action":"subscribe","sections":[...]}`: answered with a `dashboard_update` of those sections; patches after it carry only them.';
+  if (cmd === "subscribe_risk" || cmd === "unsubscribe_risk") {
+    const what = cmd === "subscribe_risk" ? "`{id}` (a risk's id)" : "no arguments";
+    return socketio
+      ? `Emit \`${cmd}\` with ${what} and an acknowledgement callback: it is called with a \`dashboard_update\` of your sections (or an \`error\`: \`unknown_risk\`, \`bad_request\`); from then on ${cmd === "subscribe_risk" ? "that risk's messages come too (one risk at a time)" : "no risk's messages come"}.`
+      : `Send \`{"action":"${cmd}"${cmd === "subscribe_risk" ? ',"id":7' : ""}}\`: answered with a \`dashboard_update\` of your sections (or an \`error\`); from then on ${cmd === "subscribe_risk" ? "that risk's messages come too" : "no risk's messages come"}.`;
+  }
   if (cmd === "record_command")
     return `${socketio ? "Emit `record_command` with `{command_type, user_id?}` and an acknowledgement callback" : 'Send `{"action":"record_command","request_id":"…","args":{"command_type":"…"}}`'}: POST /api/v1/commands over the socket (the same function): a \`command_result\` \`{ok: true, status: 200 | 429, quota: {allowed, remaining, throttle_factor, violation?}}\`, or \`{ok: false, status, error}\` as REST refuses. Not under SOCKET_COMMAND_RATE_LIMIT: the quotas limit it.`;
   if (cmd.includes("_")) {
@@ -131,6 +149,8 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
   named.PlainCommand = rootProperty("RealtimeWire", "plainCommand");
   named.SubscribeArgs = rootProperty("RealtimeWire", "subscribeArgs");
   named.UpdateArgs = rootProperty("RealtimeWire", "updateArgs");
+  named.UpdateRiskArgs = rootProperty("RealtimeWire", "updateRiskArgs");
+  named.SubscribeRiskArgs = rootProperty("RealtimeWire", "subscribeRiskArgs");
   const { schemas, refOf } = buildComponents(named, SCHEMAS, "draft-07");
   const ref = (name: string) => ({ $ref: refOf[name]! });
 
@@ -166,9 +186,13 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
             ? { payload: ref("PlainCommand") }
             : cmd === "subscribe"
               ? { payload: ref("SubscribeArgs") }
-              : cmd.startsWith("update_")
-                ? { payload: ref("UpdateArgs") }
-                : {}),
+              : cmd === "subscribe_risk"
+                ? { payload: ref("SubscribeRiskArgs") }
+                : cmd === "update_risk"
+                  ? { payload: ref("UpdateRiskArgs") }
+                  : cmd.startsWith("update_")
+                    ? { payload: ref("UpdateArgs") }
+                    : {}),
         };
       }
       if (t === "polling") {
@@ -183,7 +207,7 @@ export function asyncApiDocument(opts: { version: string; origin: string }) {
       channels[id] = {
         address: address(c, t),
         title: `${c} over ${t}`,
-        description: `The ${c} channel (${who}). ${TRANSPORT_TEXT[t]}${c === "dashboard" ? sectionsNote(t) : ""}`,
+        description: `The ${c} channel (${who}). ${TRANSPORT_TEXT[t]}${c === "dashboard" ? sectionsNote(t) + riskNote(t) : ""}`,
         servers: [{ $ref: `#/servers/${t === "sse" || t === "polling" ? "http" : t}` }],
         messages,
         "x-resume": RESUME[t],

@@ -13,6 +13,7 @@ export const CODES = {
   forbidden: { status: 403, terminal: true, message: "forbidden" },
   cross_origin: { status: 403, terminal: true, message: "forbidden: cross-origin session handshake" },
   unknown_namespace: { status: 404, terminal: true, message: "unknown namespace" },
+  unknown_risk: { status: 404, terminal: true, message: "no such risk (it may have been deleted)" },
   capacity: { status: 503, terminal: false, message: "too many connections on this instance; retry later or use another instance" },
   user_connection_limit: { status: 429, terminal: false, message: "too many live connections for this user; close a tab or retry later" },
   rate_limited: { status: 429, terminal: false, message: "rate limit reached; retry later" },

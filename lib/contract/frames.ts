@@ -40,6 +40,8 @@ export const sseRetry = (ms: number): string => `retry: ${ms}\n\n`;
  */
 export function plainWebSocketMessage(env: Envelope, json: string, clientId?: string): string {
   if (env.type !== "error" && clientId === undefined) return json;
+  // The envelope's own text with client_id last: the same text as below, without serialising the data again per connection.
+  if (env.type !== "error") return `${json.slice(0, -1)},"client_id":${JSON.stringify(clientId)}}`;
   const top = env.type === "error" ? { error: (env.data as ErrorData).error, code: (env.data as ErrorData).code } : {};
   return JSON.stringify({
     type: env.type,

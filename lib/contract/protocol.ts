@@ -68,6 +68,37 @@ export interface UpdateArgs {
   id: number;
   patch: Record<string, unknown>;
 }
+/** `update_risk`: as UpdateArgs, with REST's If-Match (`"3"`, `W/"3"` or `3`) when the patch names no `version`. */
+export interface UpdateRiskArgs extends UpdateArgs {
+  if_match?: string | number;
+}
+/** A risk as GET /api/v1/risks/:id answers it: the fields and its score history, oldest first. */
+export interface RiskDetail extends RiskDto {
+  score_history: { score: number; recorded_at: string }[];
+}
+/** `risk_change` (a risk subscription): the risk's fields after a change (its `version` tells the order). */
+export interface RiskChange {
+  risk_id: number;
+  change: "created" | "updated";
+  risk: RiskDto;
+}
+/** `score_point` (a risk subscription): a new point of the risk's score history. */
+export interface ScorePoint {
+  risk_id: number;
+  score: number;
+  recorded_at: string;
+}
+/** `mitigation_change` (a risk subscription): one of the risk's mitigations was created, changed or deleted (then `mitigation` is null). */
+export interface MitigationChange {
+  risk_id: number;
+  change: "created" | "updated" | "deleted";
+  mitigation_id: number;
+  mitigation: MitigationDto | null;
+}
+/** `risk_deleted` (a risk subscription): the risk is gone; nothing more comes for it. */
+export interface RiskDeleted {
+  risk_id: number;
+}
 export type Empty = Record<string, never>;
 export type TestData = Record<string, unknown>;
 export type QuotaChange = QuotaDto & { change: "created" | "updated" | "deleted"; username?: string | null };
@@ -81,6 +112,11 @@ export interface ChannelMessages {
     resync: ResyncData;
     test: TestData;
     command_result: CommandResultData;
+    /** Only to a connection subscribed to that risk (`auth.risk`, `subscribe_risk`, `?risk=`). */
+    risk_change: RiskChange;
+    score_point: ScorePoint;
+    mitigation_change: MitigationChange;
+    risk_deleted: RiskDeleted;
   };
   quotas: {
     stats: QuotaStats;
@@ -103,7 +139,7 @@ export type Message<C extends ChannelName, T extends MessageType<C> = MessageTyp
 
 /** What goes through each channel's log; a resume cursor moves only on these and on snapshots. */
 export const LOGGED_TYPES = {
-  dashboard: ["dashboard_patch", "test"],
+  dashboard: ["dashboard_patch", "test", "risk_change", "score_point", "mitigation_change", "risk_deleted"],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "test"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
 
@@ -113,9 +149,33 @@ export type SnapshotMessage<C extends ChannelName> = C extends "dashboard"
   ? Message<"dashboard", "dashboard_update">
   : Message<"quotas", "stats">;
 
+/**
+ * The dashboard log's per-risk messages: each names its risk (`data.risk_id`) and reaches only the
+ * connections subscribed to that risk; every other connection (the original clients) never sees one.
+ */
+export const RISK_MESSAGE_TYPES = [
+  "risk_change",
+  "score_point",
+  "mitigation_change",
+  "risk_deleted",
+] as const satisfies readonly MessageType<"dashboard">[];
+export type RiskMessageType = (typeof RISK_MESSAGE_TYPES)[number];
+
 /** Every type a channel can carry (SSE delivers only the named events a client listens to). */
 export const MESSAGE_TYPES = {
-  dashboard: ["dashboard_update", "dashboard_patch", "pong", "error", "resync", "test", "command_result"],
+  dashboard: [
+    "dashboard_update",
+    "dashboard_patch",
+    "pong",
+    "error",
+    "resync",
+    "test",
+    "command_result",
+    "risk_change",
+    "score_point",
+    "mitigation_change",
+    "risk_deleted",
+  ],
   quotas: ["stats", "violation", "alert", "quota_change", "throttle", "ping", "pong", "error", "resync", "test"],
 } as const satisfies { [C in ChannelName]: readonly MessageType<C>[] };
 
@@ -132,9 +192,16 @@ export interface ClientToServerEvents {
     ping: (ack?: Reply<"dashboard", "pong">) => void;
     /** Changes the sections live (`[]`: everything): answered with a snapshot of them; patches after it carry only them. */
     subscribe: (args: SubscribeArgs, ack?: Reply<"dashboard", "dashboard_update">) => void;
+    /**
+     * Follows one risk from now on (its field changes, score points, mitigations, deletion) besides
+     * the sections: answered with a snapshot of the sections, or an `unknown_risk` error.
+     */
+    subscribe_risk: (args: SubscribeRiskArgs, ack?: Reply<"dashboard", "dashboard_update">) => void;
+    /** Stops following the risk: answered with a snapshot of the sections. */
+    unsubscribe_risk: (ack?: Reply<"dashboard", "dashboard_update">) => void;
     /** Changes over the socket, as the REST routes make them; acknowledged with a `command_result`. */
     create_risk: (risk: Record<string, unknown>, ack?: Reply<"dashboard", "command_result">) => void;
-    update_risk: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
+    update_risk: (args: UpdateRiskArgs, ack?: Reply<"dashboard", "command_result">) => void;
     create_mitigation: (mitigation: Record<string, unknown>, ack?: Reply<"dashboard", "command_result">) => void;
     update_mitigation: (args: UpdateArgs, ack?: Reply<"dashboard", "command_result">) => void;
     /** POST /api/v1/commands over the socket: `{command_type, user_id?}`. */
@@ -153,11 +220,18 @@ export interface SocketAuth {
   lastId?: string;
   /** Dashboard: only these sections (none: everything). */
   sections?: Section[];
+  /** Dashboard: also follow this risk (its messages; see RISK_MESSAGE_TYPES). */
+  risk?: number;
 }
 
 /** The `subscribe` command's argument. */
 export interface SubscribeArgs {
   sections: Section[];
+}
+
+/** The `subscribe_risk` command's argument (the plain WebSocket: `{"action":"subscribe_risk","id":7}`). */
+export interface SubscribeRiskArgs {
+  id: number;
 }
 
 // ---- Polling and the plain WebSocket endpoints ---------------------------------------------------
@@ -168,7 +242,9 @@ export type PollAnswer<C extends ChannelName> =
 
 /** What the original dashboard's clients send over the plain WebSocket endpoint. */
 export interface PlainCommand {
-  action: "refresh" | "ping" | "subscribe" | WriteCommandName;
+  action: "refresh" | "ping" | "subscribe" | "subscribe_risk" | "unsubscribe_risk" | WriteCommandName;
+  /** `subscribe_risk`: the risk to follow. */
+  id?: number;
   /** `subscribe` (dashboard): the sections wanted from now on (`[]`: everything). */
   sections?: Section[];
   /** A write command's argument: the fields (`create_*`), or `{id, patch}` (`update_*`). */

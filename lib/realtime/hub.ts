@@ -15,6 +15,7 @@ import { ConnectionRegistry } from "./connections";
 import { DashboardFeed } from "./dashboard/feed";
 import { DashboardProjection, type DashboardState } from "./dashboard/projection";
 import { DashboardSections } from "./dashboard/sections";
+import { RiskFeed, type RiskSource } from "./dashboard/risk-feed";
 import type { Leadership } from "./leadership";
 import type { LogBackend } from "./log/backend";
 import { QuotaFeed } from "./quotas/feed";
@@ -35,6 +36,8 @@ export function createRealtimeHub(deps: {
   computer: DashboardComputer;
   quotaStats: () => Promise<QuotaStats>;
   leadership: Leadership;
+  /** Reads risks and mitigations for their live messages and checks risk subscriptions. */
+  risks: RiskSource;
 }) {
   const { config, bus, log, backend } = deps;
   /** The dashboard's section views (subscriptions to some sections), fed by the projection in log order. */
@@ -59,6 +62,7 @@ export function createRealtimeHub(deps: {
     tickMs: config.DASHBOARD_TICK_MS,
     log,
   });
+  const riskFeed = new RiskFeed({ channel: channels.dashboard, source: deps.risks, log });
   const quotaFeed = new QuotaFeed({
     channel: channels.quotas,
     projection: statsProjection,
@@ -104,6 +108,18 @@ export function createRealtimeHub(deps: {
     channels,
     feed,
     quotaFeed,
+    /** The per-risk messages (risk-feed.ts). */
+    riskFeed,
+    /**
+     * May a signed-in user follow this risk? GET /api/v1/risks/:id's rule: it exists — or it was
+     * deleted recently enough for its `risk_deleted` to be in the log, so a follower that was
+     * away (a poll, a reconnect) still learns of the deletion.
+     */
+    riskExists: async (id: number) =>
+      (await deps.risks.exists(id)) ||
+      channels.dashboard
+        .entries()
+        .some((m) => m.envelope.type === "risk_deleted" && (m.envelope.data as { risk_id: number }).risk_id === id),
     connections,
     /** What every transport goes through: admission, resume, fan-out, slow clients, heartbeat. */
     core,
@@ -121,7 +137,12 @@ export function createRealtimeHub(deps: {
       // The latest stats in the log (a restart, or joining a cluster) serve until fresh ones come.
       const lastStats = channels.quotas.entries().findLast((m) => m.envelope.type === "stats");
       if (lastStats) statsProjection.set(lastStats.envelope.data as QuotaStats);
-      unsubscribe = [bus.subscribe(feed.onEvent), bus.subscribe(quotaFeed.onEvent), bus.subscribe(connections.onEvent)];
+      unsubscribe = [
+        bus.subscribe(feed.onEvent),
+        bus.subscribe(riskFeed.onEvent),
+        bus.subscribe(quotaFeed.onEvent),
+        bus.subscribe(connections.onEvent),
+      ];
       connections.start();
       core.start();
       await deps.leadership.start((leader) => {

@@ -13,10 +13,13 @@
 // A session may see the channel through a view (SessionView: the dashboard sections it
 // subscribed to): every message to it — catch-up, live, replies — goes through the view, which
 // is shared by every session with the same one (computed once per message, not per session).
+// The live fan-out groups sessions by view: each message is filtered once per view and the same
+// object handed to each of its sessions, so a transport can encode it once too (the plain
+// WebSocket's shared frames, ws-frames.ts).
 import "server-only";
 import type { AuthResult, Principal } from "../auth/principal";
 import { CODES, errorData, type Code } from "../contract/codes";
-import type { ChannelName } from "../contract/protocol";
+import { RISK_MESSAGE_TYPES, type ChannelName } from "../contract/protocol";
 import type { Config } from "../config";
 import type { Logger } from "../log";
 import type { AnyChannel, Channel } from "./channel";
@@ -67,6 +70,20 @@ export interface SessionView {
   apply(message: Logged): Logged | null;
 }
 
+const RISK_TYPES: ReadonlySet<string> = new Set(RISK_MESSAGE_TYPES);
+
+/** Is this one of a risk's messages (only for that risk's subscribers: dashboard/risk-view.ts)? */
+export const isRiskMessage = (m: Logged): boolean => RISK_TYPES.has(m.envelope.type);
+
+/**
+ * What a session sees of a message: through its view, or — with none (the whole channel) —
+ * everything but the per-risk messages, which only a risk's subscribers get.
+ */
+export function seenBy(view: SessionView | null, m: Logged): Logged | null {
+  if (view) return view.apply(m);
+  return isRiskMessage(m) ? null : m;
+}
+
 /** One admitted client: its registry entry, its adapter, and the core's bookkeeping. */
 export interface LiveSession {
   readonly channel: ChannelName;
@@ -112,7 +129,8 @@ export type CommandRunner = (session: LiveSession, command: string) => Promise<L
  */
 export class TransportCore {
   private sessions = new Set<SessionState>();
-  private liveByChannel = new Map<ChannelName, Set<SessionState>>();
+  /** The sessions the core writes live messages to, by channel and then by view (null: everything). */
+  private liveByChannel = new Map<ChannelName, Map<SessionView | null, Set<SessionState>>>();
   private timers: NodeJS.Timeout[] = [];
   private removers: (() => void)[] = [];
   readonly heartbeat: HeartbeatSettings;
@@ -137,9 +155,9 @@ export class TransportCore {
   /** Starts the fan-out into admitted sessions, the slow-client sweep and the app-level ping. */
   start(): void {
     for (const name of Object.keys(this.deps.channels) as ChannelName[]) {
-      const live = new Set<SessionState>();
-      this.liveByChannel.set(name, live);
-      this.removers.push(this.deps.channels[name].addSink((m) => live.forEach((s) => this.sendTo(s, m))));
+      const groups = new Map<SessionView | null, Set<SessionState>>();
+      this.liveByChannel.set(name, groups);
+      this.removers.push(this.deps.channels[name].addSink((m) => this.fanOut(groups, m)));
     }
     const sweep = setInterval(() => this.sweep(), SWEEP_MS);
     const ping = setInterval(() => this.appPing(), this.heartbeat.appPingMs);
@@ -150,7 +168,32 @@ export class TransportCore {
 
   /** Sessions the core writes each live message of `channel` to, one by one (the rest join the fan-out themselves). */
   fanOutCount(channel: ChannelName): number {
-    return this.liveByChannel.get(channel)?.size ?? 0;
+    let n = 0;
+    for (const set of this.liveByChannel.get(channel)?.values() ?? []) n += set.size;
+    return n;
+  }
+
+  /** One live message to every session the core writes to: filtered once per view, the same object to each of its sessions. */
+  private fanOut(groups: Map<SessionView | null, Set<SessionState>>, m: Logged) {
+    for (const [view, set] of groups) {
+      const v = seenBy(view, m);
+      if (v) for (const s of set) s.adapter.send(v);
+    }
+  }
+
+  private joinGroup(s: SessionState) {
+    const groups = this.liveByChannel.get(s.channel);
+    if (!groups) return;
+    let set = groups.get(s.view);
+    if (!set) groups.set(s.view, (set = new Set()));
+    set.add(s);
+  }
+
+  private leaveGroup(s: SessionState) {
+    const groups = this.liveByChannel.get(s.channel);
+    const set = groups?.get(s.view);
+    if (!set?.delete(s)) return;
+    if (set.size === 0) groups!.delete(s.view);
   }
 
   /** Stops the timers and the fan-out (sessions are closed by the registry or their transport). */
@@ -197,7 +240,7 @@ export class TransportCore {
           if (s.ended) return;
           s.live = true;
           if (s.adapter.joinLive) s.adapter.joinLive(s.view?.key ?? "");
-          else this.liveByChannel.get(s.channel)?.add(s);
+          else this.joinGroup(s);
           s.onLive.splice(0).forEach((f) => f());
         },
         isClosed: () => s.ended || isClosed(),
@@ -226,19 +269,25 @@ export class TransportCore {
     await channel.projection.ready();
     if (s.ended) return null;
     // From here on synchronous: the snapshot is "as of" the position the new view starts after.
-    s.view = view;
-    if (s.adapter.joinLive) s.adapter.joinLive(view?.key ?? "");
+    if (s.adapter.joinLive) {
+      s.view = view;
+      s.adapter.joinLive(view?.key ?? "");
+    } else {
+      this.leaveGroup(s);
+      s.view = view;
+      this.joinGroup(s);
+    }
     const snapshot = channel.snapshot();
     return snapshot && this.present(s, snapshot);
   }
 
   /** A message as the session's view has it (null: nothing for it). Replies go through this too. */
   present(session: LiveSession, m: Logged): Logged | null {
-    return session.view ? session.view.apply(m) : m;
+    return seenBy(session.view, m);
   }
 
   private sendTo(s: SessionState, m: Logged) {
-    const v = s.view ? s.view.apply(m) : m;
+    const v = seenBy(s.view, m);
     if (v) s.adapter.send(v);
   }
 
@@ -257,7 +306,7 @@ export class TransportCore {
   private forget(s: SessionState) {
     s.onLive.splice(0).forEach((f) => f());
     this.sessions.delete(s);
-    this.liveByChannel.get(s.channel)?.delete(s);
+    this.leaveGroup(s);
     this.deps.connections.remove(s.connection);
   }
 

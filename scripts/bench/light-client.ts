@@ -16,10 +16,11 @@ export class LightClient {
     private nsp: string,
   ) {}
 
-  static connect(base: string, nsp: string, token: string, timeoutMs = 20_000): Promise<LightClient> {
+  /** `deflate`: offer permessage-deflate (as a browser does). */
+  static connect(base: string, nsp: string, token: string, timeoutMs = 20_000, deflate = false): Promise<LightClient> {
     const ws = new WebSocket(`${base.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, {
       headers: { authorization: `Bearer ${token}` },
-      perMessageDeflate: false,
+      perMessageDeflate: deflate,
     });
     const c = new LightClient(ws, nsp);
     return new Promise((resolve, reject) => {
@@ -55,6 +56,11 @@ export class LightClient {
       this.acks.set(id, () => (clearTimeout(timer), resolve(performance.now() - t0)));
       this.ws.send(`42${this.nsp},${id}["ping"]`);
     });
+  }
+
+  /** Bytes read from the TCP socket (compressed where deflate was negotiated; `bytes` counts the messages' text). */
+  wire(): number {
+    return (this.ws as unknown as { _socket?: { bytesRead: number } })._socket?.bytesRead ?? 0;
   }
 
   close(): void {

@@ -1,5 +1,6 @@
-// A minimal plain-WebSocket client for the benchmark's bare `ws` baseline: each frame is one
-// envelope ({type, id, timestamp, data}), reported with its arrival time like LightClient's.
+// A minimal plain-WebSocket client for the benchmark's bare `ws` baseline and RiskPulse's plain
+// WebSocket endpoint: each frame is one envelope ({type, id, timestamp, data}), reported with its
+// arrival time like LightClient's.
 import WebSocket from "ws";
 
 export class LightWs {
@@ -8,8 +9,9 @@ export class LightWs {
 
   private constructor(private ws: WebSocket) {}
 
-  static connect(url: string, timeoutMs = 20_000): Promise<LightWs> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+  /** `deflate`: offer permessage-deflate (as a browser does). */
+  static connect(url: string, timeoutMs = 20_000, deflate = false): Promise<LightWs> {
+    const ws = new WebSocket(url, { perMessageDeflate: deflate });
     const c = new LightWs(ws);
     ws.on("message", (raw: Buffer) => {
       c.bytes += raw.length;
@@ -21,6 +23,11 @@ export class LightWs {
       ws.once("open", () => (clearTimeout(timer), resolve(c)));
       ws.once("error", (e) => (clearTimeout(timer), reject(e)));
     });
+  }
+
+  /** Bytes read from the TCP socket (compressed where deflate was negotiated; `bytes` counts the messages' text). */
+  wire(): number {
+    return (this.ws as unknown as { _socket?: { bytesRead: number } })._socket?.bytesRead ?? 0;
   }
 
   close(): void {

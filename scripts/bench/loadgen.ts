@@ -14,12 +14,14 @@ const send = (m: unknown) => process.send!(m);
 
 async function connectMany(
   bases: string[],
-  /** websocket: Socket.IO (RiskPulse or the bare baseline); ws: the bare `ws` baseline's /ws. */
-  kind: "websocket" | "sse" | "ws",
+  /** websocket: Socket.IO (RiskPulse or the bare baseline); ws: the bare `ws` baseline's /ws; plain: RiskPulse's plain WebSocket. */
+  kind: "websocket" | "sse" | "ws" | "plain",
   nsp: string,
   token: string,
   n: number,
   batch = 200,
+  /** Offer permessage-deflate (WebSocket kinds). */
+  deflate = false,
 ): Promise<Client[]> {
   const out: Client[] = [];
   for (let i = 0; i < n; i += batch) {
@@ -27,10 +29,16 @@ async function connectMany(
       ...(await Promise.all(
         Array.from({ length: Math.min(batch, n - i) }, (_, k) => {
           const base = bases[(i + k) % bases.length]!;
-          if (kind === "ws") return LightWs.connect(`${base.replace(/^http/, "ws")}/ws`);
+          if (kind === "ws") return LightWs.connect(`${base.replace(/^http/, "ws")}/ws`, 20_000, deflate);
+          if (kind === "plain")
+            return LightWs.connect(
+              `${base.replace(/^http/, "ws")}/api/v1/ws/dashboard?token=${encodeURIComponent(token)}`,
+              20_000,
+              deflate,
+            );
           return kind === "sse"
             ? LightSse.connect(base, nsp === "/dashboard" ? "/api/v1/sse/dashboard" : "/api/v1/sse/admin/quotas", token)
-            : LightClient.connect(base, nsp, token);
+            : LightClient.connect(base, nsp, token, 20_000, deflate);
         }),
       )),
     );
@@ -171,11 +179,18 @@ const ops: Record<string, (a: Record<string, any>) => Promise<unknown>> = {
 
   /**
    * Connects `n` idle clients and keeps them (for the baselines comparison): to RiskPulse's or a
-   * bare Socket.IO server's /dashboard namespace, or to a bare `ws` server's /ws.
+   * bare Socket.IO server's /dashboard namespace, to a bare `ws` server's /ws, or to RiskPulse's
+   * plain WebSocket (`riskpulse_ws`); `deflate`: offering permessage-deflate.
    */
-  async hold({ target, base, token, n }) {
-    held.push(...(await connectMany([base], target === "ws" ? "ws" : "websocket", "/dashboard", token, n)));
+  async hold({ target, base, token, n, deflate = false }) {
+    const kind = target === "ws" ? "ws" : target === "riskpulse_ws" ? "plain" : "websocket";
+    held.push(...(await connectMany([base], kind, "/dashboard", token, n, 200, deflate)));
     return { held: held.length };
+  },
+
+  /** Bytes the held clients read from their TCP sockets so far, all together (compressed where negotiated). */
+  async wire() {
+    return { bytes: held.reduce((sum, c) => sum + ("wire" in c ? c.wire() : 0), 0), clients: held.length };
   },
 
   /** Starts waiting for every held client's first `type` message with data.version > minVersion (answered at once). */

@@ -7,7 +7,7 @@ import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compareFanout, compareMemory } from "./baselines/compare";
+import { compareCompression, compareFanout, compareMemory } from "./baselines/compare";
 import { dist, pct } from "./stats";
 
 const args = process.argv.slice(2);
@@ -37,6 +37,7 @@ const plans = {
     recompute: [200, 500],
     baseline: [20],
     memoryConnections: 50,
+    compressionClients: 20,
   },
   quick: {
     ws: [100, 1000],
@@ -49,8 +50,9 @@ const plans = {
     ramp: [1000, 3000],
     ingestS: 4,
     recompute: [1000, 10_000],
-    baseline: [100, 1000],
+    baseline: [1000, 5000],
     memoryConnections: 2000,
+    compressionClients: 500,
   },
   full: {
     ws: [100, 1000, 10_000],
@@ -65,6 +67,7 @@ const plans = {
     recompute: [1000, 10_000, 100_000],
     baseline: [100, 1000, 5000, 10_000],
     memoryConnections: 5000,
+    compressionClients: 2000,
   },
 };
 const clusterRamp = { tiny: [50], quick: [5000], full: [5000, 10_000, 15_000, 19_000] };
@@ -201,6 +204,28 @@ async function main() {
         method: "a fresh server, N idle connections settled, a forced full GC (inspector) before both readings",
       };
       results.baselines = { memory: mem };
+
+      // permessage-deflate off / on (shared frames) / on with context takeover: fresh servers.
+      results.compression = await compareCompression({
+        n: plan.compressionClients,
+        rounds: plan.rounds,
+        // Tiny (the harness test): one fresh server, not three.
+        ...(tiny ? { modes: ["shared" as const] } : {}),
+        gen,
+        log,
+        cpuMs: (pid) => procStats(pid).cpu_ms,
+        startRiskPulse: async (inspectPort, extra) => {
+          const s = await startServer({
+            env: { ...env, ...extra, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect=127.0.0.1:${inspectPort}`.trim() },
+          });
+          const c = await login(s.url, ADMIN);
+          const t = (await call(s.url, { cookie: c }, "POST", "/api/v1/tokens", { name: "bench compression" })).body.token as string;
+          const ids = (
+            await call(s.url, { token: t }, "GET", "/api/v1/risks?status=open&sort=score&order=asc&page_size=50")
+          ).body.items.map((r: { id: number }) => r.id);
+          return { url: s.url, token: t, pid: s.proc.pid!, riskIds: ids, stop: () => s.stop() };
+        },
+      });
     }
 
     // 1. Fan-out, WebSocket and SSE.
@@ -458,7 +483,7 @@ function table(r: any): string {
       "",
     ]);
   for (const f of r.baselines?.fanout ?? []) {
-    const [a, s, w] = [f.riskpulse, f.socketio, f.ws];
+    const [a, s, w, p] = [f.riskpulse, f.socketio, f.ws, f.riskpulse_ws];
     rows.push([
       `fan-out to ${f.clients} clients, trigger sent → client has it (ms): RiskPulse / bare Socket.IO / bare ws (${f.generators} generator${f.generators > 1 ? "s" : ""})`,
       `p50 ${fmt(a.p50)} / ${fmt(s.p50)} / ${fmt(w.p50)} · p99 ${fmt(a.p99)} / ${fmt(s.p99)} / ${fmt(w.p99)} = ${f.ratio_to_socketio.p99}× Socket.IO p99, p50 +${fmt(Math.round((a.p50 - s.p50) * 100) / 100)} ms`,
@@ -471,6 +496,23 @@ function table(r: any): string {
       "≤ 1× Socket.IO emit",
       "",
     ]);
+    if (p)
+      rows.push([
+        `plain WebSocket at ${f.clients}: RiskPulse / bare ws, trigger → client has it (ms), and the server's own broadcast per socket (µs)`,
+        `p50 ${fmt(p.p50)} / ${fmt(w.p50)} · p99 ${fmt(p.p99)} / ${fmt(w.p99)} = ${f.plain_ratio_to_ws.p99}× ws p99 · own ${fmt(p.own_us_per_socket)} / ${fmt(w.own_us_per_socket)} µs = ${f.plain_ratio_to_ws.own_per_socket}× ws send`,
+        "",
+        "",
+      ]);
+  }
+  for (const [mode, byTransport] of Object.entries(r.compression ?? {}) as [string, Record<string, any>][]) {
+    for (const [transport, c] of Object.entries(byTransport)) {
+      rows.push([
+        `WS_COMPRESSION ${mode === "off" ? "off" : mode === "shared" ? "on (shared frames, no context takeover)" : "on, context takeover (ws per socket)"}: ${transport === "socketio" ? "Socket.IO" : "plain WebSocket"}, ${c.clients} clients offering deflate`,
+        `wire per broadcast ${c.wire_bytes_per_broadcast_per_client} B · per client-hour ${c.wire_bytes_per_client_hour} B (a patch a minute) · connect ${c.connect_wire_bytes_per_client} B · server CPU ${c.server_cpu_ms_per_broadcast_round} ms per round · own ${fmt(c.own_broadcast_us_per_socket)} µs/socket · RSS ${kb(c.rss_bytes_per_connection)} KB / heap ${kb(c.heap_bytes_per_connection)} KB per idle connection`,
+        "",
+        "",
+      ]);
+    }
   }
   if (r.memory)
     rows.push(["server RSS, idle, after each page was served once (MB)", String(r.memory.idle_rss_mb_after_pages), "≤ 250", ""]);

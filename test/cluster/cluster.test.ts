@@ -70,6 +70,44 @@ describe("cluster: two instances", () => {
     [dash, admins].forEach((c) => c.close());
   });
 
+  it("a risk's follower on B gets a change made on A, once; cut off, it resumes on A with exactly what it missed", async () => {
+    const made = (
+      await call(a.url, { token }, "POST", "/api/v1/risks", { title: "followed", severity: "low", likelihood: 0.2, impact: 0.2 })
+    ).body as { id: number };
+    const other = (
+      await call(a.url, { token }, "POST", "/api/v1/risks", { title: "not followed", severity: "low", likelihood: 0.2, impact: 0.2 })
+    ).body as { id: number };
+    const follower = await record(`${b.url}/dashboard`, token, { risk: made.id, sections: ["metrics"] });
+    await follower.next("dashboard_update", { from: 0 });
+    await call(a.url, { token }, "PATCH", `/api/v1/risks/${made.id}`, { title: "changed on A" });
+    const change = await follower.next("risk_change", { from: 0, timeoutMs: 15_000 });
+    assert.equal((change.data as { risk: { title: string } }).risk.title, "changed on A");
+    const cursor = follower.lastId!;
+    follower.close();
+    // A witness on A: the deletion is in A's log once it has it (a follower may name a deleted risk
+    // only while its deletion is in the log).
+    const witness = await record(`${a.url}/dashboard`, token, { risk: made.id, sections: ["metrics"] });
+    await call(a.url, { token }, "PATCH", `/api/v1/risks/${other.id}`, { title: "other, changed on B" });
+    await call(b.url, { token }, "PATCH", `/api/v1/risks/${made.id}`, { likelihood: 0.7 });
+    await call(a.url, { token }, "DELETE", `/api/v1/risks/${made.id}`);
+    await witness.next("risk_deleted", { from: 0, timeoutMs: 15_000 });
+    witness.close();
+    const back = await record(`${a.url}/dashboard`, token, { risk: made.id, lastId: cursor });
+    await back.next("risk_deleted", { from: 0, timeoutMs: 15_000 });
+    // A marker after it: anything doubled or late would come before it (test messages are not filtered).
+    await call(b.url, { token }, "POST", "/api/ws/test-broadcast", { channel: "dashboard", data: { n: "risk end" } });
+    await until(() => back.messages.some((m) => m.type === "test"), 15_000, "the marker");
+    const perRisk = back.messages.filter((m) => m.type !== "test" && m.type !== "dashboard_patch");
+    assert.deepEqual(
+      perRisk.map((m) => m.type),
+      ["risk_change", "score_point", "risk_deleted"],
+      "exactly the missed messages of this risk, once, in order",
+    );
+    assert.ok(perRisk.every((m) => (m.data as { risk_id: number }).risk_id === made.id));
+    assert.equal((perRisk[0]!.data as { risk: { likelihood: number } }).risk.likelihood, 0.7);
+    back.close();
+  });
+
   it("exactly one dashboard_patch per change in the shared stream, computed by the leader only", async () => {
     const head = (await call(a.url, { token }, "GET", "/api/v1/events/dashboard")).body.next as string;
     const ids = (await call(a.url, { token }, "GET", "/api/v1/risks?status=open&page_size=5")).body.items.map((r: { id: number }) => r.id);

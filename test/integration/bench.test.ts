@@ -36,6 +36,22 @@ describe("benchmark harness", () => {
       assert.ok(Number.isFinite(f.p99) && Number.isFinite(f.own_us_per_socket), `${target}: fan-out and its own broadcast part measured`);
       assert.ok(Number.isFinite(r.baselines.memory[target].rss_bytes_per_connection), `${target}: memory per connection measured`);
     }
+    const plain = r.baselines.fanout[0].riskpulse_ws;
+    assert.ok(
+      Number.isFinite(plain.p99) && Number.isFinite(r.baselines.fanout[0].plain_ratio_to_ws.own_per_socket),
+      "RiskPulse's plain WebSocket beside bare ws",
+    );
+    for (const transport of ["socketio", "plain_websocket"]) {
+      const c = r.compression.shared[transport];
+      assert.ok(
+        c.wire_bytes_per_broadcast_per_client > 0 && c.connect_wire_bytes_per_client > 0,
+        `${transport}: bytes on the wire with compression`,
+      );
+      assert.ok(
+        Number.isFinite(c.rss_bytes_per_connection) && Number.isFinite(c.server_cpu_ms_per_broadcast_round),
+        `${transport}: its costs`,
+      );
+    }
     assert.ok(Number.isFinite(r.baselines.fanout[0].ratio_to_socketio.p99), "RiskPulse against bare Socket.IO, as a ratio");
     assert.ok(Number.isFinite(r.memory_per_connection.server_rss_bytes_per_connection));
     assert.deepEqual(

@@ -104,6 +104,39 @@ describe("write commands over the socket", () => {
     assert.deepEqual(badPatch.error.details, restBadPatch.body.details, "the patch's fields named as REST names them");
   });
 
+  it("update_risk checks the version as REST PATCH does: a stale `version` or if_match is refused with 409 edit_conflict, nothing written", async () => {
+    const c = await socket();
+    const made = (
+      await call(srv.url, { cookie }, "POST", "/api/v1/risks", { title: "versioned", severity: "low", likelihood: 0.2, impact: 0.2 })
+    ).body as { id: number; version: number };
+    assert.equal((await call(srv.url, { cookie }, "PATCH", `/api/v1/risks/${made.id}`, { title: "moved on" })).status, 200);
+    const stale = await command(c, "update_risk", { id: made.id, patch: { title: "from version 1", version: made.version } });
+    assert.ok(!stale.ok);
+    assert.equal(stale.status, 409);
+    assert.equal(stale.error.code, "edit_conflict");
+    assert.equal((stale.error.details as { current: { version: number } }).current.version, made.version + 1);
+    const staleMatch = await command(c, "update_risk", { id: made.id, patch: { title: "from version 1" }, if_match: `"${made.version}"` });
+    assert.ok(!staleMatch.ok);
+    assert.equal(staleMatch.error.code, "edit_conflict");
+    // REST's answer to the same edit is the same refusal.
+    const rest = await fetch(`${srv.url}/api/v1/risks/${made.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "if-match": `"${made.version}"` },
+      body: JSON.stringify({ title: "from version 1" }),
+    });
+    const restBody = (await rest.json()) as { code: string; error: string; details: unknown };
+    assert.equal(rest.status, 409);
+    assert.deepEqual(
+      { code: staleMatch.error.code, message: staleMatch.error.message, details: staleMatch.error.details },
+      { code: restBody.code, message: restBody.error, details: restBody.details },
+    );
+    assert.equal((await db.risk.findUniqueOrThrow({ where: { id: made.id } })).title, "moved on", "nothing written");
+    const fresh = await command(c, "update_risk", { id: made.id, patch: { title: "from version 2" }, if_match: `W/"${made.version + 1}"` });
+    assert.ok(fresh.ok && "risk" in fresh, JSON.stringify(fresh));
+    assert.equal(fresh.risk.version, made.version + 2);
+    assert.equal((await db.risk.findUniqueOrThrow({ where: { id: made.id } })).title, "from version 2");
+  });
+
   it("create_mitigation and update_mitigation (progress): the database agrees with the acknowledgement", async () => {
     const c = await socket();
     const risk = await db.risk.findFirstOrThrow({ where: { status: "open" } });

@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { io, type Socket } from "socket.io-client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login } from "../support/http";
+import { changeDashboard, everyWire, samePatchText } from "../support/wire";
 
 type Outcome = { ok: true; transport: string } | { ok: false; message: string; code?: string };
 
@@ -76,6 +77,18 @@ describe("Socket.IO handshakes", () => {
     const r = await connect(`${srv.url}/dashboard`, { cookie: adminCookie, origin: "https://evil.example" });
     assert.deepEqual(r, { ok: false, message: "forbidden: cross-origin session handshake", code: "cross_origin" });
     assert.equal((await connect(`${srv.url}/dashboard`, { cookie: adminCookie, origin: srv.url })).ok, true);
+  });
+
+  it("one patch reaches Socket.IO (WebSocket and polling) and the plain WebSocket as the very same text, uncompressed by default", async () => {
+    const clients = await everyWire(srv.url, token);
+    try {
+      const version = await changeDashboard(srv.url, token, "same bytes everywhere");
+      const text = await samePatchText(clients, version);
+      assert.equal((JSON.parse(text) as { data: { version: number } }).data.version, version);
+      for (const c of clients) assert.ok(!c.extensions()?.includes("permessage-deflate"), `${c.name}: WS_COMPRESSION is off by default`);
+    } finally {
+      clients.forEach((c) => c.close());
+    }
   });
 
   it("refuses the default namespace", async () => {

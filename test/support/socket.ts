@@ -23,7 +23,7 @@ const CURSOR_TYPES = new Set<string>([...LOGGED_TYPES.dashboard, ...LOGGED_TYPES
 export function record(
   url: string,
   token: string,
-  opts: { reconnection?: boolean; cookie?: string; lastId?: string; sections?: string[] } = {},
+  opts: { reconnection?: boolean; cookie?: string; lastId?: string; sections?: string[]; risk?: number } = {},
 ): Promise<Recorder> {
   const messages: Envelope[] = [];
   const waiters: { type: string; from: number; resolve: (e: Envelope) => void }[] = [];
@@ -34,6 +34,7 @@ export function record(
         ...(token ? { token } : {}),
         ...(rec.lastId ? { lastId: rec.lastId } : {}),
         ...(opts.sections ? { sections: opts.sections } : {}),
+        ...(opts.risk !== undefined ? { risk: opts.risk } : {}),
       }),
     extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
     transports: ["websocket"],

@@ -89,3 +89,47 @@ if (!result.data.ok) {
   const score: number = result.data.risk.score;
   void score;
 }
+
+// A live channel per risk: the per-risk messages narrow on `type`, name their risk, and are typed.
+if (dash.type === "risk_change") {
+  const risk: number = dash.data.risk_id;
+  const version: number = dash.data.risk.version;
+  void [risk, version];
+  // @ts-expect-error a risk_change carries the risk, not a patch
+  void dash.data.patch;
+}
+if (dash.type === "score_point") {
+  const at: string = dash.data.recorded_at;
+  const score: number = dash.data.score;
+  void [at, score];
+}
+if (dash.type === "mitigation_change") {
+  // A deleted mitigation has none: `mitigation` may be null.
+  // @ts-expect-error possibly null
+  void dash.data.mitigation.title;
+  const change: "created" | "updated" | "deleted" = dash.data.change;
+  void change;
+}
+if (dash.type === "risk_deleted") {
+  const gone: number = dash.data.risk_id;
+  void gone;
+}
+// @ts-expect-error a risk_deleted names its risk
+const noRisk: Message<"dashboard", "risk_deleted"> = { type: "risk_deleted", id: "1-0", timestamp: "", data: {} };
+void noRisk;
+// @ts-expect-error the quota console follows no risk
+const quotaRisk: Message<"quotas"> = { type: "risk_change", id: "1-0", timestamp: "", data: {} };
+void quotaRisk;
+dashboardClient.emit("subscribe_risk", { id: 7 });
+dashboardClient.emit("unsubscribe_risk");
+// @ts-expect-error subscribe_risk takes {id}
+dashboardClient.emit("subscribe_risk", { risk: 7 });
+// @ts-expect-error a risk's id is a number
+dashboardClient.emit("subscribe_risk", { id: "7" });
+// update_risk takes REST's If-Match as well as the patch's version.
+dashboardClient.emit("update_risk", { id: 7, patch: { title: "t" }, if_match: '"3"' });
+const followRisk: SocketAuth = { lastId: "1-0.e", sections: ["metrics"], risk: 7 };
+void followRisk;
+// @ts-expect-error auth.risk is a risk id
+const badFollow: SocketAuth = { risk: "seven" };
+void badFollow;

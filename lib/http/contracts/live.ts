@@ -5,19 +5,37 @@ import { z } from "zod";
 import { CHANNEL_NAMES, CHANNELS } from "../../contract/channels";
 import type { ChannelName } from "../../contract/protocol";
 import { SECTION_NAMES, sectionsQuerySchema } from "../../contract/sections";
+import { TREND_DAYS } from "../../contract/trend";
 import type { RouteContract } from "../contract";
 
 const ASYNCAPI = "The messages are described in the AsyncAPI document, `GET /api/asyncapi.json`.";
 
 // Read by the handlers by hand (not parsed): here so the document names them.
 const refreshQuery = z.object({ refresh: z.literal("1").optional().describe("`1`: re-read now (the `refresh` command; rate-limited)") });
+/** The dashboard snapshot's query: `?refresh=1`, and `?trend_days=` (README "REST API", dashboard figures). */
+export const dashboardQuery = refreshQuery.extend({
+  trend_days: z
+    .enum(TREND_DAYS.map(String) as [string, ...string[]])
+    .optional()
+    .describe(
+      "`30` (default), `90` or `365`: `risk_trends` covers that many days. Read the long range once; the live `risk_trends` (30 days) then lays its points over it",
+    ),
+});
 const sections = sectionsQuerySchema
   .optional()
   .describe(
     `dashboard only: the sections wanted, comma-separated (${SECTION_NAMES.join(", ")}); the snapshot and every patch carry only those (plus \`version\`), a change touching none sends nothing. None: everything`,
   );
+const risk = z
+  .string()
+  .max(12)
+  .optional()
+  .describe(
+    "dashboard only: also follow this risk (its id): its `risk_change`, `score_point`, `mitigation_change` and `risk_deleted` messages; an unknown id: 404 `unknown_risk`",
+  );
 const pollQuery = z.object({
   sections,
+  risk,
   since: z
     .string()
     .max(64)
@@ -26,6 +44,7 @@ const pollQuery = z.object({
 });
 const sseQuery = z.object({
   sections,
+  risk,
   lastEventId: z.string().max(64).optional().describe("resume after this envelope id (as the `Last-Event-ID` header)"),
   token: z.string().optional().describe("an API token, for an EventSource that cannot set a header (prefer the header)"),
 });
@@ -49,6 +68,7 @@ function sse(name: ChannelName) {
       query: sseQuery,
       replies: {
         200: { description: "the stream", content: "text/event-stream" },
+        404: { description: "`unknown_risk`: `?risk=` names no risk", body: "Error" },
         429: { description: "`user_connection_limit`", body: "Error" },
         503: {
           description: "`capacity`, `shutdown`, or the database is unavailable",
@@ -74,8 +94,8 @@ export const LIVE = {
     tag: "real-time",
     access: "user",
     summary: "The dashboard snapshot",
-    description: "The same data as a `dashboard_update` message, with its `version`.",
-    query: refreshQuery,
+    description: "The same data as a `dashboard_update` message, with its `version`; `?trend_days=90|365`: a longer `risk_trends`.",
+    query: dashboardQuery,
     replies: {
       200: { description: "the snapshot", body: "Dashboard" },
       429: { description: "`refresh=1` past the rate limit", body: "Error", headers: { "retry-after": "seconds" } },
@@ -90,7 +110,10 @@ export const LIVE = {
     description: `The messages after \`since\` and the cursor for the next call; without a usable cursor, a snapshot to start from (\`resync\` says whether the cursor was refused). The quotas channel is for admins. ${ASYNCAPI}`,
     params: { channel: { description: "the channel", schema: z.enum(CHANNEL_NAMES) } },
     query: pollQuery,
-    replies: { 200: { description: "messages, or a snapshot", body: "Poll" } },
+    replies: {
+      200: { description: "messages, or a snapshot", body: "Poll" },
+      404: { description: "`unknown_risk`: `?risk=` names no risk (or no such channel)", body: "Error" },
+    },
   },
   sseDashboard: sse("dashboard"),
   sseQuotas: sse("quotas"),

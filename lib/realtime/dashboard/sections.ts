@@ -13,9 +13,10 @@ import "server-only";
 import type { Operation } from "fast-json-patch";
 import { envelope } from "../../contract/frames";
 import type { DashboardPatch, DashboardView, Message } from "../../contract/protocol";
+import { RiskView } from "./risk-view";
 import { canonicalSections, SECTION_NAMES, sectionsKey, type Section } from "../../contract/sections";
 import { logged, type Logged } from "../log/logged";
-import type { SessionView } from "../transport-core";
+import { isRiskMessage, type SessionView } from "../transport-core";
 
 interface Note {
   touched: ReadonlySet<Section>;
@@ -51,7 +52,7 @@ function pick(data: Record<string, unknown>, sections: readonly Section[]): Reco
 export class DashboardSections {
   private notes = new Map<number, Note>();
   private last: Record<Section, number> | null = null;
-  private views = new Map<string, SectionView>();
+  private views = new Map<string, SessionView>();
   private cache = new WeakMap<Logged, Map<string, Logged | null>>();
   /** Patches filtered (once per message and set): the figure that shows sharing works. */
   filtered = 0;
@@ -78,13 +79,26 @@ export class DashboardSections {
     const set = canonicalSections(sections);
     if (!set) return null;
     const key = sectionsKey(set);
-    let v = this.views.get(key);
+    let v = this.views.get(key) as SectionView | undefined;
     if (!v) this.views.set(key, (v = new SectionView(key, set, this)));
     return v;
   }
 
+  /**
+   * The shared view of a set of sections plus one risk's messages (`risk` null: the sections'
+   * view alone). The caller has checked that the client may read the risk.
+   */
+  viewWithRisk(sections: readonly Section[] | null, risk: number | null): SessionView | null {
+    const inner = this.view(sections);
+    if (risk === null) return inner;
+    const key = `${inner?.key ?? ""}|risk:${risk}`;
+    let v = this.views.get(key);
+    if (!v) this.views.set(key, (v = new RiskView(key, risk, inner)));
+    return v;
+  }
+
   /** The view named `key` (a Socket.IO room's), if any client ever asked for it. */
-  byKey(key: string): SectionView | undefined {
+  byKey(key: string): SessionView | undefined {
     return this.views.get(key);
   }
 
@@ -127,6 +141,7 @@ export class SectionView implements SessionView {
   apply(m: Logged): Logged | null {
     const { type } = m.envelope;
     if (type === "dashboard_patch") return this.owner.patchFor(m, this);
+    if (isRiskMessage(m)) return null; // only for a risk's subscribers (risk-view.ts)
     if (type !== "dashboard_update") return m;
     // A snapshot goes to one client: filtered for it (it is made for it anyway).
     const d = m.envelope.data as DashboardView;

@@ -7,7 +7,10 @@ import type { Channel, Logged } from "../channel";
 import { errorData } from "../../contract/codes";
 import type { RealtimeHub } from "../hub";
 import type { ChannelName, DashboardUpdate } from "../../contract/protocol";
-import { parseSections } from "../../contract/sections";
+import { parseSections, type Section } from "../../contract/sections";
+import type { Code } from "../../contract/codes";
+import { RiskView } from "../dashboard/risk-view";
+import { SectionView } from "../dashboard/sections";
 import type { LiveSession, SessionView } from "../transport-core";
 
 export type Refreshed =
@@ -67,22 +70,74 @@ export function viewOf(
   hub: RealtimeHub,
   channel: ChannelName,
   input: unknown,
-): { ok: true; view: SessionView | null } | { ok: false; error: string } {
+): { ok: true; view: SectionView | null } | { ok: false; error: string } {
   if (input === undefined || input === null) return { ok: true, view: null };
   if (channel !== "dashboard") return { ok: false, error: "sections: only the dashboard channel has sections" };
   const parsed = parseSections(input);
   return parsed.ok ? { ok: true, view: hub.sections.view(parsed.sections) } : { ok: false, error: parsed.error };
 }
 
+/** The sections and the risk a view stands for (null: every section; no risk). */
+function partsOf(view: SessionView | null): { sections: readonly Section[] | null; risk: number | null } {
+  if (view instanceof RiskView) return { sections: view.inner instanceof SectionView ? view.inner.sections : null, risk: view.risk };
+  return { sections: view instanceof SectionView ? view.sections : null, risk: null };
+}
+
+/** A risk id as a client sends it: a positive INT4, or its digits (`?risk=7`). */
+function riskIdOf(input: unknown): number | null {
+  const n = typeof input === "string" && /^\d{1,10}$/.test(input) ? Number(input) : input;
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 2_147_483_647 ? n : null;
+}
+
+export type RiskRefusal = { ok: false; code: Extract<Code, "bad_request" | "unknown_risk">; error: string };
+
+/**
+ * A risk subscription's id checked (Socket.IO `auth.risk`, `?risk=`, `subscribe_risk`): the
+ * channel must be the dashboard's and the risk must be one the user may read — GET
+ * /api/v1/risks/:id's rule: any signed-in user, a risk that exists. Undefined/null: no risk.
+ */
+export async function riskOf(
+  hub: RealtimeHub,
+  channel: ChannelName,
+  input: unknown,
+): Promise<{ ok: true; risk: number | null } | RiskRefusal> {
+  if (input === undefined || input === null) return { ok: true, risk: null };
+  if (channel !== "dashboard") return { ok: false, code: "bad_request", error: "risk: only the dashboard channel follows risks" };
+  const id = riskIdOf(input);
+  if (id === null) return { ok: false, code: "bad_request", error: "risk: expected a risk id (a positive integer)" };
+  if (!(await hub.riskExists(id))) return { ok: false, code: "unknown_risk", error: `risk ${id} does not exist` };
+  return { ok: true, risk: id };
+}
+
 /**
  * `subscribe` `{sections}`: from now on the connection sees only those sections (`[]`: all);
- * answered with a snapshot of them, or a `bad_request` error (an unknown section).
+ * answered with a snapshot of them, or a `bad_request` error (an unknown section). A risk the
+ * connection follows stays followed.
  */
 export async function subscribeCommand(hub: RealtimeHub, session: LiveSession, arg: unknown): Promise<Logged> {
   const sections = arg && typeof arg === "object" && !Array.isArray(arg) ? (arg as { sections?: unknown }).sections : undefined;
   if (!Array.isArray(sections)) return hub.core.errorFor(session, "bad_request", 'subscribe: expected {"sections":[…]}');
   const v = viewOf(hub, session.channel, sections);
   if (!v.ok) return hub.core.errorFor(session, "bad_request", v.error);
-  const snapshot = await hub.core.changeView(session, v.view);
+  const risk = partsOf(session.view).risk;
+  const snapshot = await hub.core.changeView(session, hub.sections.viewWithRisk(partsOf(v.view).sections, risk));
+  return snapshot ?? hub.core.errorFor(session, "unavailable");
+}
+
+/**
+ * `subscribe_risk` `{id}`: from now on the connection also gets that risk's messages (one risk
+ * at a time: it replaces the one followed before); `unsubscribe_risk` (`id` undefined): no
+ * risk's. Answered with a snapshot of its sections, or `bad_request` / `unknown_risk`.
+ */
+export async function subscribeRiskCommand(hub: RealtimeHub, session: LiveSession, arg: unknown, unsubscribe = false): Promise<Logged> {
+  let risk: number | null = null;
+  if (!unsubscribe) {
+    const id = arg && typeof arg === "object" && !Array.isArray(arg) ? (arg as { id?: unknown }).id : undefined;
+    if (id === undefined) return hub.core.errorFor(session, "bad_request", 'subscribe_risk: expected {"id":<risk id>}');
+    const r = await riskOf(hub, session.channel, id);
+    if (!r.ok) return hub.core.errorFor(session, r.code, r.error);
+    risk = r.risk;
+  }
+  const snapshot = await hub.core.changeView(session, hub.sections.viewWithRisk(partsOf(session.view).sections, risk));
   return snapshot ?? hub.core.errorFor(session, "unavailable");
 }

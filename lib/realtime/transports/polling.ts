@@ -3,11 +3,11 @@
 // contract's PollAnswer shape.
 import type { ChannelName, Message, PollAnswer, SnapshotMessage } from "../../contract/protocol";
 import type { Channel, Logged } from "../channel";
-import type { SessionView } from "../transport-core";
+import { seenBy, type SessionView } from "../transport-core";
 
 /**
  * One poll of `channel` after `since` (null: start from a snapshot), as `view` sees it (the
- * dashboard sections asked for; null: everything). The cursor moves past messages the view has
+ * dashboard sections and risk asked for; null: everything but the per-risk messages). The cursor moves past messages the view has
  * nothing of, so the next poll does not get them again either.
  */
 export async function poll<C extends ChannelName>(
@@ -16,7 +16,7 @@ export async function poll<C extends ChannelName>(
   view: SessionView | null = null,
 ): Promise<PollAnswer<C>> {
   const c = await channel.catchUp(since);
-  const seen = (m: Logged) => (view ? view.apply(m) : m);
+  const seen = (m: Logged) => seenBy(view, m);
   // The cursor is where this answer ends: the last message sent, or the snapshot's own position.
   return c.kind === "messages"
     ? { messages: c.messages.flatMap((m) => seen(m) ?? []).map((m) => m.envelope as Message<C>), next: c.covered }

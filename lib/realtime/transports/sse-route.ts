@@ -21,7 +21,7 @@ export function sseRoute(name: ChannelName, contracts: { get: RouteContract; hea
       const cursor = req.headers.get("last-event-id") ?? req.nextUrl.searchParams.get("lastEventId");
       if (cursor !== null && cursor.length > 64)
         throw new HttpError(400, "Last-Event-ID: not an envelope id", undefined, undefined, "bad_request");
-      const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
+      const view = await sectionsParam(app.realtime, name, req.nextUrl.searchParams);
       try {
         const conn = req.headers.get(CONN_HEADER);
         const destroySocket = () => app.rawResponses.destroy(conn);

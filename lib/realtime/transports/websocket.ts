@@ -4,7 +4,8 @@
 //   GET /api/v1/ws/dashboard  → {"type":"dashboard_update","data":{…}} on connect and on
 //     {"action":"refresh"}, dashboard_patch on change, {"type":"pong"} for {"action":"ping"},
 //     {"type":"error","error":"…"} for bad input; `?sections=a,b` or
-//     {"action":"subscribe","sections":[…]} (answered with a snapshot of them): only those sections.
+//     {"action":"subscribe","sections":[…]} (answered with a snapshot of them): only those sections;
+//     `?risk=<id>` or {"action":"subscribe_risk","id":…} / {"action":"unsubscribe_risk"}: that risk's messages too.
 //   GET /ws/admin/quotas (admins) → stats, violation, alert, …, and a `ping` every
 //     HEARTBEAT_INTERVAL_MS, each with the connection's client_id.
 // Every connection gets a WebSocket ping every PING_INTERVAL_MS; one silent (no pong, no
@@ -25,16 +26,24 @@ import type { Logged } from "../channel";
 import type { SessionView, TransportAdapter } from "../transport-core";
 import { CHANNELS, plainWebSocketChannel } from "../../contract/channels";
 import type { ChannelName, PlainCommand } from "../../contract/protocol";
-import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "./commands";
+import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "./commands";
 import { authenticateHandshake } from "./handshake";
 import { isWriteCommand, writeCommands } from "./write-commands";
+import { perMessageDeflateOptions, SharedFrames } from "./ws-frames";
 
 /** The plain WebSocket endpoints on `httpServer`: adapters of the transport core, one per client. */
 export function createPlainWebSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;
   const writes = writeCommands(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  const compression = {
+    enabled: config.WS_COMPRESSION,
+    threshold: config.WS_COMPRESSION_THRESHOLD,
+    contextTakeover: config.WS_COMPRESSION_CONTEXT_TAKEOVER,
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: perMessageDeflateOptions(compression) });
+  /** Each message's frame (and compressed frame) made once and written to every socket that gets it. */
+  const frames = new SharedFrames(compression);
   const sockets = new Set<WebSocket>();
   /** When each served socket was last heard from (a pong or a message). */
   const lastSeen = new Map<WebSocket, number>();
@@ -53,6 +62,7 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     if (!name) return; // not ours: Socket.IO's, or Next's dev hot-reload socket
     const url = new URL(req.url ?? "/", "http://localhost");
     const h = await authenticateHandshake({ headers: req.headers, queryToken: url.searchParams.get("token") }, { auth: app.auth, config });
+    const risk = h.ok ? await riskOf(hub, name, url.searchParams.get("risk")) : null;
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.once("close", () => sockets.delete(ws));
@@ -63,13 +73,15 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
       const sections = url.searchParams.get("sections");
       const view = viewOf(hub, name, sections);
       if (!view.ok) return refuse(ws, "bad_request", view.error);
-      serve(ws, name, h, url.searchParams.get("last_event_id"), view.view);
+      if (risk && !risk.ok) return refuse(ws, risk.code, risk.error);
+      const seen = hub.sections.viewWithRisk(view.view?.sections ?? null, risk?.ok ? risk.risk : null);
+      serve(ws, name, h, url.searchParams.get("last_event_id"), seen);
     });
   }
 
   function refuse(ws: WebSocket, code: Code, message: string = CODES[code].message) {
     const r = plainWebSocketRefusal(code, message);
-    ws.send(r.text);
+    ws.send(r.text, { compress: false });
     ws.close(r.closeCode, r.reason);
   }
 
@@ -86,9 +98,13 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
     let pending = 0;
     let closed = false;
     let ending = false;
+    // Made once per connection, not per message.
+    const written = () => void pending--;
     const write = (m: Logged) => {
       pending++;
-      ws.send(plainWebSocketMessage(m.envelope, m.json, clientId), () => pending--);
+      const text = plainWebSocketMessage(m.envelope, m.json, clientId);
+      // The same text for every socket (m.json) shares its frames; a text of this socket's own (its client_id, an error's fields) does not.
+      frames.send(ws, text === m.json ? m : null, text, written);
     };
     const adapter: TransportAdapter = {
       transport: "websocket",
@@ -168,6 +184,15 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
           });
         return;
       }
+      if ((action === "subscribe_risk" || action === "unsubscribe_risk") && name === "dashboard") {
+        subscribeRiskCommand(hub, session, cmd, action === "unsubscribe_risk")
+          .then(reply)
+          .catch((err: unknown) => {
+            log.error({ err }, "subscribe_risk failed");
+            reply(core.errorFor(session, "internal", "subscribe_risk failed, try again"));
+          });
+        return;
+      }
       reportUnknown(String(action ?? "(not a command)"));
       const what =
         action === undefined ? 'expected {"action":"refresh"} or {"action":"ping"}' : `unknown action: ${String(action).slice(0, 64)}`;
@@ -184,6 +209,8 @@ export function createPlainWebSocketServer(httpServer: HttpServer, app: AppConte
   };
   httpServer.on("upgrade", listener);
   return {
+    /** Messages encoded and compressed frames made (shared by every socket that got them). */
+    frames: frames.counts,
     close() {
       clearInterval(heartbeat);
       httpServer.off("upgrade", listener);

@@ -18,7 +18,7 @@ import { CODES } from "../../contract/codes";
 import type { CommandResult, WriteCommandName } from "../../contract/protocol";
 import { actorOf } from "../../domain/audit";
 import { mitigationCreateSchema, mitigationUpdateSchema } from "../../domain/mitigations";
-import { riskCreateSchema, riskUpdateSchema } from "../../domain/risks";
+import { expectedVersion, riskCreateSchema, riskUpdateSchema } from "../../domain/risks";
 import { errorAnswer, HttpError } from "../../http/errors";
 import { recordCommand } from "../../http/record-command";
 import { commandSchema } from "../../domain/quota/schemas";
@@ -42,6 +42,8 @@ export const isWriteCommand = (name: unknown): name is WriteCommandName =>
 const id = z.number().int().min(1).max(2_147_483_647);
 /** `{id, patch}`; the patch is parsed apart, so its details name the fields as REST's PATCH does. */
 const updateArgs = z.strictObject({ id, patch: z.unknown() });
+/** `update_risk` also takes REST's If-Match (`"3"`, `W/"3"`, `3`), used when the patch names no `version`. */
+const updateRiskArgs = updateArgs.extend({ if_match: z.union([z.string().max(64), z.number().int()]).optional() });
 
 /**
  * The write commands of one app, with one per-connection rate limiter for all its connections.
@@ -76,8 +78,11 @@ export function writeCommands(app: AppContext) {
       case "create_risk":
         return { ok: true, risk: await app.risks.create(riskCreateSchema.parse(arg), actor) };
       case "update_risk": {
-        const a = updateArgs.parse(arg);
-        return { ok: true, risk: await app.risks.update(a.id, riskUpdateSchema.parse(a.patch), actor) };
+        // REST PATCH's check: the patch's `version` or If-Match, else none (409 edit_conflict when the risk moved on).
+        const a = updateRiskArgs.parse(arg);
+        const patch = riskUpdateSchema.parse(a.patch);
+        const ifMatch = a.if_match === undefined ? null : String(a.if_match);
+        return { ok: true, risk: await app.risks.update(a.id, patch, actor, expectedVersion(patch.version, ifMatch)) };
       }
       case "create_mitigation":
         return { ok: true, mitigation: await app.mitigations.create(mitigationCreateSchema.parse(arg), actor) };

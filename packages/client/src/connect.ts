@@ -21,6 +21,8 @@ export interface ConnectOptions<C extends ChannelName = "dashboard"> extends Par
   transports?: readonly SourceName[];
   /** Dashboard sections to receive (all when unset). */
   sections?: readonly string[];
+  /** Dashboard: also follow this risk (its `risk_change`, `score_point`, `mitigation_change`, `risk_deleted`). */
+  risk?: number;
   /** Resume after this envelope id (from an earlier `client.lastId`): only what came after it is delivered. */
   lastId?: string;
   onMessage?: (message: Message<C>) => void;

@@ -10,16 +10,18 @@ export interface Endpoint {
   token?: string;
   /** Dashboard sections to receive (Socket.IO `auth.sections`, SSE and polling `?sections=`); all when unset. */
   sections?: readonly string[];
+  /** Dashboard: also follow this risk's messages (Socket.IO `auth.risk`, SSE and polling `?risk=`). */
+  risk?: number;
 }
 
 export const SAME_ORIGIN: Endpoint = { url: "", headers: {} };
 
 /** The endpoint for a server URL and a credential (an API token or a `Cookie` header value). */
-export function endpoint(opts: { url?: string; token?: string; cookie?: string; sections?: readonly string[] }): Endpoint {
+export function endpoint(opts: { url?: string; token?: string; cookie?: string; sections?: readonly string[]; risk?: number }): Endpoint {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.cookie) headers.cookie = opts.cookie;
-  return { url: (opts.url ?? "").replace(/\/+$/, ""), headers, token: opts.token, sections: opts.sections };
+  return { url: (opts.url ?? "").replace(/\/+$/, ""), headers, token: opts.token, sections: opts.sections, risk: opts.risk };
 }
 
 /** `url + path` with the query parameters that are set. */
@@ -27,6 +29,7 @@ export function href(ep: Endpoint, path: string, query: Record<string, string | 
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v != null) q.set(k, v);
   if (ep.sections?.length) q.set("sections", ep.sections.join(","));
+  if (ep.risk !== undefined) q.set("risk", String(ep.risk));
   const s = q.toString();
   return `${ep.url}${path}${s ? `?${s}` : ""}`;
 }

@@ -20,6 +20,10 @@ export interface LiveTarget {
   token?: string;
   transports?: readonly SourceName[];
   sections?: readonly string[];
+  /** Dashboard: also follow this risk's messages. */
+  risk?: number;
+  /** Resume after this envelope id (a page rendered on the server: the log's position when it read its data). */
+  lastId?: string;
 }
 
 /**
@@ -52,7 +56,7 @@ export function useLiveChannel<C extends ChannelName>(
   useEffect(() => {
     const [opts, t] = JSON.parse(key) as [Partial<LiveOptions>, LiveTarget & { enabled?: boolean }];
     if (t.enabled === false) return;
-    const how: ConnectionTarget = { endpoint: endpoint(t), transports: t.transports };
+    const how: ConnectionTarget = { endpoint: endpoint(t), transports: t.transports, lastId: t.lastId ?? null };
     const c = new ChannelConnection<C>(
       channel,
       { ...DEFAULT_LIVE_OPTIONS, ...opts },

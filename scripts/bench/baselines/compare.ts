@@ -7,7 +7,8 @@ import path from "node:path";
 import { collectAndMeasure } from "../inspector";
 import { pct } from "../stats";
 
-export type Target = "riskpulse" | "socketio" | "ws";
+/** riskpulse: its Socket.IO namespace; riskpulse_ws: its plain WebSocket endpoint. */
+export type Target = "riskpulse" | "riskpulse_ws" | "socketio" | "ws";
 export interface Gen {
   ask: (op: string, a: Record<string, unknown>) => Promise<{ result: any; loadgen: { cpu_ms: number; wall_ms: number } }>;
   proc: ChildProcess;
@@ -87,14 +88,15 @@ export async function compareFanout(opts: {
   let payload: { data: { version: number } } | null = null;
   for (const n of sizes) {
     const row: Record<string, unknown> = { clients: n, generators: gens.length };
-    for (const target of ["riskpulse", "socketio", "ws"] as const) {
+    for (const target of ["riskpulse", "socketio", "riskpulse_ws", "ws"] as const) {
       log(`baselines: fan-out to ${n} clients of ${target} (${gens.length} generator${gens.length > 1 ? "s" : ""})…`);
-      const base = target === "riskpulse" ? null : await startBaseline(target);
+      const ours = target === "riskpulse" || target === "riskpulse_ws";
+      const base = ours ? null : await startBaseline(target);
       const url = base?.url ?? rp.url;
       await holdAcross(gens, target, url, rp.token, n);
       const latencies: number[] = [];
       const own: number[] = [];
-      if (target === "riskpulse") {
+      if (ours) {
         let version = Number(
           (
             (await (await fetch(`${rp.url}/api/v1/dashboard`, { headers: { authorization: `Bearer ${rp.token}` } })).json()) as {
@@ -144,7 +146,11 @@ export async function compareFanout(opts: {
         own_us_per_socket: Math.round((pct(own, 50) / n) * 1000 * 100) / 100,
       };
     }
-    const [a, s, w] = [row.riskpulse, row.socketio, row.ws] as { p50: number; p99: number; own_us_per_socket: number }[];
+    const [a, s, w, p] = [row.riskpulse, row.socketio, row.ws, row.riskpulse_ws] as {
+      p50: number;
+      p99: number;
+      own_us_per_socket: number;
+    }[];
     row.ratio_to_socketio = {
       p50: ratio(a!.p50, s!.p50),
       p99: ratio(a!.p99, s!.p99),
@@ -154,6 +160,12 @@ export async function compareFanout(opts: {
       p50: ratio(a!.p50, w!.p50),
       p99: ratio(a!.p99, w!.p99),
       own_per_socket: ratio(a!.own_us_per_socket, w!.own_us_per_socket),
+    };
+    // RiskPulse's plain WebSocket endpoint (shared pre-encoded frames) against the bare ws server.
+    row.plain_ratio_to_ws = {
+      p50: ratio(p!.p50, w!.p50),
+      p99: ratio(p!.p99, w!.p99),
+      own_per_socket: ratio(p!.own_us_per_socket, w!.own_us_per_socket),
     };
     rows.push(row);
   }
@@ -190,5 +202,96 @@ export async function compareMemory(opts: {
   const rp = out.riskpulse as { rss_bytes_per_connection: number };
   out.rss_ratio_to_socketio = ratio(rp.rss_bytes_per_connection, (out.socketio as typeof rp).rss_bytes_per_connection);
   out.rss_ratio_to_ws = ratio(rp.rss_bytes_per_connection, (out.ws as typeof rp).rss_bytes_per_connection);
+  return out;
+}
+
+/** The compression settings compared: off, on with frames shared across sockets, on with ws's per-socket context. */
+export const COMPRESSION_MODES = {
+  off: { WS_COMPRESSION: "off" },
+  shared: { WS_COMPRESSION: "on", WS_COMPRESSION_CONTEXT_TAKEOVER: "0" },
+  context_takeover: { WS_COMPRESSION: "on", WS_COMPRESSION_CONTEXT_TAKEOVER: "1" },
+} as const;
+
+/**
+ * permessage-deflate off / on (shared frames, server_no_context_takeover) / on with context
+ * takeover (ws, per socket): for each, a fresh RiskPulse server; per transport (Socket.IO,
+ * plain WebSocket) `n` clients that offer deflate: memory per idle connection after a forced GC
+ * (each has had its snapshot), bytes on the wire for the connect (handshake + snapshot) and per
+ * broadcast, the server's CPU per broadcast round (the REST change included) and its own
+ * broadcast time per socket.
+ */
+export async function compareCompression(opts: {
+  n: number;
+  rounds: number;
+  /** Which settings (default: all three; the harness test runs one, to stay quick). */
+  modes?: (keyof typeof COMPRESSION_MODES)[];
+  gen: Gen;
+  startRiskPulse: (
+    inspectPort: number,
+    env: Record<string, string>,
+  ) => Promise<{ url: string; token: string; pid: number; riskIds: number[]; stop: () => Promise<unknown> }>;
+  cpuMs: (pid: number) => number;
+  log: (s: string) => void;
+}) {
+  const { n, rounds, gen, log } = opts;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const mode of opts.modes ?? (Object.keys(COMPRESSION_MODES) as (keyof typeof COMPRESSION_MODES)[])) {
+    const env = COMPRESSION_MODES[mode];
+    log(`compression ${mode}: ${n} clients per transport on a fresh server…`);
+    const inspect = await freePort();
+    const srv = await opts.startRiskPulse(inspect, { ...env });
+    const rp: RiskPulseUnderTest = { url: srv.url, token: srv.token, riskIds: srv.riskIds };
+    const h = { authorization: `Bearer ${rp.token}`, "content-type": "application/json" };
+    out[mode] = {};
+    try {
+      for (const target of ["riskpulse", "riskpulse_ws"] as const) {
+        const m0 = await collectAndMeasure(inspect);
+        const w0 = (await gen.ask("wire", {})).result.bytes as number;
+        await gen.ask("hold", { target, base: rp.url, token: rp.token, n, deflate: true });
+        await new Promise((r) => setTimeout(r, 2000));
+        const w1 = (await gen.ask("wire", {})).result.bytes as number;
+        const m1 = await collectAndMeasure(inspect);
+        let version = Number(((await (await fetch(`${rp.url}/api/v1/dashboard`, { headers: h })).json()) as { version: number }).version);
+        const before = await rpBroadcastTotals(rp);
+        const cpu0 = opts.cpuMs(srv.pid);
+        const wire: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          const id = rp.riskIds[r % rp.riskIds.length];
+          const cur = (await (await fetch(`${rp.url}/api/v1/risks/${id}`, { headers: h })).json()) as { severity: string };
+          const a = (await gen.ask("wire", {})).result.bytes as number;
+          const x = await round([gen], version, async () => {
+            const res = await fetch(`${rp.url}/api/v1/risks/${id}`, {
+              method: "PATCH",
+              headers: h,
+              body: JSON.stringify({ severity: cur.severity === "low" ? "medium" : "low" }),
+            });
+            if (!res.ok) throw new Error(`PATCH ${res.status}`);
+          });
+          wire.push(((await gen.ask("wire", {})).result.bytes - a) / n);
+          version = x.env.data.version;
+          await new Promise((s) => setTimeout(s, 100));
+        }
+        const cpu = opts.cpuMs(srv.pid) - cpu0;
+        const after = await rpBroadcastTotals(rp);
+        await gen.ask("releaseAll", {});
+        const perBroadcast = pct(wire, 50);
+        out[mode][target === "riskpulse" ? "socketio" : "plain_websocket"] = {
+          clients: n,
+          rss_bytes_per_connection: Math.round((m1.rss - m0.rss) / n),
+          heap_bytes_per_connection: Math.round((m1.heapUsed - m0.heapUsed) / n),
+          connect_wire_bytes_per_client: Math.round((w1 - w0) / n),
+          wire_bytes_per_broadcast_per_client: Math.round(perBroadcast),
+          // One single-risk patch a minute and the transport's heartbeat (a 2-byte ping frame plus
+          // Socket.IO's 1-byte "2" every PING_INTERVAL_MS=10 s), a reconnect's snapshot left out.
+          wire_bytes_per_client_hour: Math.round(60 * perBroadcast + 360 * (target === "riskpulse" ? 3 : 2)),
+          server_cpu_ms_per_broadcast_round: Math.round((cpu / rounds) * 10) / 10,
+          own_broadcast_us_per_socket:
+            after.n > before.n ? Math.round((((after.ms - before.ms) / (after.n - before.n)) * 1000 * 100) / n) / 100 : NaN,
+        };
+      }
+    } finally {
+      await srv.stop();
+    }
+  }
   return out;
 }

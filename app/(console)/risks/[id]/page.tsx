@@ -12,6 +12,9 @@ export default async function RiskPage({ params }: { params: Promise<{ id: strin
   const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   const app = getContext();
+  // The live log's position before the data is read: the page's connection resumes from it, so a
+  // change committed meanwhile reaches it (a repeat of one the data holds is harmless).
+  const cursor = app.realtime.channels.dashboard.lastId;
   // The services come from server.ts's module graph, not this bundle's: the error is told by its
   // brand and status, never by instanceof (lib/domain/errors.ts).
   const risk = await app.risks.get(id).catch((e: unknown) => {
@@ -23,6 +26,12 @@ export default async function RiskPage({ params }: { params: Promise<{ id: strin
     app.acceptances.forRisk(id),
   ]);
   return (
-    <LiveRiskDetail initial={risk} mitigations={mitigations.items} acceptances={acceptances.items} me={{ id: me.userId, role: me.role }} />
+    <LiveRiskDetail
+      initial={risk}
+      mitigations={mitigations.items}
+      cursor={cursor}
+      acceptances={acceptances.items}
+      me={{ id: me.userId, role: me.role }}
+    />
   );
 }

@@ -4,20 +4,25 @@
 // our own log, not Socket.IO's connection-state recovery, is the delivery guarantee — and then
 // joins the namespace's live room, which gets each channel message encoded once for everyone.
 // A dashboard socket subscribed to some sections (`auth.sections`, the `subscribe` command) joins
-// its set's room instead, which gets each message as that set sees it, filtered once for the room.
+// its set's room instead, which gets each message as that set sees it, filtered once for the room;
+// one following a risk (`auth.risk`, `subscribe_risk`) joins the room of its sections and that
+// risk, which alone gets the risk's messages.
 import "server-only";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Namespace, type Socket } from "socket.io";
+import { WebSocketServer, type ServerOptions } from "ws";
 import type { AppContext } from "../../../context";
 import type { AnyChannel, Logged } from "../../channel";
 import { CHANNELS, SOCKET_PATH } from "../../../contract/channels";
 import { CODES, type Code } from "../../../contract/codes";
 import { socketIoRefusal } from "../../../contract/frames";
 import type { ChannelName, ClientToServerEvents, Envelope, ServerToClientEvents, SocketAuth } from "../../../contract/protocol";
-import type { LiveSession, TransportAdapter } from "../../transport-core";
-import { pingCommand, refreshCommand, subscribeCommand, unknownCommandReporter, viewOf } from "../commands";
+import { isRiskMessage, type LiveSession, type TransportAdapter } from "../../transport-core";
+import { pingCommand, refreshCommand, riskOf, subscribeCommand, subscribeRiskCommand, unknownCommandReporter, viewOf } from "../commands";
 import { authenticateHandshake } from "../handshake";
 import { writeCommands, WRITE_COMMANDS } from "../write-commands";
+import { perMessageDeflateOptions, SharedFrames, type CompressionSettings } from "../ws-frames";
+import { sharedFrameAdapter } from "./shared-frame-adapter";
 
 interface SocketData {
   session: LiveSession;
@@ -40,6 +45,19 @@ function refusal(code: Code, error: string = CODES[code].message): Error {
   return Object.assign(new Error(error), { data: socketIoRefusal(code, error) });
 }
 
+/**
+ * engine.io's WebSocket server class, negotiating permessage-deflate itself: engine.io is told
+ * "no compression" so that it keeps writing the adapter's pre-encoded (and pre-compressed) frames.
+ */
+function deflatingWsServer(compression: CompressionSettings): typeof WebSocketServer {
+  const perMessageDeflate = perMessageDeflateOptions(compression);
+  return class DeflatingWsServer extends WebSocketServer {
+    constructor(options?: ServerOptions, callback?: () => void) {
+      super({ ...options, perMessageDeflate }, callback);
+    }
+  } as typeof WebSocketServer;
+}
+
 /** engine.io's per-connection internals the adapter reads: its write buffer and the WebSocket under it. */
 type EngineConn = { writeBuffer?: unknown[]; transport: { socket?: { terminate?: () => void } } };
 
@@ -49,14 +67,16 @@ type EngineConn = { writeBuffer?: unknown[]; transport: { socket?: { terminate?:
  * terminating closes the engine connection and the WebSocket under it, freeing bytes already
  * handed to it. Live messages reach it through the namespace's room, encoded once for everyone.
  */
-function socketAdapter(socket: Socket, rooms: Set<string>): TransportAdapter {
+function socketAdapter(socket: Socket, rooms: Set<string>, viaAdapter: boolean): TransportAdapter {
   const engine = () => socket.conn as unknown as EngineConn;
   let ws: { terminate?: () => void } | undefined;
   let room: string | null = null;
   return {
     transport: "socket.io",
     appPing: true,
-    send: (m) => emit(socket, m.envelope),
+    // Through the socket's own room when frames are compressed by the adapter (a snapshot is the
+    // largest message of all), else straight to the socket.
+    send: (m) => emit(viaAdapter ? socket.nsp.to(socket.id) : socket, m.envelope),
     queued: () => engine().writeBuffer?.length ?? 0,
     close(notice, _code, drop) {
       ws = engine().transport.socket;
@@ -88,6 +108,14 @@ function socketAdapter(socket: Socket, rooms: Set<string>): TransportAdapter {
 export function createSocketServer(httpServer: HttpServer, app: AppContext) {
   const { config, realtime: hub, log } = app;
   const { core } = hub;
+  const compression = {
+    enabled: config.WS_COMPRESSION,
+    threshold: config.WS_COMPRESSION_THRESHOLD,
+    contextTakeover: config.WS_COMPRESSION_CONTEXT_TAKEOVER,
+  };
+  /** Compression with frames shared by every socket (no context takeover). */
+  const shared = compression.enabled && !compression.contextTakeover;
+  const frames = new SharedFrames(compression);
   const io = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -96,7 +124,14 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     pingInterval: core.heartbeat.pingIntervalMs,
     pingTimeout: core.heartbeat.pingTimeoutMs,
     maxHttpBufferSize: 64 * 1024, // clients only send small commands
-    perMessageDeflate: false, // a deflate context per socket costs memory; patches are small
+    // WS_COMPRESSION (README "Performance"): off, each broadcast goes out as one pre-encoded frame
+    // (socket.io-adapter's wsPreEncodedFrame) written to every socket. On, ws negotiates deflate
+    // (wsEngine) while engine.io keeps accepting pre-encoded frames, and the adapter makes each
+    // broadcast's compressed frame once (shared-frame-adapter.ts). With context takeover engine.io
+    // hands compression to ws, per socket.
+    ...(shared
+      ? { perMessageDeflate: false, wsEngine: deflatingWsServer(compression), adapter: sharedFrameAdapter(frames) }
+      : { perMessageDeflate: perMessageDeflateOptions(compression) }),
   });
   // Socket.IO keeps each session's first HTTP request (stream state, parser, socket refs) for its
   // lifetime, only to build each namespace's handshake from it: keep just what that reads.
@@ -128,10 +163,12 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       if (!h.ok) return next(refusal(h.code, h.error));
       const view = viewOf(hub, name, a.sections);
       if (!view.ok) return next(refusal("bad_request", view.error));
-      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms));
+      const risk = await riskOf(hub, name, a.risk);
+      if (!risk.ok) return next(refusal(risk.code, risk.error));
+      const admitted = core.admit(name, h, socketAdapter(socket as unknown as Socket, sectionRooms, shared));
       if (!admitted.ok) return next(refusal(admitted.code, admitted.message));
       const session = admitted.session;
-      core.setView(session, view.view);
+      core.setView(session, hub.sections.viewWithRisk(view.view?.sections ?? null, risk.risk));
       socket.data.session = session;
       socket.conn.once("close", () => core.release(session));
       next();
@@ -148,7 +185,7 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
     // The namespace's live room: each channel message is encoded once for all its sockets; each
     // section room gets the message as its set sees it (filtered once, encoded once).
     const removeSink = channel.addSink((m: Logged) => {
-      emit(nsp.to(LIVE), m.envelope);
+      if (!isRiskMessage(m)) emit(nsp.to(LIVE), m.envelope);
       for (const room of sectionRooms) {
         if (!nsp.adapter.rooms.has(room)) {
           sectionRooms.delete(room); // its last socket left
@@ -181,6 +218,8 @@ export function createSocketServer(httpServer: HttpServer, app: AppContext) {
       refresh: async (socket) => (await refreshCommand(hub, socket.data.session.connection.principal, config)).message,
       ping: () => pingCommand(hub, "dashboard"),
       subscribe: (socket, args) => subscribeCommand(hub, socket.data.session, args[0]),
+      subscribe_risk: (socket, args) => subscribeRiskCommand(hub, socket.data.session, args[0]),
+      unsubscribe_risk: (socket) => subscribeRiskCommand(hub, socket.data.session, undefined, true),
       ...writeTable,
     },
     quotas: { ping: () => pingCommand(hub, "quotas") },

@@ -43,6 +43,7 @@ export class SocketSource<C extends ChannelName> implements Source {
             ...(this.lastId ? { lastId: this.lastId } : {}),
             ...(this.ep.token ? { token: this.ep.token } : {}),
             ...(this.ep.sections?.length ? { sections: [...this.ep.sections] } : {}),
+            ...(this.ep.risk !== undefined ? { risk: this.ep.risk } : {}),
           }),
         // Outside a browser (Node), a session cookie goes in the handshake's headers.
         ...(this.ep.headers.cookie ? { extraHeaders: { cookie: this.ep.headers.cookie } } : {}),

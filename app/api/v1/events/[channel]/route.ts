@@ -15,6 +15,6 @@ export const GET = route<{ channel: string }>(LIVE.poll, async ({ req, app, para
   if (role && principal.role !== role) throw new HttpError(403, `forbidden: ${role} role required`, undefined, undefined, "forbidden");
   const since = req.nextUrl.searchParams.get("since");
   if (since !== null && since.length > 64) throw new HttpError(400, "since: not an envelope id", undefined, undefined, "bad_request");
-  const view = sectionsParam(app.realtime, name, req.nextUrl.searchParams);
+  const view = await sectionsParam(app.realtime, name, req.nextUrl.searchParams);
   return name === "dashboard" ? poll(app.realtime.channels.dashboard, since, view) : poll(app.realtime.channels.quotas, since);
 });
