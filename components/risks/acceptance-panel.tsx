@@ -63,7 +63,8 @@ export function AcceptancePanel({
     }
   }, [riskId]);
   useEffect(() => {
-    void reload();
+    const t = setTimeout(() => void reload(), 0); // after the render that showed the new version
+    return () => clearTimeout(t);
   }, [reload, version]);
   useEffect(() => {
     const poll = setInterval(() => document.visibilityState === "visible" && void reload(), REFETCH_MS);
