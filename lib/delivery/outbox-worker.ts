@@ -197,8 +197,13 @@ export function createOutboxWorker(deps: {
     },
     start() {
       if (timer) return;
+      // A poll that claimed a full batch polls again at once: a backlog drains at the speed of
+      // delivery rather than one batch per OUTBOX_POLL_MS.
+      const drain = async () => {
+        while ((await this.runOnce()) >= (opts.batch ?? 20) && timer);
+      };
       timer = setInterval(() => {
-        if (!running) void this.runOnce().catch((err: unknown) => log.error({ err }, "outbox poll failed"));
+        if (!running) void drain().catch((err: unknown) => log.error({ err }, "outbox poll failed"));
       }, opts.pollMs);
       timer.unref();
     },

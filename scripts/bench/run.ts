@@ -9,6 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { compareCompression, compareFanout, compareMemory } from "./baselines/compare";
 import { dist, pct } from "./stats";
+import { recompute } from "./recompute";
+import { csvRows, csvTransfer } from "./transfer";
+import { sectionsCost, sectionsRows } from "./sections";
+import { webhookRows, webhookThroughput } from "./outbox";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -37,6 +41,9 @@ const plans = {
     recompute: [200, 500],
     baseline: [20],
     memoryConnections: 50,
+    sections: { clients: 12, rounds: 2 },
+    webhooks: 10,
+    csv: 200,
     compressionClients: 20,
   },
   quick: {
@@ -52,6 +59,9 @@ const plans = {
     recompute: [1000, 10_000],
     baseline: [1000, 5000],
     memoryConnections: 2000,
+    sections: { clients: 200, rounds: 5 },
+    webhooks: 200,
+    csv: 10_000,
     compressionClients: 500,
   },
   full: {
@@ -67,6 +77,9 @@ const plans = {
     recompute: [1000, 10_000, 100_000],
     baseline: [100, 1000, 5000, 10_000],
     memoryConnections: 5000,
+    sections: { clients: 1000, rounds: 10 },
+    webhooks: 1000,
+    csv: 100_000,
     compressionClients: 2000,
   },
 };
@@ -127,6 +140,8 @@ async function main() {
     STATS_INTERVAL_MS: "1000",
     LOG_LEVEL: "error",
     SLOW_CLIENT_MAX_QUEUE: "100000",
+    MAX_BODY_BYTES: String(64 * 1024 * 1024), // the CSV import of 100,000 risks
+    WEBHOOK_ALLOW_HOSTS: "127.0.0.1", // the webhook receiver
     ...(coalesceMs ? { DASHBOARD_COALESCE_MS: coalesceMs } : {}),
   };
   const cl = cluster ? await startCluster(2, { env }) : null;
@@ -346,13 +361,23 @@ async function main() {
         loadgen: ing.loadgen,
       };
     }
+    if (!cluster) {
+      // 7. Section subscriptions, webhook throughput, then CSV import and export (last: it adds N risks).
+      const one = { url: a.url, token, pid: pids[0]!, log };
+      results.sections = await sectionsCost({ ...one, ...plan.sections, riskIds });
+      results.webhooks = await webhookThroughput({ ...one, deliveries: plan.webhooks });
+      // Recorded as its error when it fails: 100,000 rows did not import within 300 s on the loaded machine (README).
+      results.csv = await csvTransfer({ ...one, risks: plan.csv }).catch((e: Error) => ({
+        error: `${e.message} ${String(e.cause ?? "")}`,
+      }));
+    }
   } finally {
     gen.proc.kill();
     if (cl) await cl.stop();
     else await nodes[0]!.stop();
   }
 
-  if (!cluster) results.recompute = await recompute();
+  if (!cluster) results.recompute = await recompute(db === "postgres" ? "postgres" : "sqlite", plan.recompute, log);
   results.duration_s = Math.round((Date.now() - started) / 1000);
 
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -361,61 +386,6 @@ async function main() {
   fs.writeFileSync(svg, chart(results));
   console.log(table(results));
   console.log(`\nresults: ${out}\nchart:   ${svg}`);
-}
-
-/** Full recompute at each size, and the cost of one risk change turned into a patch (in-process, own database). */
-async function recompute() {
-  log("recompute…");
-  const { scratchDatabase } = await import("../../lib/db/scratch");
-  const { migrate } = await import("../../lib/db/migrate");
-  const { createDb } = await import("../../lib/db/client");
-  const { bulkRisks } = await import("../../lib/seed/bulk");
-  const { buildSnapshot, readDueSoonest, readFigures, readTopRisks } = await import("../../lib/domain/dashboard/snapshot");
-  const { IncrementalDashboard } = await import("../../lib/domain/dashboard/incremental");
-  const { diffSnapshots } = await import("../../lib/realtime/dashboard/snapshot-diff");
-  const { createRiskService } = await import("../../lib/domain/risks");
-  const { SYSTEM } = await import("../../lib/domain/audit");
-  const { systemClock } = await import("../../lib/domain/time");
-  const flavor = db === "postgres" ? "postgres" : "sqlite";
-  const scratch = await scratchDatabase(flavor, "bench");
-  await migrate(scratch.url);
-  const rdb = createDb(scratch.url);
-  const events: any[] = [];
-  const risks = createRiskService({ db: rdb, events: { publish: (e) => events.push(e) }, clock: systemClock, flavor });
-  const rows = [];
-  let loaded = 0;
-  for (const n of plan.recompute) {
-    await bulkRisks(rdb, n - loaded, systemClock, 5000);
-    loaded = n;
-    const full: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t = performance.now();
-      buildSnapshot((await readFigures(rdb, new Date(), flavor)).figures, new Date());
-      full.push(performance.now() - t);
-    }
-    // One risk change at a time: apply its event, build the snapshot, diff it into a patch.
-    const inc = new IncrementalDashboard({ topRisks: () => readTopRisks(rdb), dueSoonest: () => readDueSoonest(rdb) });
-    const start = await readFigures(rdb, new Date(), flavor);
-    inc.load(start.figures, start.seq, new Date());
-    let prev = buildSnapshot(start.figures, new Date());
-    const ids = (await rdb.risk.findMany({ where: { status: "open" }, select: { id: true }, orderBy: { score: "asc" }, take: 20 })).map(
-      (r) => r.id,
-    );
-    const change: number[] = [];
-    for (const [i, id] of ids.entries()) {
-      events.length = 0;
-      await risks.update(id, { likelihood: 0.05 + (i % 10) / 20 }, SYSTEM);
-      const t = performance.now();
-      const next = buildSnapshot(await inc.apply(events.splice(0)), new Date());
-      diffSnapshots(prev, next);
-      change.push(performance.now() - t);
-      prev = next;
-    }
-    rows.push({ risks: n, full_ms: dist(full.slice(2)), one_change_to_patch_ms: dist(change.slice(2)) });
-  }
-  await rdb.$disconnect();
-  await scratch.drop();
-  return rows;
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(x) : "—");
@@ -545,6 +515,7 @@ function table(r: any): string {
         lg(i.loadgen),
       ]);
   }
+  rows.push(...sectionsRows(r.sections), ...webhookRows(r.webhooks), ...csvRows(r.csv));
   for (const x of r.recompute ?? []) {
     rows.push([
       `dashboard full recompute, ${x.risks.toLocaleString("en-US")} risks (ms)`,

@@ -58,6 +58,19 @@ describe("benchmark harness", () => {
       r.recompute.map((x: { risks: number }) => x.risks),
       [200, 500],
     );
+    assert.deepEqual(
+      r.sections.rows.map((x: { sets: number; from_request_ms: { n: number } }) => [x.sets, x.from_request_ms.n]),
+      [
+        [1, 24],
+        [6, 24],
+      ],
+      "every section client got every change's patch, with one set and with six",
+    );
+    assert.equal(r.webhooks.delivered, r.webhooks.expected, "every delivery reached the local receiver once");
+    assert.ok(r.webhooks.expected >= 10);
+    assert.equal(r.csv.import.created, 200);
+    assert.equal(r.csv.import.dashboard_patches_received, 1, "the import reached a dashboard client as one patch");
+    assert.ok(r.csv.export.rows >= 200, "the export streamed the imported risks too");
     assert.match(stdout, /\| scenario \| measured \| goal \| load generator \|/);
     assert.match(
       fs.readFileSync(out.replace(/\.json$/, ".svg"), "utf8"),

@@ -5,15 +5,16 @@
 // reflects; incremental.ts keeps the same figures current from change events.
 import type { Db, Tx } from "../../db/client";
 import type { DbFlavor } from "../../db/url";
-import { daysRemaining } from "../mitigations";
+import { daysRemaining, MITIGATION_STATUSES } from "../mitigations";
 import { SEVERITIES, type Severity } from "../risks";
 import { DAY_MS, round, type Clock } from "../time";
-import { averageOf, openScoreTotals, readTrend, trendingUpPercent, type TrendPoint } from "../trend";
-import { readRegisterFigures, registerSections, type RegisterFigures, type RegisterSections } from "./risk-matrix";
+import { averageOf, readTrend, trendingUpPercent, type TrendPoint } from "../trend";
+import { readOpenRiskFigures, registerSections, type RegisterFigures, type RegisterSections } from "./risk-matrix";
 import { currentDashboardSeq } from "./sequence";
 
 export const TOP_RISKS = 10;
 export const MITIGATION_PROGRESS = 10;
+const PENDING_STATUSES = MITIGATION_STATUSES.filter((s) => s !== "completed");
 
 /** The original clients' keys, then the register's additive sections (risk-matrix.ts). */
 export interface DashboardSnapshot extends RegisterSections {
@@ -137,20 +138,29 @@ export async function readTopRisks(db: Db | Tx): Promise<TopRisk[]> {
   return rows.map((r) => ({ ...r, openedAt: r.openedAt.getTime() }));
 }
 
+/**
+ * The open mitigations due soonest. Read per status (each one walks the (status, dueDate) index in
+ * order and stops after 10) and merged: "status ≠ completed" in one query scanned and sorted every
+ * open mitigation. A mitigation's status is always one of MITIGATION_STATUSES (every write checks it).
+ */
 export async function readDueSoonest(db: Db | Tx): Promise<DueMitigation[]> {
-  const rows = await db.mitigation.findMany({
-    where: { status: { not: "completed" } },
-    orderBy: [{ dueDate: "asc" }, { id: "asc" }],
-    take: MITIGATION_PROGRESS,
-  });
-  return rows.map((m) => ({
-    id: m.id,
-    riskId: m.riskId,
-    title: m.title,
-    status: m.status,
-    completionPercent: m.completionPercent,
-    dueDate: m.dueDate.getTime(),
-  }));
+  const lists = [];
+  for (const status of PENDING_STATUSES)
+    lists.push(
+      await db.mitigation.findMany({ where: { status }, orderBy: [{ dueDate: "asc" }, { id: "asc" }], take: MITIGATION_PROGRESS }),
+    );
+  return lists
+    .flat()
+    .map((m) => ({
+      id: m.id,
+      riskId: m.riskId,
+      title: m.title,
+      status: m.status,
+      completionPercent: m.completionPercent,
+      dueDate: m.dueDate.getTime(),
+    }))
+    .sort((a, b) => a.dueDate - b.dueDate || a.id - b.id)
+    .slice(0, MITIGATION_PROGRESS);
 }
 
 /**
@@ -161,19 +171,21 @@ export async function readFigures(db: Db, now: Date, flavor: DbFlavor): Promise<
   return db.$transaction(
     async (tx) => {
       const seq = await currentDashboardSeq(tx);
-      const bySeverity = await tx.risk.groupBy({ by: ["severity"], where: { status: "open" }, _count: { _all: true } });
-      const totals = await openScoreTotals(tx);
+      const open = await readOpenRiskFigures(tx, now);
       const byStatus = await tx.mitigation.groupBy({ by: ["status"], _count: { _all: true } });
-      const overdue = await tx.mitigation.count({ where: { status: { not: "completed" }, dueDate: { lt: now } } });
+      // Per pending status, as readDueSoonest: two index ranges rather than a scan of every mitigation.
+      const overdue = await tx.mitigation.count({ where: { status: { in: [...PENDING_STATUSES] }, dueDate: { lt: now } } });
       const top = await readTopRisks(tx);
       const progress = await readDueSoonest(tx);
       const trend = await readTrend(tx, now);
-      const register = await readRegisterFigures(tx, now);
       const severity = emptySeverity();
-      for (const g of bySeverity) if (Object.hasOwn(severity, g.severity)) severity[g.severity as Severity] = g._count._all;
+      for (const [s, n] of open.bySeverity) if (Object.hasOwn(severity, s)) severity[s as Severity] = n;
       const mitigations: MitigationCounts = { completed: 0, in_progress: 0, not_started: 0 };
       for (const g of byStatus) if (Object.hasOwn(mitigations, g.status)) mitigations[g.status as keyof MitigationCounts] = g._count._all;
-      return { seq, figures: { severity, scoreUnits: totals.units, mitigations, overdue, top, progress, trend, register } };
+      return {
+        seq,
+        figures: { severity, scoreUnits: open.scoreUnits, mitigations, overdue, top, progress, trend, register: open.register },
+      };
     },
     // SQLite transactions are serializable already (and Prisma accepts only that level there);
     // the app's client is typed as SQLite's, hence the cast for PostgreSQL's level.
