@@ -11,6 +11,7 @@ const PAGES = [
   "/risks/:first",
   "/risks/import",
   "/mitigations",
+  "/admin/acceptances",
   "/admin/quotas",
   "/admin/violations",
   "/admin/alerts",
@@ -47,7 +48,7 @@ async function scan(page: Page, testInfo: TestInfo, label: string) {
 }
 
 test("no serious or critical accessibility violations on any page, in the dark and the light theme", async ({ page, signIn }, testInfo) => {
-  test.setTimeout(180_000); // 13 pages × 2 themes of axe: past 120 s on a loaded 2-core machine
+  test.setTimeout(180_000); // 14 pages × 2 themes of axe: past 120 s on a loaded 2-core machine
   const found: string[] = [];
   const both = async (label: string) => {
     for (const scheme of ["dark", "light"] as const) {

@@ -106,3 +106,53 @@ test("live heat map → filtered list; two editors resolve an edit conflict with
   await expect(page.getByTestId("risk-facts")).toContainText("Operations");
   await ctx.close();
 });
+
+test("four-eyes acceptance: the analyst asks, the admin approves elsewhere; My work shows a newly assigned risk live", async ({
+  page,
+  browser,
+  baseURL,
+  signIn,
+}) => {
+  // The demo's sign-in page names its accounts.
+  await page.goto("/login");
+  await expect(page.getByTestId("demo-accounts")).toContainText(ANALYST.email);
+  await signIn(page, ANALYST);
+  const created = await page.request.post("/api/v1/risks", {
+    data: { title: "E2E accept me", severity: "low", likelihood: 0.1, impact: 0.2 },
+  });
+  const risk = (await created.json()) as { id: number };
+  await page.goto(`/risks/${risk.id}`);
+  const panel = page.getByTestId("acceptance-panel");
+  await panel.getByRole("button", { name: "Request acceptance" }).click();
+  await panel.getByLabel("Justification").fill("Cheaper to live with than to fix");
+  await panel.getByRole("button", { name: "Send request" }).click();
+  await expect(panel.getByTestId("acceptance-status")).toHaveText("pending");
+
+  // The admin, in a browser of their own, approves it from the queue by keyboard.
+  const ctx = await browser.newContext({ baseURL });
+  const admin = await ctx.newPage();
+  await signIn(admin, ADMIN);
+  await admin.getByRole("link", { name: "Acceptances" }).click();
+  const item = admin.getByTestId("pending-acceptances").locator("li", { hasText: "E2E accept me" });
+  await item.getByLabel("Note").fill("Fine until the next review");
+  await item.getByRole("button", { name: "Approve" }).focus();
+  await admin.keyboard.press("Enter");
+  await expect(admin.getByTestId("pending-acceptances").locator("li", { hasText: "E2E accept me" })).toHaveCount(0);
+  await expect(panel.getByTestId("acceptance-status")).toHaveText("approved");
+  await expect(page.getByTestId("risk-facts")).toContainText("accept");
+
+  // My work: the admin makes the analyst the owner of another risk; it shows without a reload.
+  await page.getByRole("link", { name: "My work" }).click();
+  await expect(page.getByRole("heading", { name: "My work", level: 1 })).toBeVisible();
+  const me = (await (await page.request.get("/api/v1/me")).json()) as { id: number };
+  const other = (await (
+    await admin.request.post("/api/v1/risks", { data: { title: "E2E assigned later", severity: "high", likelihood: 0.5, impact: 0.5 } })
+  ).json()) as { id: number };
+  await expect(page.getByTestId("my-risks")).not.toContainText("E2E assigned later");
+  expect((await admin.request.patch(`/api/v1/risks/${other.id}`, { data: { owner_id: me.id } })).status()).toBe(200);
+  await expect(page.getByTestId("my-risks")).toContainText("E2E assigned later");
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(" ")).join(", ")}`)).toEqual([]);
+  await ctx.close();
+});

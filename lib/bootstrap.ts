@@ -16,7 +16,9 @@ import type { Config } from "./config";
 import { createDb, tuneSqlite } from "./db/client";
 import { migrate } from "./db/migrate";
 import { flavorOf, redactUrl } from "./db/url";
+import { createAcceptanceService } from "./domain/acceptances";
 import { createAuditService, SYSTEM } from "./domain/audit";
+import { createMyWork } from "./domain/my-work";
 import { createDashboardComputer } from "./domain/dashboard/computer";
 import { createMitigationService } from "./domain/mitigations";
 import { checkOverdue, notificationRules } from "./domain/notification-rules";
@@ -152,11 +154,16 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
       exists: async (id) => (await db.risk.count({ where: { id } })) > 0,
     },
   });
+  const acceptances = createAcceptanceService({ db, events: bus, clock, flavor });
   // The tick-time rules once per cluster: on the leader, after it published the stats.
   realtime.quotaFeed.events.on("published", (stats) => {
     currentUsage(db, clock)
       .then((usage) => alerts.evaluateTick({ usage, load: stats.system_load }))
       .catch((err: unknown) => log.error({ err }, "alert rules failed on the stats tick"));
+    acceptances
+      .expireDue()
+      .then((n) => n > 0 && log.info({ expired: n }, "risk acceptances expired; their treatment decisions are reopened"))
+      .catch((err: unknown) => log.error({ err }, "acceptance expiry failed on the stats tick"));
   });
   bus.subscribe(notificationRules(notifications, (err, event) => log.error({ err, event }, "could not write a notification")));
   // The overdue check on the same leader tick: once per cluster, each mitigation once per due date.
@@ -232,6 +239,8 @@ export async function createAppContext(config: Config, log: Logger, clock: Clock
     audit: createAuditService({ db }),
     risks,
     mitigations,
+    acceptances,
+    myWork: createMyWork({ db, clock, acceptances }),
     transfer,
     demoTraffic,
     quotas,

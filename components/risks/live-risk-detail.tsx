@@ -8,12 +8,14 @@ import { useRouter } from "next/navigation";
 import { useLiveRisk } from "@/hooks/use-live-risk";
 import { api } from "@/lib/client/api";
 import type { RiskDetail } from "@/lib/contract/protocol";
+import type { AcceptanceDto } from "@/lib/domain/acceptance-rules";
 import type { MitigationDto } from "@/lib/domain/mitigations";
 import { MitigationDialogButton } from "@/components/mitigations/mitigation-form";
 import { MitigationTable } from "@/components/mitigations/mitigation-table";
 import { Freshness } from "@/components/live/freshness";
 import { SessionEnded } from "@/components/live/session-ended";
 import { OwnerName } from "@/components/owners/people";
+import { AcceptancePanel } from "./acceptance-panel";
 import { DeleteRiskButton, RiskDialogButton } from "./risk-form";
 import { ScoreChart } from "./score-chart";
 
@@ -23,11 +25,15 @@ export function LiveRiskDetail({
   initial,
   mitigations: initialMitigations,
   cursor,
+  acceptances,
+  me,
 }: {
   initial: RiskDetail;
   mitigations: MitigationDto[];
   /** The live log's position when the page read its data: the connection resumes from it. */
   cursor: string | null;
+  acceptances: AcceptanceDto[];
+  me: { id: number; role: "admin" | "analyst" };
 }) {
   const router = useRouter();
   const {
@@ -113,6 +119,7 @@ export function LiveRiskDetail({
           <ScoreChart points={risk.score_history} />
         </section>
       </div>
+      <AcceptancePanel riskId={risk.id} version={risk.version} initial={acceptances} me={me} onChanged={refetch} />
       <section className="panel">
         <div className="page-head">
           <h2>Mitigations</h2>

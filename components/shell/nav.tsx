@@ -6,11 +6,13 @@ export function Nav({ admin }: { admin: boolean }) {
   const path = usePathname();
   const links: { href: string; label: string; also?: string }[] = [
     { href: "/dashboard", label: "Dashboard" },
+    { href: "/my-work", label: "My work" },
     { href: "/risks", label: "Risks" },
     { href: "/mitigations", label: "Mitigations" },
     ...(admin
       ? [
           { href: "/admin/quotas", label: "Quotas" },
+          { href: "/admin/acceptances", label: "Acceptances" },
           { href: "/admin/violations", label: "History", also: "/admin/alerts" },
           { href: "/admin/users", label: "Users" },
           { href: "/admin/webhooks", label: "Webhooks" },

@@ -17,6 +17,7 @@ const TAGS = [
   ["real-time", "The dashboard snapshot, the SSE streams and polling; the messages are in the AsyncAPI document (/api/asyncapi.json)"],
   ["risks", "Risks, each with a score of 10 × likelihood × impact"],
   ["mitigations", "What is being done about a risk"],
+  ["acceptances", "Accepting a risk until a date, decided by a second person (four-eyes)"],
   ["commands and quotas", "Recording commands against per-user quotas; violations and alerts"],
   ["users", "Accounts (admins)"],
   ["account", "The caller's own account"],

@@ -14,7 +14,7 @@ export interface Actor {
 export const SYSTEM: Actor = { id: null, label: "system" };
 export const actorOf = (p: { userId: number; email: string }): Actor => ({ id: p.userId, label: p.email });
 
-export const AUDIT_ENTITIES = ["risk", "mitigation", "quota", "user", "token", "alert", "alert_rule", "webhook"] as const;
+export const AUDIT_ENTITIES = ["risk", "mitigation", "quota", "user", "token", "alert", "alert_rule", "webhook", "acceptance"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export type FieldChanges = Record<string, [unknown, unknown]>;
 

@@ -2,6 +2,7 @@
 // Broadcasters, caches and live connections subscribe; domain code never imports a transport.
 // Events are plain JSON (no Dates) so cluster mode can carry them between instances.
 import type { Tx } from "../db/client";
+import type { AcceptanceDto } from "./acceptance-rules";
 import type { AlertDto, QuotaDto, ViolationDto } from "./quota/dto";
 import type { NotificationDto } from "./notifications";
 
@@ -64,6 +65,8 @@ export type DomainEvent =
     }
   /** A CSV import committed (one transaction, one dashboard sequence number): the dashboard re-reads once. */
   | { type: "risks.imported"; seq: number; created: number; updated: number }
+  /** A risk acceptance was requested or moved on (approved, rejected, revoked, expired). */
+  | { type: "acceptance.changed"; change: "requested" | "approved" | "rejected" | "revoked" | "expired"; acceptance: AcceptanceDto }
   | { type: "command.executed"; userId: number; commandType: string; allowed: boolean }
   | { type: "violation.created"; violation: ViolationDto }
   | { type: "alert.raised"; alert: AlertDto }
@@ -106,6 +109,7 @@ export const CLUSTER_EVENTS: ReadonlySet<DomainEventType> = new Set([
   "risk.changed",
   "risks.imported",
   "mitigation.changed",
+  "acceptance.changed",
   "quota.changed",
   "alert_rule.changed",
   "token.revoked",

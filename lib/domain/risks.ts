@@ -9,6 +9,7 @@ import type { Db, Tx } from "../db/client";
 import type { Prisma, Risk } from "../db/generated/sqlite/client";
 import { lockedTransaction, LOCKS } from "../db/locks";
 import type { DbFlavor } from "../db/url";
+import { findOpen, openAcceptance, settleAcceptance, type AcceptanceDto } from "./acceptance-rules";
 import { audit, changedFields, type Actor } from "./audit";
 import { nextDashboardSeq } from "./dashboard/sequence";
 import { DomainError, NotFoundError } from "./errors";
@@ -290,7 +291,11 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
     async create(input: RiskCreate, actor: Actor) {
       const now = clock.now();
       const score = riskScore(input.likelihood, input.impact);
-      const { r: risk, event } = await write(async (tx) => {
+      const {
+        r: risk,
+        event,
+        acceptance,
+      } = await write(async (tx) => {
         await assertOwner(tx, input.owner_id);
         const r = await tx.risk.create({
           data: {
@@ -322,10 +327,13 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           after: riskFact(r),
         } as const;
         await events.stage?.(tx, event); // a critical risk's deliveries commit with it
-        return { r, event };
+        const acceptance = await acceptanceOfEdit(tx, null, r, actor, now, nextReview(input.severity, now));
+        if (acceptance) await events.stage?.(tx, acceptance); // acceptance.requested commits with it
+        return { r, event, acceptance };
       });
       events.publish(event);
       assigned(events, "risk", risk, null, actor);
+      if (acceptance) events.publish(acceptance);
       return riskDto(risk);
     },
 
@@ -336,7 +344,7 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
      */
     async update(id: number, patch: RiskUpdate, actor: Actor, expected?: number) {
       const now = clock.now();
-      const { after, event, beforeOwner } = await write(async (tx) => {
+      const { after, event, beforeOwner, acceptance } = await write(async (tx) => {
         const cur = await tx.risk.findUnique({ where: { id }, include: riskInclude });
         if (!cur) throw new NotFoundError("risk", id);
         const want = expected ?? patch.version;
@@ -383,9 +391,12 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
           after: riskFact(r),
         } as const;
         await events.stage?.(tx, event); // becoming critical: its deliveries commit with it
-        return { after: r, event, beforeOwner: cur.ownerId };
+        const acceptance = await acceptanceOfEdit(tx, cur.treatment, r, actor, now, nextReview(r.severity as Severity, now));
+        if (acceptance) await events.stage?.(tx, acceptance); // acceptance.requested commits with it
+        return { after: r, event, beforeOwner: cur.ownerId, acceptance };
       });
       events.publish(event);
+      if (acceptance) events.publish(acceptance);
       assigned(events, "risk", after, beforeOwner, actor);
       return riskDto(after);
     },
@@ -456,6 +467,34 @@ export function createRiskService(deps: { db: Db; events: EventPublisher; clock:
   };
 }
 export type RiskService = ReturnType<typeof createRiskService>;
+
+type AcceptanceEvent = { type: "acceptance.changed"; change: "requested" | "revoked"; acceptance: AcceptanceDto };
+/**
+ * What an edit of the treatment does to acceptances (README "Risk acceptance"): set to `accept`
+ * with nothing open, a pending request is opened (expiring at the severity's next review); moved
+ * away from `accept`, the open one is revoked. Inside the edit's transaction; the event to publish.
+ */
+async function acceptanceOfEdit(
+  tx: Tx,
+  was: string | null,
+  r: Risk,
+  actor: Actor,
+  now: Date,
+  expiresAt: Date,
+): Promise<AcceptanceEvent | null> {
+  if (was === r.treatment) return null;
+  const open = await findOpen(tx, r.id);
+  if (r.treatment === "accept") {
+    if (open) return null;
+    const justification = "treatment set to accept by an edit; no justification given";
+    const acceptance = await openAcceptance(tx, { riskId: r.id, justification, expiresAt }, actor, now);
+    return { type: "acceptance.changed", change: "requested", acceptance };
+  }
+  if (was !== "accept" || !open) return null;
+  const note = `treatment changed to ${r.treatment ?? "undecided"}`;
+  const acceptance = await settleAcceptance(tx, open, { status: "revoked", note }, actor, now);
+  return { type: "acceptance.changed", change: "revoked", acceptance };
+}
 
 export const riskReviewSchema = z.strictObject({
   note: text().trim().max(2000).optional(),

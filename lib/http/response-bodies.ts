@@ -40,6 +40,10 @@ export interface ResponseBodies {
   RiskUpdated: Result<App["risks"]["update"]>;
   RiskReviewed: Result<App["risks"]["review"]>;
   RiskExport: RiskDto[];
+  Acceptance: Result<App["acceptances"]["request"]>;
+  AcceptanceList: Result<App["acceptances"]["forRisk"]>;
+  AcceptancePage: Result<App["acceptances"]["list"]>;
+  MyWork: Result<App["myWork"]>;
   MitigationExport: MitigationDto[];
   ImportReport: Result<App["transfer"]["importCsv"]>;
   MitigationPage: Result<App["mitigations"]["list"]>;

@@ -32,6 +32,20 @@ export const DEFAULT_QUOTAS: { commandType: string; period: Period; limit: numbe
 /** Stored for accounts nobody signs in with: no password verifies against it. */
 export const NO_PASSWORD = "!no-password";
 
+/**
+ * The demo accounts the sign-in page lists while the demo seed is on (SEED_DEMO): those that
+ * exist and are enabled. No password is checked here (a hash per page view would be an easy way
+ * to load the server); a demo whose passwords were changed should turn SEED_DEMO off.
+ */
+export async function demoSignIns(db: Db): Promise<{ email: string; password: string; role: string }[]> {
+  const rows = await db.user.findMany({
+    where: { email: { in: DEMO_USERS.map((u) => u.email) }, disabled: false },
+    select: { email: true },
+  });
+  const present = new Set(rows.map((r) => r.email));
+  return DEMO_USERS.filter((u) => present.has(u.email)).map(({ email, password, role }) => ({ email, password, role }));
+}
+
 /** The demo accounts that still have their published password. */
 export async function assertNoDemoPasswords(db: Db): Promise<string[]> {
   const found: string[] = [];
@@ -78,10 +92,28 @@ export async function seedDemo(db: Db, flavor: DbFlavor, clock: Clock, opts: { r
       for (const data of chunks(trendDays(risks, now))) await tx.riskTrendDay.createMany({ data });
       await refreshTodayTrend(tx, now);
       await seedQuotas(tx, r, now);
+      await seedAcceptance(tx, now);
       return true;
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** One pending acceptance request, the analyst's, for the admin to decide (README "Risk acceptance"). */
+async function seedAcceptance(tx: Tx, now: Date) {
+  const analyst = await tx.user.findUniqueOrThrow({ where: { email: DEMO_USERS[1].email } });
+  const risk = await tx.risk.findFirst({ where: { status: "open", severity: "low" }, orderBy: [{ score: "asc" }, { id: "asc" }] });
+  if (!risk) return;
+  await tx.risk.update({ where: { id: risk.id }, data: { treatment: "accept", version: { increment: 1 } } });
+  await tx.riskAcceptance.create({
+    data: {
+      riskId: risk.id,
+      requestedById: analyst.id,
+      justification: "Low score and cheaper to live with than to mitigate; revisit next quarter.",
+      expiresAt: new Date(now.getTime() + 90 * DAY_MS),
+      createdAt: now,
+    },
+  });
 }
 
 /** Default quotas, a few per-user overrides, and a week of command history under them. */

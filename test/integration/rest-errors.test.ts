@@ -181,9 +181,11 @@ describe("REST errors", () => {
       ? { name: "x" }
       : /alert-rules|webhooks/.test(path)
         ? { enabled: true }
-        : path.endsWith("/reviews")
+        : path.endsWith("/reviews") || path.includes("/acceptances/")
           ? { note: "x" }
-          : { title: "x" };
+          : path.endsWith("/acceptances")
+            ? { justification: "x", expires_at: new Date(Date.now() + 86_400_000).toISOString() }
+            : { title: "x" };
 
   it("answers 404 not_found for ids that name nothing, unknown channels and the test endpoints", async () => {
     for (const c of walked.filter((c) => c.path.includes("{id}"))) {

@@ -1,16 +1,22 @@
 // The risk register over REST on the running server: register fields and their filters, a
 // recorded review, the 409 edit conflict (body `version` and If-Match), and the dashboard's
-// additive sections — graded by GET answers and the audit log another user reads.
+// additive sections, risk acceptance (four-eyes, expiry on the leader's tick, the live pending
+// count) and My work — graded by GET answers, the database, the audit log another user reads and
+// the patches another client receives.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createDb } from "../../lib/db/client";
 import { startServer, type TestServer } from "../support/server";
 import { ADMIN, ANALYST, call, login, type Auth } from "../support/http";
+import { until } from "../support/socket";
+import { openSse } from "../support/sse";
 
 describe("risk register over REST", () => {
   let srv: TestServer;
   let admin: Auth, analyst: Auth;
   before(async () => {
-    srv = await startServer();
+    // A short stats tick, so an acceptance's expiry (run on it) is seen within a second or two.
+    srv = await startServer({ env: { STATS_INTERVAL_MS: "1000" } });
     admin = { cookie: await login(srv.url, ADMIN) };
     analyst = { cookie: await login(srv.url, ANALYST) };
   });
@@ -155,5 +161,122 @@ describe("risk register over REST", () => {
       headers: { cookie: (admin as { cookie: string }).cookie },
     });
     assert.equal((await json.json()).length, 10);
+  });
+
+  it("acceptance: analyst requests, the requester may not decide, another admin approves; the pending count is pushed live", async () => {
+    const db = createDb(srv.databaseUrl);
+    try {
+      const live = await openSse(`${srv.url}/api/v1/sse/dashboard?sections=review_status`, {
+        cookie: (admin as { cookie: string }).cookie,
+      });
+      const pendingNow = async () => db.riskAcceptance.count({ where: { status: "pending" } });
+      const r = (
+        await call(srv.url, analyst, "POST", "/api/v1/risks", { title: "Accept me", severity: "low", likelihood: 0.2, impact: 0.2 })
+      ).body;
+      const until30 = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      const bad = await call(srv.url, analyst, "POST", `/api/v1/risks/${r.id}/acceptances`, { justification: "", expires_at: until30 });
+      assert.equal(bad.status, 400);
+      const req = await call(srv.url, analyst, "POST", `/api/v1/risks/${r.id}/acceptances`, {
+        justification: "low and cheap to live with",
+        expires_at: until30,
+      });
+      assert.equal(req.status, 201, JSON.stringify(req.body));
+      assert.equal(req.body.status, "pending");
+      assert.equal((await db.risk.findUniqueOrThrow({ where: { id: r.id } })).treatment, "accept");
+      const again = await call(srv.url, analyst, "POST", `/api/v1/risks/${r.id}/acceptances`, { justification: "x", expires_at: until30 });
+      assert.deepEqual([again.status, again.body.code], [409, "acceptance_pending"]);
+      // Another client (the admin's SSE stream) is told the new pending count.
+      const want = await pendingNow();
+      await live.until((f) => {
+        if (f.event !== "dashboard_patch") return false;
+        const ops = (JSON.parse(f.data!) as { data: { patch: { path: string; value?: unknown }[] } }).data.patch;
+        return ops.some((o) => o.path === "/review_status/pending_acceptances" && o.value === want);
+      }, 5000);
+      const analystList = await call(srv.url, analyst, "GET", "/api/v1/acceptances?status=pending");
+      assert.equal(analystList.status, 403);
+      const list = await call(srv.url, admin, "GET", "/api/v1/acceptances?status=pending");
+      assert.ok(list.body.items.some((a: { id: number }) => a.id === req.body.id));
+      assert.equal((await call(srv.url, analyst, "POST", `/api/v1/acceptances/${req.body.id}/approve`, {})).status, 403);
+
+      // Four-eyes: the admin's own request.
+      const r2 = (
+        await call(srv.url, admin, "POST", "/api/v1/risks", { title: "Admin's own", severity: "low", likelihood: 0.2, impact: 0.2 })
+      ).body;
+      const own = (await call(srv.url, admin, "POST", `/api/v1/risks/${r2.id}/acceptances`, { justification: "mine", expires_at: until30 }))
+        .body;
+      const self = await call(srv.url, admin, "POST", `/api/v1/acceptances/${own.id}/approve`, { note: "ok by me" });
+      assert.deepEqual([self.status, self.body.code], [403, "four_eyes"]);
+      assert.equal((await db.riskAcceptance.findUniqueOrThrow({ where: { id: own.id } })).status, "pending");
+      // The requester withdraws it; the decision reopens.
+      assert.equal((await call(srv.url, admin, "POST", `/api/v1/acceptances/${own.id}/revoke`, {})).body.status, "revoked");
+      assert.equal((await db.risk.findUniqueOrThrow({ where: { id: r2.id } })).treatment, null);
+
+      // Approved, then expired by the leader's tick: the treatment is reopened.
+      const soon = new Date(Date.now() + 1500).toISOString();
+      const ok = await call(srv.url, admin, "POST", `/api/v1/acceptances/${req.body.id}/approve`, {
+        note: "until it expires",
+        expires_at: soon,
+      });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const row = await db.riskAcceptance.findUniqueOrThrow({ where: { id: req.body.id } });
+      assert.equal(row.status, "approved");
+      assert.equal(row.decidedById, (await call(srv.url, admin, "GET", "/api/v1/me")).body.id);
+      const mine = await call(srv.url, analyst, "GET", `/api/v1/risks/${r.id}/acceptances`);
+      assert.equal(mine.body.items[0].status, "approved");
+      await until(
+        async () => (await db.riskAcceptance.findUniqueOrThrow({ where: { id: req.body.id } })).status === "expired",
+        10_000,
+        "expiry",
+      );
+      await until(async () => (await db.risk.findUniqueOrThrow({ where: { id: r.id } })).treatment === null, 5000, "treatment reopened");
+      const audit = await call(srv.url, admin, "GET", `/api/v1/audit?entity=acceptance&entity_id=${req.body.id}`);
+      assert.deepEqual(
+        audit.body.items.map((e: { action: string }) => e.action),
+        ["expired", "approved", "requested"],
+      );
+      live.close();
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("My work lists my risks, due mitigations and reviews, and for admins others' pending requests", async () => {
+    const me = (await call(srv.url, analyst, "GET", "/api/v1/me")).body;
+    const r = (
+      await call(srv.url, admin, "POST", "/api/v1/risks", {
+        title: "Owned by the analyst",
+        severity: "high",
+        likelihood: 0.5,
+        impact: 0.5,
+        owner_id: me.id,
+        next_review_at: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+    ).body;
+    const m = (
+      await call(srv.url, admin, "POST", "/api/v1/mitigations", {
+        risk_id: r.id,
+        title: "Due tomorrow",
+        due_date: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+        owner_id: me.id,
+      })
+    ).body;
+    const ask = await call(srv.url, analyst, "POST", `/api/v1/risks/${r.id}/acceptances`, {
+      justification: "for my work",
+      expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
+    assert.equal(ask.status, 201);
+    const work = await call(srv.url, analyst, "GET", "/api/v1/me/work");
+    assert.equal(work.status, 200);
+    assert.ok(work.body.risks.some((x: { id: number }) => x.id === r.id));
+    assert.ok(work.body.reviews.some((x: { id: number }) => x.id === r.id));
+    assert.ok(
+      work.body.mitigations.some((x: { id: number }) => x.id === m.id),
+      JSON.stringify(m),
+    );
+    assert.deepEqual(work.body.acceptances, []);
+    const adminWork = await call(srv.url, admin, "GET", "/api/v1/me/work");
+    assert.ok(adminWork.body.acceptances.some((a: { id: number }) => a.id === ask.body.id));
+    assert.ok(!adminWork.body.risks.some((x: { id: number }) => x.id === r.id));
+    assert.equal((await call(srv.url, null, "GET", "/api/v1/me/work")).status, 401);
   });
 });

@@ -167,7 +167,12 @@ describe("risk register", () => {
     await risks.update(a.id, riskUpdateSchema.parse({ likelihood: 0.85, treatment: "accept" }), SYSTEM);
     const live = await computer.compute(events.slice(seen).filter((e) => e.type === "risk.changed"));
     const full = await computeSnapshot(t.db, clock, t.flavor);
-    assert.deepEqual(live, full);
+    // Setting treatment accept opened an acceptance request: its count moves only with a full
+    // read (the feed re-reads on acceptance events), so the incremental figures are compared without it.
+    assert.ok(events.slice(seen).some((e) => e.type === "acceptance.changed"));
+    const pendingOf = (d: typeof full) => ({ ...d, review_status: { ...d.review_status, pending_acceptances: 0 } });
+    assert.deepEqual(pendingOf(live), pendingOf(full));
+    assert.equal(full.review_status.pending_acceptances, await t.db.riskAcceptance.count({ where: { status: "pending" } }));
     const total = full.metrics.total_risks;
     for (const view of ["inherent", "residual"] as const) {
       assert.equal(full.risk_matrix[view].length, 25);

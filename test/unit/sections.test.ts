@@ -32,7 +32,7 @@ function snapshot(n: number): DashboardSnapshot {
     mitigation_progress: [],
     risk_matrix: { inherent: [], residual: [] },
     risks_by_treatment: {} as DashboardSnapshot["risks_by_treatment"],
-    review_status: { overdue: 0 },
+    review_status: { overdue: 0, pending_acceptances: 0 },
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { computeSnapshot } from "../../lib/domain/dashboard/snapshot";
-import { DEFAULT_QUOTAS, DEMO_RISKS, seedDemo } from "../../lib/seed/seed-demo";
+import { DEFAULT_QUOTAS, DEMO_RISKS, DEMO_USERS, demoSignIns, seedDemo } from "../../lib/seed/seed-demo";
 import { fixedClock, testDb } from "../support/db";
 
 describe("demo seeder", () => {
@@ -16,6 +16,18 @@ describe("demo seeder", () => {
     assert.equal(await t.db.risk.count(), DEMO_RISKS);
     assert.equal(await t.db.user.count(), 22);
     assert.equal(await t.db.user.count({ where: { role: "admin" } }), 1);
+  });
+
+  it("holds one pending acceptance request, the analyst's, on a risk treated accept; the sign-in page's list names both accounts", async () => {
+    const pending = await t.db.riskAcceptance.findMany({ where: { status: "pending" }, include: { risk: true, requestedBy: true } });
+    assert.equal(pending.length, 1);
+    assert.equal(pending[0]!.requestedBy?.email, DEMO_USERS[1].email);
+    assert.equal(pending[0]!.risk.treatment, "accept");
+    assert.ok(pending[0]!.expiresAt > clock.now());
+    assert.deepEqual(
+      (await demoSignIns(t.db)).map((u) => u.email),
+      DEMO_USERS.map((u) => u.email),
+    );
   });
 
   it("covers every severity and mitigation status, with overdue ones and 30 days of trend", async () => {

@@ -1,9 +1,9 @@
 // The register sections of the dashboard (README "Dashboard figures"): the 5×5 likelihood ×
 // impact heat map of open risks, inherent and residual, the open risks by treatment and the
-// overdue reviews. Additive keys beside the original ones. Read in the snapshot's transaction
+// overdue reviews and pending acceptance requests. Additive keys beside the original ones. Read in the snapshot's transaction
 // by one grouped pass over an index (bands computed in SQL, so no row reaches the process) that
 // yields the severity counts and score sum too, and kept current from risk.changed facts by
-// deltas, like the severity counts.
+// deltas, like the severity counts (the pending count by a full read on acceptance events).
 import type { Tx } from "../../db/client";
 import type { RiskFact } from "../events";
 import { band, TREATMENT_KEYS, TREATMENTS, type TreatmentKey } from "../register";
@@ -20,7 +20,8 @@ export interface RegisterSections {
   /** 25 cells, likelihood-major (1,1), (1,2) … (5,5); each view's counts sum to metrics.total_risks. */
   risk_matrix: { inherent: MatrixCell[]; residual: MatrixCell[] };
   risks_by_treatment: Record<TreatmentKey, number>;
-  review_status: { overdue: number };
+  /** `pending_acceptances`: acceptance requests waiting for an admin (README "Risk acceptance"), as of the last full read. */
+  review_status: { overdue: number; pending_acceptances: number };
 }
 
 /** Counts by cell index (likelihood − 1) × 5 + (impact − 1). */
@@ -29,6 +30,8 @@ export interface RegisterFigures {
   residual: number[];
   treatment: Record<TreatmentKey, number>;
   overdueReviews: number;
+  /** Changed only by acceptance events, which ask for a full read. */
+  pendingAcceptances: number;
 }
 
 const cellOf = (l: number, i: number) => (band(l) - 1) * BANDS + (band(i) - 1);
@@ -40,6 +43,7 @@ export const emptyRegister = (): RegisterFigures => ({
   residual: Array<number>(BANDS * BANDS).fill(0),
   treatment: Object.fromEntries(TREATMENT_KEYS.map((k) => [k, 0])) as Record<TreatmentKey, number>,
   overdueReviews: 0,
+  pendingAcceptances: 0,
 });
 
 // The same comparisons as band(): [0, 0.2) → 1 … [0.8, 1] → 5.
@@ -81,6 +85,7 @@ export async function readOpenRiskFigures(tx: Tx, now: Date): Promise<OpenRiskFi
     scoreUnits += Number(r.units ?? 0);
   }
   register.overdueReviews = await tx.risk.count({ where: { status: "open", nextReviewAt: { lt: now } } });
+  register.pendingAcceptances = await tx.riskAcceptance.count({ where: { status: "pending" } });
   return { register, bySeverity, scoreUnits };
 }
 
@@ -104,6 +109,6 @@ export function registerSections(f: RegisterFigures): RegisterSections {
   return {
     risk_matrix: { inherent: cells(f.inherent), residual: cells(f.residual) },
     risks_by_treatment: { ...f.treatment },
-    review_status: { overdue: f.overdueReviews },
+    review_status: { overdue: f.overdueReviews, pending_acceptances: f.pendingAcceptances },
   };
 }

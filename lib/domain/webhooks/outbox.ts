@@ -1,9 +1,8 @@
 // The transactional outbox's writer: which domain events become webhook and e-mail deliveries,
 // what they carry, and writing their rows in the transaction that makes the event (README
 // "Webhooks": a crash can lose neither the change nor its deliveries, nor keep one without the
-// other). `acceptance.requested` has no source yet (risks have no acceptances): webhooks may
-// subscribe to it, nothing sends it. `mitigation.overdue` is staged by the leader's overdue check
-// with its claim (domain/notification-rules.ts).
+// other). `acceptance.requested` is staged with the acceptance request (domain/acceptances.ts);
+// `mitigation.overdue` by the leader's overdue check with its claim (domain/notification-rules.ts).
 import "server-only";
 import type { Tx } from "../../db/client";
 import type { DomainEvent, EventStager } from "../events";
@@ -36,6 +35,15 @@ export function webhookEventOf(e: DomainEvent): { type: WebhookEvent; summary: s
         summary: `mitigation ${e.mitigation.id} "${e.mitigation.title}" is overdue (due ${e.mitigation.due_date.slice(0, 10)})`,
         data: e.mitigation,
       };
+    case "acceptance.changed": {
+      if (e.change !== "requested") return null;
+      const a = e.acceptance;
+      return {
+        type: "acceptance.requested",
+        summary: `${a.requested_by?.email ?? "someone"} asks to accept risk ${a.risk_id} "${a.risk_title}" until ${a.expires_at.slice(0, 10)}`,
+        data: a,
+      };
+    }
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 // Every route contract, in the order the OpenAPI document lists them. A route file's handlers
 // carry their contract (contract.ts); the contract test checks both lists agree.
 import type { RouteContract } from "../contract";
+import { ACCEPTANCES } from "./acceptances";
 import { LIVE, TESTING } from "./live";
 import { ACCOUNT, AUDIT, PEOPLE, TOKENS, USERS } from "./people";
 import { QUOTAS } from "./quotas";
@@ -21,6 +22,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   sseNotifications.head,
   ...Object.values(RISKS),
   ...Object.values(MITIGATIONS),
+  ...Object.values(ACCEPTANCES),
   ...Object.values(TRANSFER),
   ...Object.values(QUOTAS),
   ...Object.values(WEBHOOKS),
@@ -37,6 +39,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
 ];
 
 export {
+  ACCEPTANCES,
   ACCOUNT,
   AUDIT,
   AUTH,

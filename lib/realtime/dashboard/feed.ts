@@ -90,12 +90,14 @@ export class DashboardFeed {
     this.setLeader(false);
   }
 
-  /** The bus subscriber: only risk and mitigation changes touch the dashboard. */
+  /** The bus subscriber: only risk, mitigation and acceptance changes touch the dashboard. */
   onEvent = (e: DomainEvent, origin: Origin = "local"): void => {
-    if (e.type !== "risk.changed" && e.type !== "mitigation.changed" && e.type !== "risks.imported") return;
+    const t = e.type;
+    if (t !== "risk.changed" && t !== "mitigation.changed" && t !== "risks.imported" && t !== "acceptance.changed") return;
     if (origin === "local" && !this.leader) this.localChangeAt = this.now();
-    // A bulk import is one change of many rows: one full re-read, hence one patch.
-    this.markDirty(e.type === "risks.imported" ? null : e);
+    // A bulk import is one change of many rows: one full re-read, hence one patch. An acceptance
+    // moves only the pending count, which a full read takes (rare enough to cost one).
+    this.markDirty(e.type === "risks.imported" || e.type === "acceptance.changed" ? null : e);
   };
 
   /** Something changed (`null`: unknown what — re-read everything). */

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RiskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: raw } = await params;
-  await requirePrincipal(`/risks/${encodeURIComponent(raw)}`);
+  const me = await requirePrincipal(`/risks/${encodeURIComponent(raw)}`);
   const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   const app = getContext();
@@ -21,6 +21,17 @@ export default async function RiskPage({ params }: { params: Promise<{ id: strin
     if (isDomainError(e) && e.status === 404) notFound();
     throw e;
   });
-  const mitigations = await app.mitigations.list({ risk_id: id, page: 1, page_size: 100 });
-  return <LiveRiskDetail initial={risk} mitigations={mitigations.items} cursor={cursor} />;
+  const [mitigations, acceptances] = await Promise.all([
+    app.mitigations.list({ risk_id: id, page: 1, page_size: 100 }),
+    app.acceptances.forRisk(id),
+  ]);
+  return (
+    <LiveRiskDetail
+      initial={risk}
+      mitigations={mitigations.items}
+      cursor={cursor}
+      acceptances={acceptances.items}
+      me={{ id: me.userId, role: me.role }}
+    />
+  );
 }
