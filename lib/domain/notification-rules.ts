@@ -90,6 +90,26 @@ export function notificationRules(notifications: NotificationService, onError: (
             })
             .catch(failed);
         break;
+      case "acceptance.changed": {
+        const a = e.acceptance;
+        const requester = a.requested_by?.id;
+        if (requester === undefined) break; // the requester's account was deleted: nobody to tell
+        const about = { riskId: a.risk_id, riskTitle: a.risk_title, requestedBy: requester, note: a.decision_note ?? a.justification };
+        if (e.change === "requested") notifications.acceptanceRequested(about).catch(failed);
+        else if ((e.change === "approved" || e.change === "rejected") && a.decided_by)
+          notifications.acceptanceDecided({ ...about, decidedBy: a.decided_by.id, approved: e.change === "approved" }).catch(failed);
+        else if (e.change === "expired")
+          notifications
+            .notify(requester, {
+              kind: "acceptance_decided",
+              title: `Acceptance expired: risk ${a.risk_id} "${a.risk_title}"`,
+              body: "Its treatment is open again.",
+              link: `/risks/${a.risk_id}`,
+              riskId: a.risk_id,
+            })
+            .catch(failed);
+        break;
+      }
       case "alert.raised":
         notifications
           .notifyAdmins({ kind: "alert", title: e.alert.message, link: "/admin/alerts", alertId: e.alert.alert_id })

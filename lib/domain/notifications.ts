@@ -146,8 +146,11 @@ export function createNotificationService(deps: { db: Db; events: EventPublisher
      * For the acceptance workflow: `approverIds` are asked to decide on accepting risk `riskId`
      * (`requestedBy` is not told about their own request).
      */
-    async acceptanceRequested(a: { riskId: number; riskTitle: string; requestedBy: number; approverIds: number[]; note?: string }) {
-      const to = [...new Set(a.approverIds)].filter((id) => id !== a.requestedBy);
+    async acceptanceRequested(a: { riskId: number; riskTitle: string; requestedBy: number; approverIds?: number[]; note?: string }) {
+      // Any active admin may approve (README "Risk acceptance"), except the requester.
+      const approvers =
+        a.approverIds ?? (await db.user.findMany({ where: { role: "admin", disabled: false }, select: { id: true } })).map((u) => u.id);
+      const to = [...new Set(approvers)].filter((id) => id !== a.requestedBy);
       await Promise.all(
         to.map((id) =>
           notify(id, {

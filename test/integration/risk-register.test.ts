@@ -234,6 +234,23 @@ describe("risk register over REST", () => {
         audit.body.items.map((e: { action: string }) => e.action),
         ["expired", "approved", "requested"],
       );
+      // The bell: the admins were asked to decide, the requester was told the decision and the expiry.
+      const [adminId, analystId] = [
+        (await call(srv.url, admin, "GET", "/api/v1/me")).body.id,
+        (await call(srv.url, analyst, "GET", "/api/v1/me")).body.id,
+      ];
+      const notes = async () =>
+        (await db.notification.findMany({ where: { riskId: r.id }, orderBy: { id: "asc" } })).map((n) => [
+          n.userId,
+          n.kind,
+          n.title.split(":")[0],
+        ]);
+      await until(async () => (await notes()).length >= 3, 5000, "the acceptance's notifications");
+      assert.deepEqual(await notes(), [
+        [adminId, "acceptance_requested", "Acceptance requested"],
+        [analystId, "acceptance_decided", "Acceptance approved"],
+        [analystId, "acceptance_decided", "Acceptance expired"],
+      ]);
       live.close();
     } finally {
       await db.$disconnect();
