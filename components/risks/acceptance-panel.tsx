@@ -2,10 +2,10 @@
 // The risk page's acceptance panel (README "Risk acceptance"): the acceptance in force or waiting
 // (status, who asked, until when, who decided), a form to request one (justification and expiry)
 // when none is pending, and the requester's "Withdraw". Admins decide on /admin/acceptances.
-// A decision leaves the risk's own fields alone, so the panel re-reads the risk's acceptances when
-// the risk's version moves and every 5 s while the page is visible.
+// Every decision moves the risk's version (a risk_change on the risk's live messages), so the
+// panel re-reads the risk's acceptances when the version moves: nothing is polled.
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { AcceptanceDto } from "@/lib/domain/acceptance-rules";
 import { api } from "@/lib/client/api";
 import { useApiAction } from "@/lib/client/use-api-action";
@@ -37,8 +37,6 @@ export function AcceptanceSummary({ a }: { a: AcceptanceDto }) {
   );
 }
 
-const REFETCH_MS = 5000;
-
 export function AcceptancePanel({
   riskId,
   version,
@@ -62,14 +60,14 @@ export function AcceptancePanel({
       /* kept as shown; the page's own notice tells of a lost connection */
     }
   }, [riskId]);
+  // The server rendered the acceptances of the first version: re-read only when it moves.
+  const shown = useRef(version);
   useEffect(() => {
+    if (version === shown.current) return;
+    shown.current = version;
     const t = setTimeout(() => void reload(), 0); // after the render that showed the new version
     return () => clearTimeout(t);
   }, [reload, version]);
-  useEffect(() => {
-    const poll = setInterval(() => document.visibilityState === "visible" && void reload(), REFETCH_MS);
-    return () => clearInterval(poll);
-  }, [reload]);
   const onChanged = () => {
     void reload();
     onRiskChanged();

@@ -73,6 +73,17 @@ export function createAcceptanceService(deps: { db: Db; events: EventPublisher; 
     });
     return { before, after, seq: await nextDashboardSeq(tx) };
   }
+  /**
+   * A decision that leaves the risk's fields alone still moves its version: the risk page (live
+   * on the risk's messages, never polling) re-reads its acceptances when the version moves, and
+   * an edit begun before the decision is refused as a conflict rather than made blind to it.
+   */
+  async function touch(tx: Tx, riskId: number): Promise<RiskWrite | null> {
+    const before = await tx.risk.findUnique({ where: { id: riskId } });
+    if (!before) return null;
+    const after = await tx.risk.update({ where: { id: riskId }, data: { version: { increment: 1 } } });
+    return { before, after, seq: await nextDashboardSeq(tx) };
+  }
   /** The decision reopens when the risk is still `accept` and nothing open holds it there. */
   async function reopen(tx: Tx, riskId: number, actor: Actor, now: Date): Promise<RiskWrite | null> {
     if (await findOpen(tx, riskId)) return null;
@@ -118,7 +129,10 @@ export function createAcceptanceService(deps: { db: Db; events: EventPublisher; 
       for (const o of older)
         superseded.push(await settleAcceptance(tx, o, { status: "revoked", note: `superseded by acceptance ${id}` }, who.actor, now));
       const acceptance = await settleAcceptance(tx, cur, { status, note: input.note, expiresAt }, who.actor, now);
-      const risk = status === "rejected" ? await reopen(tx, cur.riskId, who.actor, now) : null;
+      const risk =
+        status === "rejected"
+          ? ((await reopen(tx, cur.riskId, who.actor, now)) ?? (await touch(tx, cur.riskId)))
+          : await touch(tx, cur.riskId);
       return { acceptance, superseded, risk };
     });
     publish([...superseded.map((a) => changed("revoked", a)), changed(status, acceptance)], risk);

@@ -407,7 +407,9 @@ describe("dashboard sections on every transport", () => {
     assert.equal((unknown.data as { code: string }).code, "unknown_risk");
     await followA.socket.timeout(5000).emitWithAck("unsubscribe_risk");
     const quiet = followA.messages.length;
-    await patchRisk(b, { title: "B unfollowed", likelihood: 0.77 }); // metrics move: a patch comes
+    // A new severity moves the counts in metrics for sure (a score change can vanish in the
+    // rounded average): a patch comes.
+    await patchRisk(b, { title: "B unfollowed", severity: "critical" });
     await settled();
     await until(() => followA.messages.slice(quiet).some((m) => m.type === "dashboard_patch"), 5000, "a patch after it");
     assert.deepEqual(riskMessages(followA.messages.slice(quiet)), [], "no risk's messages after unsubscribe_risk");

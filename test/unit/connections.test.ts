@@ -34,7 +34,11 @@ function conn(channel: ChannelName, p: Principal, recheck: () => Promise<AuthRes
 }
 
 const registry = (maxPerChannel = 3, maxPerUser = 2) =>
-  new ConnectionRegistry({ maxPerChannel: { dashboard: maxPerChannel, quotas: maxPerChannel, notifications: maxPerChannel }, maxPerUser, log: silentLogger });
+  new ConnectionRegistry({
+    maxPerChannel: { dashboard: maxPerChannel, quotas: maxPerChannel, notifications: maxPerChannel },
+    maxPerUser,
+    log: silentLogger,
+  });
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe("the connection registry", () => {
@@ -118,7 +122,12 @@ describe("the connection registry", () => {
   it("closes a session or token at its expiry, within a second", () => {
     mock.timers.enable({ apis: ["setInterval"] });
     let now = 10_000;
-    const r = new ConnectionRegistry({ maxPerChannel: { dashboard: 9, quotas: 9, notifications: 9 }, maxPerUser: 9, log: silentLogger, now: () => now });
+    const r = new ConnectionRegistry({
+      maxPerChannel: { dashboard: 9, quotas: 9, notifications: 9 },
+      maxPerUser: 9,
+      log: silentLogger,
+      now: () => now,
+    });
     const session = conn("dashboard", principal(1, { expiresAt: 11_000 }));
     const token = conn("dashboard", principal(2, { via: "token", tokenId: 1, expiresAt: 12_000 }));
     const forever = conn("dashboard", principal(3));

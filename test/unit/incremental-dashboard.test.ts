@@ -277,7 +277,8 @@ describe("incremental dashboard", () => {
     const start = await readFigures(t.db, now, t.flavor);
     inc.load(start.figures, start.seq, now);
     events.length = 0;
-    await risks.update(open[0]!.id, { likelihood: 0.95, impact: 0.95, treatment: "accept" }, SYSTEM);
+    // (not "accept": that opens an acceptance request, which the feed answers with a full read)
+    await risks.update(open[0]!.id, { likelihood: 0.95, impact: 0.95, treatment: "transfer" }, SYSTEM);
     assert.deepEqual(buildSnapshot(await inc.apply(events.splice(0)), now), await computeSnapshot(t.db, clock, t.flavor));
   });
 });
