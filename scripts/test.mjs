@@ -164,20 +164,21 @@ const makeTemplate = (flavor) =>
       resolve();
     });
   });
-// Lint, typecheck and the schema check finish beside everything else.
+// The suites need the build and the templates only; lint and typecheck finish beside them.
 const checks = Promise.all([
   wants("lint") ? step("lint (eslint + prettier --check)", "npm", ["run", "-s", "lint"]) : null,
   step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]),
   // The OpenAPI / AsyncAPI schemas are generated from the types: stale ones fail here.
   step("api schemas fresh (scripts/api-schemas.mjs --check)", process.execPath, ["scripts/api-schemas.mjs", "--check"]),
 ]);
-// The suites that start servers wait for the build and the templates; the unit suites need
-// neither and start at once, beside the build.
-const ready = Promise.all([build, ...flavors.map(makeTemplate)]).then(async () => {
-  if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
-  if (templates.postgres) env.TEST_TEMPLATE_PG = templates.postgres;
-  return build;
-});
+await Promise.all([build, ...flavors.map(makeTemplate)]);
+if (templates.sqlite) env.TEST_TEMPLATE_SQLITE = templates.sqlite;
+if (templates.postgres) env.TEST_TEMPLATE_PG = templates.postgres;
+if (!(await build)) {
+  await dropTemplates();
+  console.log("\nbuild failed; nothing else can run\n0 passed, 1 failed");
+  process.exit(1);
+}
 // node:test over TypeScript, one file at a time per lane (each integration file starts its own server).
 const nodeTest = [
   "--require",
@@ -201,7 +202,6 @@ async function lane(flavor) {
       "--check",
     ]);
   if (wants("unit")) await step(`unit (${flavor})`, process.execPath, [...nodeTest, ...files("test/unit", flavor)], testEnv, nodeTestCount);
-  if (!(await ready)) return false;
   // Integration files mostly wait on their own server (sockets, deadlines): two at a time per lane
   // keep the cores busy. Chaos suites stay one at a time: they restart servers under timed load.
   if (wants("integration")) {
@@ -246,17 +246,10 @@ if (wants("cluster") && !flavors.includes("postgres"))
   console.warn("\n!!! cluster suite SKIPPED: it needs PostgreSQL (TEST_POSTGRES=0) !!!\n");
 await Promise.all(
   flavors.map(async (flavor) => {
-    if ((await lane(flavor)) === false) return;
+    await lane(flavor);
     await (flavor === "sqlite" ? e2e() : cluster());
   }),
 );
-if (!(await ready)) {
-  await checks;
-  await dropTemplates();
-  console.log(`\n${timings.join("\n")}\nbuild failed: only the unit suites ran`);
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
-  process.exit(1);
-}
 await checks;
 await dropTemplates();
 console.log(`\n${timings.join("\n")}\ntotal: ${((Date.now() - t0) / 1000).toFixed(0)}s`);
